@@ -1,0 +1,218 @@
+/* config.c — configuration described by data: one table of keys with their
+ * type, default and place in struct config; loading is a walk over it. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ini.h"
+#include "status.h"
+
+enum cfg_type { CFG_STR, CFG_INT, CFG_PATH };
+
+struct cfg_key {
+    const char *section;
+    const char *name;
+    enum cfg_type type;
+    size_t offset;
+    const char *dflt;
+    int64_t min, max;
+};
+
+#define KEY(sec, name, type, field, dflt, min, max) \
+    { sec, name, type, offsetof(struct config, field), dflt, min, max }
+
+static const struct cfg_key keys[] = {
+    KEY("server", "log_level", CFG_STR, log_level, "info", 0, 0),
+    KEY("server", "log_target", CFG_STR, log_target, "stderr", 0, 0),
+    KEY("server", "domainfile", CFG_PATH, domainfile, "/etc/selfhost/domains.conf", 0, 0),
+    KEY("server", "max_body", CFG_INT, max_body, "33554432", 1024, INT64_C(1) << 40),
+    KEY("server", "state_dir", CFG_PATH, state_dir, "/run/selfhost", 0, 0),
+    KEY("database", "connect_timeout", CFG_INT, connect_timeout, "5", 1, 3600),
+    KEY("rate_control", "req_per_hour", CFG_INT, req_per_hour, "600", 0, INT64_C(1) << 40),
+    KEY("rate_control", "maxburst", CFG_INT, maxburst, "10", 1, INT64_C(1) << 30),
+    KEY("rate_control", "cleanup", CFG_INT, cleanup, "1800", 1, INT64_C(1) << 30),
+    KEY("primus", "uri", CFG_STR, primus_uri, "", 0, 0),
+    KEY("manager", "socket", CFG_PATH, manager_socket, "/run/selfhost/selfpmgr.sock", 0, 0),
+};
+#define NKEYS (sizeof keys / sizeof *keys)
+
+struct load_ctx {
+    struct config *cfg;
+    char dir[4096];            /* folder of the file, for relative paths */
+    int seen[NKEYS];           /* set from the environment: file must not override */
+};
+
+static const struct cfg_key *key_find(const char *section, const char *name)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        if (strcmp(keys[i].section, section) == 0 && strcmp(keys[i].name, name) == 0)
+            return &keys[i];
+    return NULL;
+}
+
+static int set_value(struct load_ctx *lc, const struct cfg_key *k, const char *value,
+                     char *err, size_t errsz)
+{
+    char *base = (char *)lc->cfg;
+    if (k->type == CFG_INT) {
+        char *end;
+        errno = 0;
+        long long v = strtoll(value, &end, 10);
+        if (errno || end == value || *end != '\0' || v < k->min || v > k->max) {
+            snprintf(err, errsz, "%s.%s: expected an integer from %lld to %lld, got '%s'",
+                     k->section, k->name, (long long)k->min, (long long)k->max, value);
+            return ERROR;
+        }
+        *(int64_t *)(base + k->offset) = v;
+        return OK;
+    }
+    char **slot = (char **)(base + k->offset);
+    free(*slot);
+    if (k->type == CFG_PATH && value[0] != '/' && value[0] != '\0' && lc->dir[0]) {
+        size_t n = strlen(lc->dir) + strlen(value) + 2;
+        *slot = malloc(n);
+        if (*slot)
+            snprintf(*slot, n, "%s/%s", lc->dir, value);
+    } else {
+        *slot = strdup(value);
+    }
+    if (!*slot) {
+        snprintf(err, errsz, "out of memory");
+        return ERROR;
+    }
+    return OK;
+}
+
+static int add_inline_domain(struct config *cfg, const char *name, const char *uri,
+                             char *err, size_t errsz)
+{
+    char **names = realloc(cfg->inline_names, (cfg->n_inline + 1) * sizeof *names);
+    if (names)
+        cfg->inline_names = names;
+    char **uris = realloc(cfg->inline_uris, (cfg->n_inline + 1) * sizeof *uris);
+    if (uris)
+        cfg->inline_uris = uris;
+    if (!names || !uris) {
+        snprintf(err, errsz, "out of memory");
+        return ERROR;
+    }
+    names[cfg->n_inline] = strdup(name);
+    uris[cfg->n_inline] = strdup(uri);
+    cfg->n_inline++;
+    return OK;
+}
+
+static int on_entry(void *ctx, const char *section, const char *key, const char *value,
+                    char *err, size_t errsz)
+{
+    struct load_ctx *lc = ctx;
+    if (strcmp(section, "domains") == 0)
+        return add_inline_domain(lc->cfg, key, value, err, errsz);
+    const struct cfg_key *k = key_find(section, key);
+    if (!k) {
+        snprintf(err, errsz, "unknown setting '%s' in [%s]", key, section);
+        return ERROR;
+    }
+    if (lc->seen[k - keys])
+        return OK; /* the environment wins */
+    return set_value(lc, k, value, err, errsz);
+}
+
+static void env_name(const struct cfg_key *k, char *out, size_t n)
+{
+    snprintf(out, n, "SELFHOST_%s_%s", k->section, k->name);
+    for (char *p = out; *p; p++)
+        *p = (char)toupper((unsigned char)*p);
+}
+
+static int apply_env(struct load_ctx *lc, char *err, size_t errsz)
+{
+    for (size_t i = 0; i < NKEYS; i++) {
+        char name[128];
+        env_name(&keys[i], name, sizeof name);
+        const char *v = getenv(name);
+        if (!v)
+            continue;
+        char why[256];
+        if (set_value(lc, &keys[i], v, why, sizeof why) != OK) {
+            snprintf(err, errsz, "environment %s: %s", name, why);
+            return ERROR;
+        }
+        lc->seen[i] = 1;
+    }
+    return OK;
+}
+
+int config_load(const char *path, struct config *cfg, char *err, size_t errsz)
+{
+    memset(cfg, 0, sizeof *cfg);
+    struct load_ctx lc = { .cfg = cfg };
+    int explicit_path = path != NULL;
+    if (!path && (path = getenv("SELFHOST_CONFIG")) != NULL && *path)
+        explicit_path = 1;
+    if (!path || !*path)
+        path = SELFHOST_DEFAULT_CONFIG;
+
+    for (size_t i = 0; i < NKEYS; i++)
+        if (set_value(&lc, &keys[i], keys[i].dflt, err, errsz) != OK)
+            goto fail;
+    /* relative paths resolve against the file's folder from here on */
+    snprintf(lc.dir, sizeof lc.dir, "%s", path);
+    char *slash = strrchr(lc.dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        snprintf(lc.dir, sizeof lc.dir, ".");
+    if (apply_env(&lc, err, errsz) != OK)
+        goto fail;
+    if (ini_parse_file(path, on_entry, &lc, err, errsz) != OK) {
+        if (errno == ENOENT && !explicit_path) {
+            cfg->path = strdup("");
+            return OK;
+        }
+        goto fail;
+    }
+    cfg->path = strdup(path);
+    return OK;
+fail:
+    config_free(cfg);
+    return ERROR;
+}
+
+void config_free(struct config *cfg)
+{
+    for (size_t i = 0; i < NKEYS; i++) {
+        if (keys[i].type == CFG_INT)
+            continue;
+        char **slot = (char **)((char *)cfg + keys[i].offset);
+        free(*slot);
+        *slot = NULL;
+    }
+    for (size_t i = 0; i < cfg->n_inline; i++) {
+        free(cfg->inline_names[i]);
+        free(cfg->inline_uris[i]);
+    }
+    free(cfg->inline_names);
+    free(cfg->inline_uris);
+    free(cfg->path);
+    memset(cfg, 0, sizeof *cfg);
+}
+
+void config_dump(const struct config *cfg, void (*out)(const char *line, void *ctx), void *ctx)
+{
+    char line[4400];
+    for (size_t i = 0; i < NKEYS; i++) {
+        const char *base = (const char *)cfg;
+        if (keys[i].type == CFG_INT)
+            snprintf(line, sizeof line, "%s.%s = %lld", keys[i].section, keys[i].name,
+                     (long long)*(const int64_t *)(base + keys[i].offset));
+        else
+            snprintf(line, sizeof line, "%s.%s = %s", keys[i].section, keys[i].name,
+                     *(char *const *)(base + keys[i].offset));
+        out(line, ctx);
+    }
+}

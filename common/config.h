@@ -1,0 +1,49 @@
+/* config.h — the settings of every selfhost process, from one INI file.
+ *
+ * Where a value comes from, strongest first:
+ *   1. environment: SELFHOST_<SECTION>_<KEY> (upper case, e.g.
+ *      SELFHOST_RATE_CONTROL_REQ_PER_HOUR=0),
+ *   2. the file: -c FILE, else $SELFHOST_CONFIG, else SELFHOST_DEFAULT_CONFIG
+ *      (/etc/selfhost/selfhost.conf; a missing default file means defaults),
+ *   3. the defaults in config.c's key table.
+ * Relative paths in the file are relative to the file's folder.
+ * Domains (name = PostgreSQL URI) live in [domains] of this file and/or in
+ * the domain file (server.domainfile), which selfctl rewrites; see domains.h. */
+#ifndef SELFHOST_CONFIG_H
+#define SELFHOST_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct config {
+    char *path;           /* file actually read, or "" when none */
+    /* [server] */
+    char *log_level;
+    char *log_target;
+    char *domainfile;
+    int64_t max_body;     /* bytes accepted in a request body */
+    char *state_dir;      /* shared state of a host's processes (rate buckets) */
+    /* [database] */
+    int64_t connect_timeout; /* seconds */
+    /* [rate_control] */
+    int64_t req_per_hour; /* 0 = rate control off */
+    int64_t maxburst;
+    int64_t cleanup;      /* seconds an idle bucket is kept */
+    /* [primus] */
+    char *primus_uri;     /* "" = no registry, domains from files */
+    /* [manager] */
+    char *manager_socket;
+    /* [domains] of the main file: parallel arrays, n_inline entries */
+    char **inline_names;
+    char **inline_uris;
+    size_t n_inline;
+};
+
+/* path may be NULL (then $SELFHOST_CONFIG or the default). On ERROR, err
+ * holds one line naming the file, line and reason; cfg is left freed. */
+int config_load(const char *path, struct config *cfg, char *err, size_t errsz);
+void config_free(struct config *cfg);
+/* Writes every key and its effective value (for `selfctl config show`). */
+void config_dump(const struct config *cfg, void (*out)(const char *line, void *ctx), void *ctx);
+
+#endif

@@ -1,0 +1,145 @@
+/* db.c — libpq helpers (see db.h). */
+#include "db.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "status.h"
+
+static void first_line(const char *msg, char *out, size_t n)
+{
+    if (!msg)
+        msg = "";
+    /* libpq prefixes "connection to server at ... failed: "; keep the cause */
+    size_t len = strcspn(msg, "\n");
+    const char *cause = strstr(msg, "failed: ");
+    if (cause && cause < msg + len) {
+        msg = cause + 8;
+        len = strcspn(msg, "\n");
+    }
+    while (len > 0 && (msg[len - 1] == ' ' || msg[len - 1] == '\r'))
+        len--;
+    snprintf(out, n, "%.*s", (int)len, msg);
+}
+
+/* NOTICEs (e.g. "relation already exists, skipping") are chatter, not events */
+static void notice_to_debug(void *arg, const char *message)
+{
+    (void)arg;
+    log_debug("postgres: %s", message);
+}
+
+int db_connect(struct db_conn *c, const char *uri, int timeout_sec, const char *appname,
+               char *err, size_t errsz)
+{
+    memset(c, 0, sizeof *c);
+    char timeout[16];
+    snprintf(timeout, sizeof timeout, "%d", timeout_sec > 0 ? timeout_sec : 5);
+    /* later keywords win: the URI (dbname, expanded) may override ours */
+    const char *keys[] = { "connect_timeout", "application_name", "dbname", NULL };
+    const char *vals[] = { timeout, appname ? appname : "selfhost", uri, NULL };
+    c->pg = PQconnectdbParams(keys, vals, 1);
+    if (!c->pg) {
+        snprintf(err, errsz, "cannot connect to database: out of memory");
+        return ERROR;
+    }
+    if (PQstatus(c->pg) != CONNECTION_OK) {
+        char line[512];
+        first_line(PQerrorMessage(c->pg), line, sizeof line);
+        snprintf(err, errsz, "cannot connect to database: %s", line);
+        PQfinish(c->pg);
+        c->pg = NULL;
+        return ERROR;
+    }
+    PQsetNoticeProcessor(c->pg, notice_to_debug, NULL);
+    return OK;
+}
+
+void db_close(struct db_conn *c)
+{
+    if (c->pg)
+        PQfinish(c->pg);
+    memset(c, 0, sizeof *c);
+}
+
+int db_reset(struct db_conn *c)
+{
+    c->nprepared = 0;
+    PQreset(c->pg);
+    return PQstatus(c->pg) == CONNECTION_OK ? OK : ERROR;
+}
+
+static int is_prepared(const struct db_conn *c, const struct db_stmt *st)
+{
+    for (size_t i = 0; i < c->nprepared; i++)
+        if (c->prepared[i] == st)
+            return 1;
+    return 0;
+}
+
+PGresult *db_exec_full(struct db_conn *c, const struct db_stmt *st, const char *const *params,
+                       const int *lengths, const int *formats, int result_format)
+{
+    if (c->nprepared >= DB_MAX_PREPARED || !is_prepared(c, st)) {
+        if (c->nprepared >= DB_MAX_PREPARED) /* more statements than expected: run unprepared */
+            return PQexecParams(c->pg, st->sql, st->nparams, NULL, params, lengths, formats,
+                                result_format);
+        PGresult *prep = PQprepare(c->pg, st->name, st->sql, st->nparams, NULL);
+        if (!db_ok(prep))
+            return prep;
+        PQclear(prep);
+        c->prepared[c->nprepared++] = st;
+    }
+    return PQexecPrepared(c->pg, st->name, st->nparams, params, lengths, formats, result_format);
+}
+
+PGresult *db_exec(struct db_conn *c, const struct db_stmt *st, const char *const *params)
+{
+    return db_exec_full(c, st, params, NULL, NULL, 0);
+}
+
+PGresult *db_exec_sql(struct db_conn *c, const char *sql)
+{
+    return PQexec(c->pg, sql);
+}
+
+int db_ok(const PGresult *res)
+{
+    if (!res)
+        return 0;
+    ExecStatusType s = PQresultStatus(res);
+    return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_SINGLE_TUPLE;
+}
+
+int db_error_status(const PGresult *res, const char **message)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    if (!state) {
+        *message = "Service unavailable: database connection lost";
+        return 503;
+    }
+    if (strcmp(state, "23505") == 0) {
+        *message = "Request caused an error due to duplicate key violation";
+        return 400;
+    }
+    if (strncmp(state, "23", 2) == 0 || strncmp(state, "22", 2) == 0) {
+        *message = "An error occured due to a malformed request";
+        return 400;
+    }
+    if (strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0) {
+        *message = "Service unavailable: database connection lost";
+        return 503;
+    }
+    *message = "Undefined DB error";
+    return 500;
+}
+
+const char *db_error_line(const struct db_conn *c, const PGresult *res, char *buf, size_t n)
+{
+    const char *msg = res ? PQresultErrorMessage(res) : NULL;
+    if ((!msg || !*msg) && c && c->pg)
+        msg = PQerrorMessage(c->pg);
+    first_line(msg, buf, n);
+    return buf;
+}

@@ -1,0 +1,56 @@
+/* db.h — libpq helpers shared by every binary.
+ * - connecting with a timeout and a one-line, human error;
+ * - statements declared once as data ({name, sql, nparams}) and prepared
+ *   lazily, once per connection;
+ * - SQLSTATE -> HTTP status, so every caller maps database errors alike. */
+#ifndef SELFHOST_DB_H
+#define SELFHOST_DB_H
+
+#include <libpq-fe.h>
+#include <stddef.h>
+
+struct db_stmt {
+    const char *name; /* unique across the program: it is the prepared name */
+    const char *sql;  /* $1.. parameters only, never user data in the text */
+    int nparams;
+};
+
+#define DB_MAX_PREPARED 128
+
+struct db_conn {
+    PGconn *pg;
+    const struct db_stmt *prepared[DB_MAX_PREPARED];
+    size_t nprepared;
+};
+
+/* Connects to uri (a URI or key=value string) with connect_timeout seconds
+ * (unless the URI sets its own), application_name = appname. On failure
+ * returns ERROR with one line in err, e.g. "cannot connect to database:
+ * password authentication failed for user \"x\"". */
+int db_connect(struct db_conn *c, const char *uri, int timeout_sec, const char *appname,
+               char *err, size_t errsz);
+void db_close(struct db_conn *c);
+/* Reconnects a connection whose socket broke; forgets prepared statements. */
+int db_reset(struct db_conn *c);
+
+/* Runs a declared statement with text parameters (NULL = SQL NULL).
+ * Prepares it first on this connection if needed. Returns the result
+ * (caller PQclear's it); check with db_ok. */
+PGresult *db_exec(struct db_conn *c, const struct db_stmt *st, const char *const *params);
+/* Full control: lengths/formats as in PQexecPrepared, result_format 0/1. */
+PGresult *db_exec_full(struct db_conn *c, const struct db_stmt *st, const char *const *params,
+                       const int *lengths, const int *formats, int result_format);
+/* Runs SQL text without parameters (migrations, BEGIN/COMMIT). */
+PGresult *db_exec_sql(struct db_conn *c, const char *sql);
+/* 1 when the result is COMMAND_OK or TUPLES_OK (or SINGLE_TUPLE). */
+int db_ok(const PGresult *res);
+
+/* HTTP status for a failed result, from its SQLSTATE: 23505 -> 400
+ * (duplicate key), other 23xxx and 22xxx -> 400, 08xxx / 57Pxx -> 503,
+ * anything else 500. *message gets the API message for that status
+ * (never the server's text, which can leak schema details). */
+int db_error_status(const PGresult *res, const char **message);
+/* First line of the error of res or of the connection, for logs. */
+const char *db_error_line(const struct db_conn *c, const PGresult *res, char *buf, size_t n);
+
+#endif

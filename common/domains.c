@@ -1,0 +1,179 @@
+/* domains.c — domain list: load from config + domain file, find, edit. */
+#include "domains.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ini.h"
+#include "status.h"
+
+int domain_name_valid(const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+    if (n == 0 || n > DOMAIN_NAME_MAX || name[0] == '.' || name[0] == '-')
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (!isalnum(c) && c != '-' && c != '_' && c != '.')
+            return 0;
+    }
+    return 1;
+}
+
+const struct domain *domains_find(const struct domain_list *l, const char *name)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->items[i].name, name) == 0)
+            return &l->items[i];
+    return NULL;
+}
+
+static int list_add(struct domain_list *l, const char *name, const char *uri, char *err,
+                    size_t errsz)
+{
+    if (!domain_name_valid(name)) {
+        snprintf(err, errsz, "invalid domain name '%s' (letters, digits, '-', '_', '.'; at most %d)",
+                 name, DOMAIN_NAME_MAX);
+        return ERROR;
+    }
+    if (domains_find(l, name)) {
+        snprintf(err, errsz, "domain '%s' is defined twice", name);
+        return ERROR;
+    }
+    if (*uri == '\0') {
+        snprintf(err, errsz, "domain '%s' has an empty database URI", name);
+        return ERROR;
+    }
+    struct domain *items = realloc(l->items, (l->n + 1) * sizeof *items);
+    if (!items) {
+        snprintf(err, errsz, "out of memory");
+        return ERROR;
+    }
+    l->items = items;
+    items[l->n].name = strdup(name);
+    items[l->n].uri = strdup(uri);
+    l->n++;
+    return OK;
+}
+
+static int on_domain(void *ctx, const char *section, const char *key, const char *value,
+                     char *err, size_t errsz)
+{
+    if (strcmp(section, "domains") != 0) {
+        snprintf(err, errsz, "only a [domains] section belongs in the domain file");
+        return ERROR;
+    }
+    return list_add(ctx, key, value, err, errsz);
+}
+
+int domains_load(const struct config *cfg, struct domain_list *out, char *err, size_t errsz)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < cfg->n_inline; i++)
+        if (list_add(out, cfg->inline_names[i], cfg->inline_uris[i], err, errsz) != OK)
+            goto fail;
+    if (cfg->domainfile && *cfg->domainfile && access(cfg->domainfile, F_OK) == 0 &&
+        ini_parse_file(cfg->domainfile, on_domain, out, err, errsz) != OK)
+        goto fail;
+    return OK;
+fail:
+    domains_free(out);
+    return ERROR;
+}
+
+void domains_free(struct domain_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->items[i].name);
+        free(l->items[i].uri);
+    }
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+time_t domains_file_mtime(const char *path)
+{
+    struct stat st;
+    if (!path || stat(path, &st) != 0)
+        return 0;
+    return st.st_mtime;
+}
+
+/* Reads only the domain file (not the inline ones) for editing. */
+static int file_load(const char *path, struct domain_list *l, char *err, size_t errsz)
+{
+    memset(l, 0, sizeof *l);
+    if (access(path, F_OK) == 0 && ini_parse_file(path, on_domain, l, err, errsz) != OK) {
+        domains_free(l);
+        return ERROR;
+    }
+    return OK;
+}
+
+static int file_save(const char *path, const struct domain_list *l, char *err, size_t errsz)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        snprintf(err, errsz, "cannot write %s: %s", tmp, strerror(errno));
+        return ERROR;
+    }
+    /* URIs may hold passwords: the file is for the operator only */
+    fchmod(fileno(f), 0640);
+    fprintf(f, "# selfhost domains: name = PostgreSQL URI.\n"
+               "# Written by `selfctl domain add|remove`; running processes reload it.\n"
+               "[domains]\n");
+    for (size_t i = 0; i < l->n; i++)
+        fprintf(f, "%s = %s\n", l->items[i].name, l->items[i].uri);
+    int bad = ferror(f);
+    bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, path) != 0) {
+        snprintf(err, errsz, "cannot write %s: %s", path, strerror(errno));
+        unlink(tmp);
+        return ERROR;
+    }
+    return OK;
+}
+
+int domains_file_add(const char *path, const char *name, const char *uri, char *err, size_t errsz)
+{
+    struct domain_list l;
+    if (file_load(path, &l, err, errsz) != OK)
+        return ERROR;
+    int rc = ERROR;
+    if (domains_find(&l, name))
+        snprintf(err, errsz, "domain '%s' already exists in %s", name, path);
+    else if (list_add(&l, name, uri, err, errsz) == OK)
+        rc = file_save(path, &l, err, errsz);
+    domains_free(&l);
+    return rc;
+}
+
+int domains_file_remove(const char *path, const char *name, char *err, size_t errsz)
+{
+    struct domain_list l;
+    if (file_load(path, &l, err, errsz) != OK)
+        return ERROR;
+    int rc = ERROR;
+    size_t i;
+    for (i = 0; i < l.n && strcmp(l.items[i].name, name) != 0; i++)
+        ;
+    if (i == l.n) {
+        snprintf(err, errsz, "no domain '%s' in %s", name, path);
+    } else {
+        free(l.items[i].name);
+        free(l.items[i].uri);
+        l.items[i] = l.items[l.n - 1];
+        l.n--;
+        rc = file_save(path, &l, err, errsz);
+    }
+    domains_free(&l);
+    return rc;
+}

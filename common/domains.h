@@ -1,0 +1,43 @@
+/* domains.h — which domains exist and where their databases are.
+ * A domain is a name (the user part of HTTP Basic auth) and a PostgreSQL
+ * URI. They come from [domains] of the main config file and from the
+ * domain file (server.domainfile), an INI file with one [domains] section
+ * that `selfctl domain add|remove` rewrites atomically (write + rename), so
+ * a reader sees the old or the new file, never half of one. Processes
+ * reload it when its mtime changes. */
+#ifndef SELFHOST_DOMAINS_H
+#define SELFHOST_DOMAINS_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "config.h"
+
+#define DOMAIN_NAME_MAX 63
+
+struct domain {
+    char *name;
+    char *uri;
+};
+
+struct domain_list {
+    struct domain *items;
+    size_t n;
+};
+
+/* Letters, digits, '-', '_' and '.', 1..63 characters, not starting with
+ * '.' or '-'. Returns 1 when valid. */
+int domain_name_valid(const char *name);
+/* Inline domains of cfg, then those of the domain file (a missing domain
+ * file is an empty list). A name defined twice is an error. */
+int domains_load(const struct config *cfg, struct domain_list *out, char *err, size_t errsz);
+const struct domain *domains_find(const struct domain_list *l, const char *name);
+void domains_free(struct domain_list *l);
+/* mtime of the domain file, 0 when it does not exist. */
+time_t domains_file_mtime(const char *path);
+/* Edit the domain file. add fails when the name exists; remove fails when
+ * it does not. */
+int domains_file_add(const char *path, const char *name, const char *uri, char *err, size_t errsz);
+int domains_file_remove(const char *path, const char *name, char *err, size_t errsz);
+
+#endif

@@ -1,0 +1,163 @@
+# common.sh — shell functions shared by deploy/quickstart.sh and tests/:
+# Debian packages, the build, a PostgreSQL cluster in a folder, a selfserv
+# pool under spawn-fcgi and nginx in front of it. Everything runs as the
+# unprivileged system user `selfhost` (created when missing); only
+# package installation needs root. Source it; it defines functions only.
+
+SELFHOST_USER=${SELFHOST_USER:-selfhost}
+SELFHOST_PACKAGES="gcc make cmake pkg-config libc6-dev libfcgi-dev libpq-dev libjson-c-dev
+  libcurl4-openssl-dev libsodium-dev libcunit1-dev spawn-fcgi nginx-light postgresql
+  postgresql-client curl ca-certificates procps"
+
+sh_log() { printf '%s\n' "$*" >&2; }
+sh_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Installs the Debian packages of SELFHOST_PACKAGES (plus any given) that
+# are missing; does nothing when all are there.
+sh_install_packages() {
+  local missing="" p
+  for p in $SELFHOST_PACKAGES "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+      missing="$missing $p"
+  done
+  [ -z "$missing" ] && return 0
+  [ "$(id -u)" -eq 0 ] || sh_die "missing packages:$missing (run as root, or install them)"
+  sh_log "installing:$missing"
+  export DEBIAN_FRONTEND=noninteractive
+  # keep package scripts from starting their own nginx/PostgreSQL services
+  local policy=/usr/sbin/policy-rc.d created_policy=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 755 "$policy" && created_policy=1
+  fi
+  apt-get update -qq >&2 || { [ -n "$created_policy" ] && rm -f "$policy"; sh_die "apt-get update failed"; }
+  apt-get install -y -qq --no-install-recommends $missing >&2
+  local rc=$?
+  [ -n "$created_policy" ] && rm -f "$policy"
+  [ $rc -eq 0 ] || sh_die "apt-get install failed"
+}
+
+# Configures and builds into $1 (default ./build) with extra cmake args.
+sh_build() {
+  local dir=${1:-build}; shift || true
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null || sh_die "cmake configure failed"
+  cmake --build "$dir" -j"$(nproc)" >/dev/null || { cmake --build "$dir" -j1; sh_die "build failed"; }
+}
+
+# Creates the service account when it is missing.
+sh_ensure_user() {
+  id -u "$SELFHOST_USER" >/dev/null 2>&1 && return 0
+  [ "$(id -u)" -eq 0 ] || sh_die "user $SELFHOST_USER is missing (run as root)"
+  useradd --system --user-group --no-create-home --home-dir /nonexistent \
+    --shell /usr/sbin/nologin "$SELFHOST_USER" || sh_die "cannot create user $SELFHOST_USER"
+}
+
+# Runs a command as the service account (or as is, when we are it).
+sh_as_user() {
+  if [ "$(id -un)" = "$SELFHOST_USER" ]; then "$@"; else
+    setpriv --reuid="$SELFHOST_USER" --regid="$SELFHOST_USER" --init-groups \
+      env HOME=/tmp "$@"
+  fi
+}
+
+sh_pg_bindir() {
+  local d
+  d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$d" ] || sh_die "PostgreSQL server binaries not found under /usr/lib/postgresql"
+  printf '%s\n' "$d"
+}
+
+# pg_start DIR: a cluster in DIR/pgdata listening only on the Unix socket
+# in DIR/run (port 5432 names the socket file; no TCP). Idempotent.
+sh_pg_start() {
+  local dir=$1 bin; bin=$(sh_pg_bindir)
+  mkdir -p "$dir/run" "$dir/log"
+  chown "$SELFHOST_USER:" "$dir" "$dir/run" "$dir/log"
+  if [ ! -s "$dir/pgdata/PG_VERSION" ]; then
+    rm -rf "$dir/pgdata"
+    sh_as_user "$bin/initdb" -D "$dir/pgdata" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null ||
+      sh_die "initdb failed"
+  fi
+  if sh_as_user "$bin/pg_ctl" -D "$dir/pgdata" status >/dev/null 2>&1; then return 0; fi
+  sh_as_user "$bin/pg_ctl" -D "$dir/pgdata" -l "$dir/log/postgresql.log" -w -t 60 \
+    -o "-c listen_addresses='' -k $dir/run -c fsync=${SELFHOST_PG_FSYNC:-on}" start >/dev/null ||
+    sh_die "PostgreSQL did not start; see $dir/log/postgresql.log"
+}
+
+sh_pg_stop() {
+  local dir=$1 bin; bin=$(sh_pg_bindir)
+  [ -d "$dir/pgdata" ] || return 0
+  sh_as_user "$bin/pg_ctl" -D "$dir/pgdata" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+# URI of database $2 in the cluster of $1.
+sh_pg_uri() { printf 'postgresql:///%s?host=%s/run&user=postgres\n' "$2" "$1"; }
+
+# Creates database $2 in the cluster of $1 unless it exists.
+sh_pg_createdb() {
+  local dir=$1 name=$2 bin; bin=$(sh_pg_bindir)
+  if ! sh_as_user "$bin/psql" -h "$dir/run" -U postgres -tAc \
+      "SELECT 1 FROM pg_database WHERE datname = '$name'" postgres 2>/dev/null | grep -q 1; then
+    sh_as_user /usr/bin/createdb -h "$dir/run" -U postgres "$name" || sh_die "createdb $name failed"
+  fi
+}
+
+# fcgi_start DIR N CONF: N selfserv processes under spawn-fcgi on the socket
+# DIR/run/selfserv.sock, pids in DIR/run/selfserv.pid.
+sh_fcgi_start() {
+  local dir=$1 n=$2 conf=$3 bin=$4
+  sh_fcgi_stop "$dir"
+  rm -f "$dir/run/selfserv.sock"
+  spawn-fcgi -s "$dir/run/selfserv.sock" -M 0660 -u "$SELFHOST_USER" -g "$SELFHOST_USER" \
+    -F "$n" -P "$dir/run/selfserv.pid" -- "$bin" -c "$conf" >/dev/null 2>>"$dir/log/selfserv.log" ||
+    sh_die "spawn-fcgi failed; see $dir/log/selfserv.log"
+}
+
+sh_kill_pidfile() {
+  local f=$1 pid
+  [ -f "$f" ] || return 0
+  for pid in $(cat "$f"); do kill "$pid" 2>/dev/null || true; done
+  for _ in $(seq 50); do
+    local alive=""
+    for pid in $(cat "$f"); do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ -z "$alive" ] && break
+    sleep 0.1
+  done
+  for pid in $(cat "$f"); do kill -9 "$pid" 2>/dev/null || true; done
+  rm -f "$f"
+}
+
+sh_fcgi_stop() { sh_kill_pidfile "$1/run/selfserv.pid"; }
+
+# nginx_start DIR PORT: nginx from conf/nginx/local.conf.in in DIR/nginx.
+sh_nginx_start() {
+  local dir=$1 port=$2 src=$3
+  mkdir -p "$dir/nginx/tmp"
+  chown -R "$SELFHOST_USER:" "$dir/nginx"
+  sed -e "s|@DIR@|$dir|g" -e "s|@PORT@|$port|g" -e "s|@USER@|$SELFHOST_USER|g" \
+      -e "s|@SRC@|$src|g" -e "s|@RATE@|${SELFHOST_NGINX_RATE:-20r/s}|g" \
+      -e "s|@LIMIT_REQ@|${SELFHOST_NGINX_LIMIT_REQ:-limit_req zone=perip burst=40 nodelay;}|g" \
+      "$src/conf/nginx/local.conf.in" > "$dir/nginx/nginx.conf"
+  sh_nginx_stop "$dir"
+  nginx -p "$dir/nginx" -c "$dir/nginx/nginx.conf" -e "$dir/log/nginx-error.log" ||
+    sh_die "nginx did not start; see $dir/log/nginx-error.log"
+}
+
+sh_nginx_stop() {
+  local dir=$1 pid
+  [ -f "$dir/run/nginx.pid" ] || return 0
+  pid=$(cat "$dir/run/nginx.pid")
+  kill -QUIT "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$dir/run/nginx.pid"
+}
+
+# A free loopback TCP port (nothing answers on it).
+sh_free_port() {
+  local p
+  for _ in $(seq 200); do
+    p=$(( 20000 + RANDOM % 40000 ))
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { printf '%s\n' "$p"; return 0; }
+  done
+  sh_die "no free port found"
+}

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# quickstart.sh — a complete local selfhost on http://127.0.0.1:8080:
+# installs missing Debian packages, builds, creates a PostgreSQL cluster in
+# ./var, migrates it, creates the domain "demo" with a fresh admin token,
+# starts a selfserv pool under spawn-fcgi behind nginx, and prints the token
+# and a curl line. Idempotent: a second run reuses ./var and restarts.
+#
+#   ./deploy/quickstart.sh          start (or restart)
+#   ./deploy/quickstart.sh stop     stop everything it started
+#   ./deploy/quickstart.sh status   what is running
+#
+# Environment: SELFHOST_PORT (8080), SELFHOST_POOL (responders, 4),
+# SELFHOST_RATE_PER_HOUR (requests/hour per token, 0 = rate control off,
+# which also drops nginx's per-IP limit; default 600).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SRC=$(pwd)
+VAR=$SRC/var
+PORT=${SELFHOST_PORT:-8080}
+POOL=${SELFHOST_POOL:-4}
+DOMAIN=demo
+. deploy/lib/common.sh
+
+status() {
+  local bin; bin=$(sh_pg_bindir 2>/dev/null || true)
+  if [ -n "$bin" ] && [ -d "$VAR/pgdata" ] &&
+     sh_as_user "$bin/pg_ctl" -D "$VAR/pgdata" status >/dev/null 2>&1; then
+    echo "postgresql: running ($VAR/pgdata)"; else echo "postgresql: stopped"; fi
+  local n=0 pid
+  if [ -f "$VAR/run/selfserv.pid" ]; then
+    for pid in $(cat "$VAR/run/selfserv.pid"); do kill -0 "$pid" 2>/dev/null && n=$((n + 1)); done
+  fi
+  echo "selfserv: $n process(es) running"
+  if [ -f "$VAR/run/nginx.pid" ] && kill -0 "$(cat "$VAR/run/nginx.pid")" 2>/dev/null; then
+    echo "nginx: running on http://127.0.0.1:$(cat "$VAR/run/port" 2>/dev/null || echo "$PORT")"
+  else echo "nginx: stopped"; fi
+}
+
+stop() {
+  sh_nginx_stop "$VAR"
+  sh_fcgi_stop "$VAR"
+  sh_pg_stop "$VAR"
+  echo "selfhost stopped"
+}
+
+write_config() {
+  local rate=${SELFHOST_RATE_PER_HOUR:-600}
+  case $rate in ''|*[!0-9]*) sh_die "SELFHOST_RATE_PER_HOUR must be a number, got '$rate'";; esac
+  mkdir -p "$VAR/etc"
+  cat > "$VAR/etc/selfhost.conf" <<CONF
+# Written by deploy/quickstart.sh on every start; edit the script's
+# environment (SELFHOST_RATE_PER_HOUR, …) rather than this file.
+[server]
+log_level = info
+log_target = stderr
+domainfile = domains.conf
+state_dir = $VAR/run
+
+[database]
+connect_timeout = 5
+
+[rate_control]
+req_per_hour = $rate
+maxburst = 10
+cleanup = 1800
+
+[manager]
+socket = $VAR/run/selfpmgr.sock
+CONF
+  if [ "$rate" = 0 ]; then
+    export SELFHOST_NGINX_LIMIT_REQ="# rate control off (SELFHOST_RATE_PER_HOUR=0)"
+  fi
+  chown -R "$SELFHOST_USER:" "$VAR/etc"
+}
+
+selfctl() { sh_as_user "$SRC/build/selfctl/selfctl" -c "$VAR/etc/selfhost.conf" "$@"; }
+
+ensure_domain() {
+  local uri; uri=$(sh_pg_uri "$VAR" "selfhost_$DOMAIN")
+  sh_pg_createdb "$VAR" "selfhost_$DOMAIN"
+  if ! selfctl domain list | cut -f1 | grep -qx "$DOMAIN"; then
+    local out
+    out=$(selfctl domain add "$DOMAIN" --db "$uri") || sh_die "selfctl domain add failed"
+    printf '%s\n' "$out" | grep -v '^secret-token\.' >&2
+    printf '%s\n' "$out" | grep '^secret-token\.' > "$VAR/etc/$DOMAIN.token" || true
+  fi
+  if [ ! -s "$VAR/etc/$DOMAIN.token" ]; then
+    selfctl token create --domain "$DOMAIN" --user root --name quickstart > "$VAR/etc/$DOMAIN.token" ||
+      sh_die "cannot create a token"
+  fi
+  chmod 600 "$VAR/etc/$DOMAIN.token"
+}
+
+start() {
+  sh_install_packages
+  sh_build build
+  sh_ensure_user
+  mkdir -p "$VAR"
+  chown "$SELFHOST_USER:" "$VAR"
+  # the service account must reach ./var through the checkout's folders
+  [ -x "$SRC" ] || chmod o+x "$SRC"
+  write_config
+  sh_pg_start "$VAR"
+  ensure_domain
+  sh_fcgi_start "$VAR" "$POOL" "$VAR/etc/selfhost.conf" "$SRC/build/fcgi/selfserv"
+  sh_nginx_start "$VAR" "$PORT" "$SRC"
+  echo "$PORT" > "$VAR/run/port"
+
+  local token code
+  token=$(cat "$VAR/etc/$DOMAIN.token")
+  code=$(curl -s -o /dev/null -w '%{http_code}' -u "$DOMAIN:$token" "http://127.0.0.1:$PORT/v2/users/me" || true)
+  [ "$code" = 200 ] || sh_die "the API did not answer 200 (got $code); see $VAR/log/"
+  cat <<MSG
+
+selfhost is running on http://127.0.0.1:$PORT  (domain: $DOMAIN, $POOL responders)
+  admin token (root of domain $DOMAIN; also in var/etc/$DOMAIN.token):
+    $token
+  try:
+    curl -u '$DOMAIN:$token' http://127.0.0.1:$PORT/v2/users/me
+  logs: var/log/   stop: ./deploy/quickstart.sh stop   status: ./deploy/quickstart.sh status
+  note: the program manager and workers (selfpmgr/selfpwrk) are not part of this build yet.
+MSG
+}
+
+case ${1:-start} in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  -h|--help|help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' ;;
+  *) echo "usage: $0 [start|stop|status]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,133 @@
+/* request.c — request accessors and the one place replies are written. */
+#include "request.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "json.h"
+#include "log.h"
+#include "status.h"
+
+const char *req_env(const struct req *r, const char *name)
+{
+    return FCGX_GetParam(name, r->envp);
+}
+
+void req_write(struct req *r, const void *data, size_t n)
+{
+    const char *p = data;
+    while (n > 0) {
+        int chunk = n > (1u << 30) ? (1 << 30) : (int)n;
+        if (r->out ? FCGX_PutStr(p, chunk, r->out) != chunk
+                   : fwrite(p, 1, (size_t)chunk, stdout) != (size_t)chunk)
+            return; /* the client went away; nothing useful left to do */
+        p += chunk;
+        n -= (size_t)chunk;
+    }
+}
+
+long req_read(struct req *r, void *data, size_t n)
+{
+    int chunk = n > (1u << 30) ? (1 << 30) : (int)n;
+    if (r->in)
+        return FCGX_GetStr(data, chunk, r->in);
+    size_t got = fread(data, 1, (size_t)chunk, stdin);
+    return got == 0 && ferror(stdin) ? -1 : (long)got;
+}
+
+const char *req_param(const struct req *r, const char *name)
+{
+    for (int i = 0; i < r->nparams; i++)
+        if (strcmp(r->params[i].name, name) == 0)
+            return r->params[i].value;
+    return NULL;
+}
+
+int req_fail(struct req *r, int status, const char *message)
+{
+    r->status = status;
+    r->err_message = message;
+    return ERROR;
+}
+
+int req_fail_db(struct req *r, PGresult *res)
+{
+    const char *message;
+    int status = db_error_status(res, &message);
+    if (status >= 500) {
+        char line[400];
+        log_error("%s %s: database: %s", r->method, r->path,
+                  db_error_line(r->db, res, line, sizeof line));
+    }
+    PQclear(res);
+    return req_fail(r, status, message);
+}
+
+void req_header(struct req *r, const char *fmt, ...)
+{
+    if (r->nheaders >= REQ_MAX_HEADERS)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    r->headers[r->nheaders++] = arena_vsprintf(r->arena, fmt, ap);
+    va_end(ap);
+}
+
+void req_reply_json(struct req *r, int status)
+{
+    r->status = status;
+    r->content_type = "application/json";
+    r->err_message = NULL;
+}
+
+static const char *reason(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 411: return "Length Required";
+    case 413: return "Request Entity Too Large";
+    case 415: return "Unsupported Media Type";
+    case 429: return "Too Many Requests";
+    case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return status >= 500 ? "Internal Server Error" : "Error";
+    }
+}
+
+void req_send(struct req *r)
+{
+    if (r->started)
+        return;
+    if (r->err_message) {
+        buf_reset(&r->body);
+        buf_printf(&r->body, "{\"code\":%d,\"message\":", r->status);
+        json_put_str(&r->body, r->err_message);
+        buf_puts(&r->body, "}\n");
+        r->content_type = "application/json";
+    }
+    buf_t head = BUF_INIT;
+    buf_printf(&head, "Status: %d %s\r\n", r->status, reason(r->status));
+    for (int i = 0; i < r->nheaders; i++)
+        buf_printf(&head, "%s\r\n", r->headers[i]);
+    int has_body = r->status != 204 && r->status != 304;
+    if (has_body)
+        buf_printf(&head, "Content-Type: %s\r\nContent-Length: %zu\r\n",
+                   r->content_type ? r->content_type : "application/json", r->body.len);
+    buf_puts(&head, "\r\n");
+    req_write(r, head.data, head.len);
+    buf_free(&head);
+    if (has_body && strcmp(r->method, "HEAD") != 0)
+        req_write(r, r->body.data, r->body.len);
+    r->started = 1;
+}

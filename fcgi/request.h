@@ -1,0 +1,84 @@
+/* request.h — one HTTP request as selfserv sees it, from accept to reply.
+ * Everything hanging off a request is allocated from r->arena and released
+ * in one go when the request ends. Errors travel one way: a function that
+ * fails calls req_fail() (status + message) and returns ERROR; the
+ * dispatcher writes the JSON error body once. */
+#ifndef SELFSERV_REQUEST_H
+#define SELFSERV_REQUEST_H
+
+#include <fcgiapp.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "db.h"
+#include "uuid.h"
+
+#define REQ_MAX_PARAMS 4
+#define REQ_MAX_HEADERS 8
+
+struct route;
+struct server;
+
+struct path_param {
+    const char *name;  /* as in the route pattern: "uuid", "token_uuid", … */
+    const char *value; /* validated by the router */
+};
+
+struct req {
+    arena_t *arena;
+    struct server *srv;
+    /* transport: FastCGI streams, or NULL streams for plain CGI (stdio) */
+    char **envp;
+    FCGX_Stream *in;
+    FCGX_Stream *out;
+
+    /* from the web server */
+    const char *method;
+    const char *path;   /* without the query string */
+    const char *query;  /* "" when absent */
+
+    /* from the router */
+    const struct route *route;
+    struct path_param params[REQ_MAX_PARAMS];
+    int nparams;
+
+    /* from authentication */
+    const char *domain;
+    struct db_conn *db;    /* the domain's connection */
+    char user_uuid[UUID_STRLEN + 1];
+    const char *user_name;
+    uint8_t token_hash[32];
+
+    /* the reply */
+    int status;
+    const char *content_type;
+    const char *headers[REQ_MAX_HEADERS]; /* "Name: value" lines */
+    int nheaders;
+    buf_t body;
+    int started; /* status line and headers already sent (streaming) */
+    const char *err_message;
+};
+
+/* Request environment variable (FastCGI param), NULL when absent. */
+const char *req_env(const struct req *r, const char *name);
+/* Raw output/input through whichever transport the request came on. */
+void req_write(struct req *r, const void *data, size_t n);
+/* Reads up to n body bytes; returns bytes read, 0 at the end, -1 on error. */
+long req_read(struct req *r, void *data, size_t n);
+/* Value of a path parameter declared by the route; NULL if none. */
+const char *req_param(const struct req *r, const char *name);
+/* Records an error reply; returns ERROR so handlers can `return req_fail(…)`. */
+int req_fail(struct req *r, int status, const char *message);
+/* Records the error of a failed database result (status from its SQLSTATE,
+ * logged when it is a server fault) and PQclear's it. Returns ERROR. */
+int req_fail_db(struct req *r, PGresult *res);
+/* Adds a response header line ("Name: value"), copied into the arena. */
+void req_header(struct req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Sets a JSON reply: status and Content-Type; the body goes into r->body. */
+void req_reply_json(struct req *r, int status);
+/* Writes status, headers and body (or the JSON error) to the client. */
+void req_send(struct req *r);
+
+#endif

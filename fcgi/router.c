@@ -1,0 +1,152 @@
+/* router.c — matching a path against the route table, segment by segment. */
+#include "router.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "status.h"
+#include "uuid.h"
+
+/* How each path parameter is validated, by name. */
+enum param_kind { PK_UUID, PK_INT };
+
+static const struct {
+    const char *name;
+    enum param_kind kind;
+    const char *error;
+} param_kinds[] = {
+    { "uuid", PK_UUID, "Invalid UUID" },
+    { "token_uuid", PK_UUID, "Invalid UUID" },
+    { "revision_id", PK_INT, "Invalid revision" },
+};
+
+static int param_valid(const char *name, const char *value, const char **error)
+{
+    for (size_t i = 0; i < sizeof param_kinds / sizeof *param_kinds; i++) {
+        if (strcmp(param_kinds[i].name, name) != 0)
+            continue;
+        *error = param_kinds[i].error;
+        if (param_kinds[i].kind == PK_UUID)
+            return uuid_valid(value) == OK;
+        size_t n = strlen(value);
+        if (n == 0 || n > 9)
+            return 0;
+        for (size_t j = 0; j < n; j++)
+            if (!isdigit((unsigned char)value[j]))
+                return 0;
+        return 1;
+    }
+    *error = "Invalid path parameter";
+    return 0;
+}
+
+/* Compares one pattern against the path; on a match stores the raw
+ * parameters (not yet validated). */
+static int path_matches(struct req *r, const char *pattern, const char *path,
+                        struct path_param *params, int *nparams)
+{
+    *nparams = 0;
+    while (*pattern && *path) {
+        if (*pattern != '/' || *path != '/')
+            return 0;
+        pattern++;
+        path++;
+        size_t plen = strcspn(pattern, "/");
+        size_t slen = strcspn(path, "/");
+        if (pattern[0] == '{') {
+            if (slen == 0 || *nparams >= REQ_MAX_PARAMS)
+                return 0;
+            params[*nparams].name = arena_strndup(r->arena, pattern + 1, plen - 2);
+            params[*nparams].value = arena_strndup(r->arena, path, slen);
+            (*nparams)++;
+        } else if (plen != slen || memcmp(pattern, path, plen) != 0) {
+            return 0;
+        }
+        pattern += plen;
+        path += slen;
+    }
+    return *pattern == '\0' && *path == '\0';
+}
+
+int router_match(struct req *r)
+{
+    const char *path = r->path;
+    size_t len = strlen(path);
+    /* one trailing slash is tolerated */
+    if (len > 1 && path[len - 1] == '/')
+        path = arena_strndup(r->arena, path, len - 1);
+
+    char allow[128] = "";
+    const struct route *found = NULL;
+    struct path_param params[REQ_MAX_PARAMS];
+    int nparams = 0;
+    for (int i = 0; i < n_routes; i++) {
+        struct path_param p[REQ_MAX_PARAMS];
+        int np;
+        if (!path_matches(r, routes[i].pattern, path, p, &np))
+            continue;
+        if (strcmp(routes[i].method, r->method) == 0 ||
+            (strcmp(r->method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0)) {
+            found = &routes[i];
+            memcpy(params, p, sizeof p);
+            nparams = np;
+            break;
+        }
+        size_t used = strlen(allow);
+        snprintf(allow + used, sizeof allow - used, "%s%s", used ? ", " : "", routes[i].method);
+    }
+    if (!found) {
+        if (allow[0]) {
+            req_header(r, "Allow: %s", allow);
+            return req_fail(r, 405, "Method not allowed");
+        }
+        return req_fail(r, 404, "The requestes resource does not exist");
+    }
+    r->route = found;
+    memcpy(r->params, params, sizeof params);
+    r->nparams = nparams;
+    return OK;
+}
+
+int router_validate_params(struct req *r)
+{
+    for (int i = 0; i < r->nparams; i++) {
+        const char *error;
+        if (!param_valid(r->params[i].name, r->params[i].value, &error))
+            return req_fail(r, 400, error);
+    }
+    return OK;
+}
+
+int router_expand_perm(const struct req *r, const char *perm, char *action, size_t actsz,
+                       char *resource, size_t ressz)
+{
+    const char *colon = strchr(perm, ':');
+    if (!colon || (size_t)(colon - perm) >= actsz)
+        return ERROR;
+    snprintf(action, actsz, "%.*s", (int)(colon - perm), perm);
+    size_t out = 0;
+    for (const char *p = colon + 1; *p; p++) {
+        const char *piece = p;
+        size_t n = 1;
+        if (*p == '{') {
+            const char *close = strchr(p, '}');
+            if (!close)
+                return ERROR;
+            char name[32];
+            snprintf(name, sizeof name, "%.*s", (int)(close - p - 1), p + 1);
+            piece = req_param(r, name);
+            if (!piece)
+                return ERROR;
+            n = strlen(piece);
+            p = close;
+        }
+        if (out + n >= ressz)
+            return ERROR;
+        memcpy(resource + out, piece, n);
+        out += n;
+    }
+    resource[out] = '\0';
+    return OK;
+}

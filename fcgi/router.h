@@ -1,0 +1,38 @@
+/* router.h — the route table's types and the matcher.
+ * A route is data: method, path pattern, handler and the permission(s) it
+ * needs, written as in the OpenAPI file ("read:users/{uuid}"). Path
+ * parameters are validated by kind (from their name) before any handler
+ * runs, so a handler never sees a malformed UUID. */
+#ifndef SELFSERV_ROUTER_H
+#define SELFSERV_ROUTER_H
+
+#include "request.h"
+
+typedef int (*handler_fn)(struct req *r);
+
+#define ROUTE_MAX_PERMS 2
+
+struct route {
+    const char *method;
+    const char *pattern;
+    handler_fn handler;
+    const char *perms[ROUTE_MAX_PERMS]; /* "action:resource", NULL-terminated if fewer */
+};
+
+extern const struct route routes[];
+extern const int n_routes;
+
+/* Finds the route for r->method and r->path, fills r->route and
+ * r->params (raw). Failures are recorded on r: 404 no such path, 405 path
+ * known but not for this method (with an Allow header). */
+int router_match(struct req *r);
+/* Checks each path parameter by its kind: 400 "Invalid UUID" etc. Runs
+ * after authentication, so anonymous callers only ever learn 401. */
+int router_validate_params(struct req *r);
+
+/* Fills out with perm's resource, {name} replaced by path parameters;
+ * *action points into perm. Returns OK or ERROR (malformed perm). */
+int router_expand_perm(const struct req *r, const char *perm, char *action, size_t actsz,
+                       char *resource, size_t ressz);
+
+#endif

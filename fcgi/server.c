@@ -1,0 +1,131 @@
+/* server.c — per-process state: config, domains, connections. */
+#include "server.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "migrate.h"
+#include "status.h"
+
+int server_init(struct server *s, const char *config_path, char *err, size_t errsz)
+{
+    memset(s, 0, sizeof *s);
+    if (config_load(config_path, &s->cfg, err, errsz) != OK)
+        return ERROR;
+    if (domains_load(&s->cfg, &s->domains, err, errsz) != OK) {
+        config_free(&s->cfg);
+        return ERROR;
+    }
+    s->domains_mtime = domains_file_mtime(s->cfg.domainfile);
+    s->domains_checked = time(NULL);
+    return OK;
+}
+
+static void conn_drop(struct domain_conn *dc)
+{
+    db_close(&dc->db);
+    free(dc->name);
+    free(dc->uri);
+}
+
+void server_free(struct server *s)
+{
+    for (size_t i = 0; i < s->nconns; i++)
+        conn_drop(&s->conns[i]);
+    free(s->conns);
+    domains_free(&s->domains);
+    config_free(&s->cfg);
+    memset(s, 0, sizeof *s);
+}
+
+void server_refresh_domains(struct server *s)
+{
+    time_t now = time(NULL);
+    if (now == s->domains_checked)
+        return;
+    s->domains_checked = now;
+    time_t mtime = domains_file_mtime(s->cfg.domainfile);
+    if (mtime == s->domains_mtime)
+        return;
+    struct domain_list fresh;
+    char err[512];
+    if (domains_load(&s->cfg, &fresh, err, sizeof err) != OK) {
+        log_error("keeping the old domain list: %s", err);
+        return; /* retried on the next change of mtime */
+    }
+    s->domains_mtime = mtime;
+    domains_free(&s->domains);
+    s->domains = fresh;
+    /* close connections whose domain went away or points elsewhere now */
+    for (size_t i = 0; i < s->nconns;) {
+        const struct domain *d = domains_find(&s->domains, s->conns[i].name);
+        if (d && strcmp(d->uri, s->conns[i].uri) == 0) {
+            i++;
+            continue;
+        }
+        conn_drop(&s->conns[i]);
+        s->conns[i] = s->conns[--s->nconns];
+    }
+    log_info("domain list reloaded: %zu domain(s)", s->domains.n);
+}
+
+static struct domain_conn *conn_slot(struct server *s, const struct domain *d)
+{
+    for (size_t i = 0; i < s->nconns; i++)
+        if (strcmp(s->conns[i].name, d->name) == 0)
+            return &s->conns[i];
+    struct domain_conn *conns = realloc(s->conns, (s->nconns + 1) * sizeof *conns);
+    if (!conns)
+        return NULL;
+    s->conns = conns;
+    struct domain_conn *dc = &conns[s->nconns++];
+    memset(dc, 0, sizeof *dc);
+    dc->name = strdup(d->name);
+    dc->uri = strdup(d->uri);
+    return dc;
+}
+
+static int conn_open(struct server *s, struct domain_conn *dc)
+{
+    char err[512];
+    if (db_connect(&dc->db, dc->uri, (int)s->cfg.connect_timeout, "selfserv", err, sizeof err) != OK) {
+        log_error("domain %s: %s", dc->name, err);
+        return ERROR;
+    }
+    int64_t version;
+    if (migrate_check_servable(&dc->db, &version, err, sizeof err) != OK) {
+        log_error("domain %s: not serving: %s", dc->name, err);
+        db_close(&dc->db);
+        return ERROR;
+    }
+    dc->connected = 1;
+    return OK;
+}
+
+int server_domain_db(struct server *s, const char *domain, struct db_conn **db, int *status)
+{
+    server_refresh_domains(s);
+    const struct domain *d = domains_find(&s->domains, domain);
+    if (!d) {
+        *status = 401;
+        return ERROR;
+    }
+    struct domain_conn *dc = conn_slot(s, d);
+    if (!dc) {
+        *status = 503;
+        return ERROR;
+    }
+    if (dc->connected && PQstatus(dc->db.pg) != CONNECTION_OK && db_reset(&dc->db) != OK) {
+        log_warn("domain %s: connection lost, reconnecting later", dc->name);
+        db_close(&dc->db);
+        dc->connected = 0;
+    }
+    if (!dc->connected && conn_open(s, dc) != OK) {
+        *status = 503;
+        return ERROR;
+    }
+    *db = &dc->db;
+    return OK;
+}

@@ -1,0 +1,40 @@
+/* server.h — what one selfserv process holds for its whole life: the
+ * configuration, the domain list and one database connection per domain
+ * (opened on first use, statements prepared once per connection). */
+#ifndef SELFSERV_SERVER_H
+#define SELFSERV_SERVER_H
+
+#include <time.h>
+
+#include "config.h"
+#include "db.h"
+#include "domains.h"
+
+struct domain_conn {
+    char *name;
+    char *uri;
+    struct db_conn db;
+    int connected;
+};
+
+struct server {
+    struct config cfg;
+    struct domain_list domains;
+    time_t domains_mtime;
+    time_t domains_checked;
+    struct domain_conn *conns;
+    size_t nconns;
+};
+
+/* Loads the configuration (path may be NULL) and the domains. */
+int server_init(struct server *s, const char *config_path, char *err, size_t errsz);
+void server_free(struct server *s);
+/* Re-reads the domain file when it changed (checked at most once a second);
+ * connections of removed or re-pointed domains are closed. */
+void server_refresh_domains(struct server *s);
+/* Connection for a domain, connecting (and checking the schema) on first
+ * use and reconnecting a broken one. Returns OK; ERROR with *status 401 for
+ * an unknown domain, 503 when its database cannot be used. */
+int server_domain_db(struct server *s, const char *domain, struct db_conn **db, int *status);
+
+#endif

@@ -1,0 +1,47 @@
+/* cli.h — what selfctl's commands share: the command table entry, option
+ * parsing, and "which database" (--db URI or --domain NAME). Errors are one
+ * line on stderr prefixed "selfctl: ", exit status 1 (2 for usage). */
+#ifndef SELFCTL_CLI_H
+#define SELFCTL_CLI_H
+
+#include "config.h"
+#include "db.h"
+
+struct cli {
+    const char *config_path; /* -c FILE */
+    struct config cfg;
+    int cfg_loaded;
+};
+
+struct command {
+    const char *group;  /* "db", "domain", "token", … */
+    const char *name;   /* "migrate", "add", … */
+    int (*run)(struct cli *c, int argc, char **argv); /* argv[0] = name */
+    const char *usage;  /* shown by --help */
+};
+
+extern const struct command commands[];
+extern const int n_commands;
+
+/* Prints "selfctl: <message>" and returns 1 (for `return fail(...)`). */
+int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints the usage of a command to stdout (help) or stderr (misuse). */
+int usage_of(const char *group, const char *name, int misuse);
+/* 1 when argv holds -h or --help. */
+int wants_help(int argc, char **argv);
+/* Value of "--name VALUE" or "--name=VALUE" in argv; NULL when absent.
+ * Marks the consumed slots with NULL in argv so leftovers can be found. */
+const char *opt_take(int argc, char **argv, const char *name);
+/* First unconsumed positional argument after argv[0], or NULL; with
+ * remove=1 it is marked consumed. */
+const char *arg_take(int argc, char **argv);
+/* ERROR (after printing) when an unconsumed argument remains. */
+int args_done(int argc, char **argv);
+
+/* Loads the configuration once (for domain lookups, domain file path). */
+int cli_config(struct cli *c);
+/* Opens the database given by --db URI or --domain NAME (consumed from
+ * argv). Prints a one-line error and returns ERROR otherwise. */
+int cli_open_db(struct cli *c, int argc, char **argv, struct db_conn *db);
+
+#endif

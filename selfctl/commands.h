@@ -1,0 +1,14 @@
+/* commands.h — every selfctl command, one function each. */
+#ifndef SELFCTL_COMMANDS_H
+#define SELFCTL_COMMANDS_H
+
+#include "cli.h"
+
+int cmd_db_migrate(struct cli *c, int argc, char **argv);
+int cmd_domain_add(struct cli *c, int argc, char **argv);
+int cmd_domain_list(struct cli *c, int argc, char **argv);
+int cmd_domain_remove(struct cli *c, int argc, char **argv);
+int cmd_token_create(struct cli *c, int argc, char **argv);
+int cmd_config_show(struct cli *c, int argc, char **argv);
+
+#endif

@@ -1,0 +1,3 @@
+-- 000006 down: drops things (its indexes go with it).
+
+DROP TABLE IF EXISTS things;

@@ -1,0 +1,3 @@
+-- 000011 down: intentionally does nothing (the up step creates nothing).
+
+DO $noop$ BEGIN NULL; END $noop$;

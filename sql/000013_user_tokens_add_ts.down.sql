@@ -1,0 +1,3 @@
+-- 000013 down: removes user_tokens.created.
+
+ALTER TABLE user_tokens DROP COLUMN IF EXISTS created;
