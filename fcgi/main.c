@@ -15,12 +15,16 @@
 #include "server.h"
 #include "status.h"
 
-static volatile sig_atomic_t stopping;
+static volatile sig_atomic_t stopping, busy;
 
+/* Idle in accept: leave at once (libfcgi retries accept on EINTR). Busy:
+ * finish the request first, then leave. */
 static void on_term(int sig)
 {
     (void)sig;
     stopping = 1;
+    if (!busy)
+        _exit(0);
 }
 
 static void usage(FILE *f)
@@ -58,7 +62,7 @@ int main(int argc, char **argv)
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_term; /* no SA_RESTART: accept() returns on SIGTERM */
+    sa.sa_handler = on_term;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
@@ -76,9 +80,11 @@ int main(int argc, char **argv)
         FCGX_InitRequest(&fcgx, 0, 0);
         log_info("ready: %zu domain(s)", srv.domains.n);
         while (!stopping && FCGX_Accept_r(&fcgx) >= 0) {
+            busy = 1;
             serve_request(&srv, fcgx.envp, fcgx.in, fcgx.out, arena);
             FCGX_Finish_r(&fcgx);
             arena_reset(arena);
+            busy = 0;
         }
     }
     arena_free(arena);

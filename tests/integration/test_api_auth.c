@@ -1,0 +1,238 @@
+/* test_api_auth.c — authentication, authorization and the error shape,
+ * through nginx and a selfserv pool, on GET /v2/users/me. */
+#include <CUnit/Basic.h>
+#include <curl/curl.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base64.h"
+#include "itest.h"
+#include "token.h"
+#include "uuid.h"
+
+#define ROOT_UUID "00000000-0000-1000-8000-000000000000"
+
+static PGconn *db;
+
+static void sql(const char *query, int nparams, const char *const *params)
+{
+    PGresult *res = PQexecParams(db, query, nparams, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
+        fprintf(stderr, "sql failed: %s\n", PQerrorMessage(db));
+    CU_ASSERT_TRUE(PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK);
+    PQclear(res);
+}
+
+/* A user with no group at all and a token for it; returns "domain:token". */
+static void make_user(char uuid[UUID_STRLEN + 1], char *userpwd, size_t n)
+{
+    struct uuid u;
+    uuid_v4(&u);
+    uuid_format(&u, uuid);
+    char name[64], secret[TOKEN_MAX], hex[2 * TOKEN_HASH_LEN + 3];
+    snprintf(name, sizeof name, "itest-%s", uuid);
+    token_generate(secret);
+    uint8_t hash[TOKEN_HASH_LEN];
+    token_hash(secret, strlen(secret), hash);
+    strcpy(hex, "\\x");
+    for (int i = 0; i < TOKEN_HASH_LEN; i++)
+        sprintf(hex + 2 + 2 * i, "%02x", hash[i]);
+    const char *p1[] = { uuid, name };
+    sql("INSERT INTO users(uuid, name) VALUES ($1, $2)", 2, p1);
+    const char *p2[] = { uuid, hex };
+    sql("INSERT INTO user_tokens(user_uuid, name, token_hash) VALUES ($1, 'itest', $2::bytea)", 2, p2);
+    snprintf(userpwd, n, "%s:%s", itest_env("ITEST_DOMAIN"), secret);
+}
+
+static void test_users_me_with_admin_token_is_root(void)
+{
+    struct http_reply r;
+    CU_ASSERT_EQUAL_FATAL(itest_http("GET", "/v2/users/me", itest_admin(), NULL, NULL, &r), 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r.json);
+    json_object *v, *groups;
+    CU_ASSERT_TRUE(json_object_object_get_ex(r.json, "uuid", &v));
+    CU_ASSERT_STRING_EQUAL(json_object_get_string(v), ROOT_UUID);
+    CU_ASSERT_TRUE(json_object_object_get_ex(r.json, "name", &v));
+    CU_ASSERT_STRING_EQUAL(json_object_get_string(v), "root");
+    CU_ASSERT_TRUE_FATAL(json_object_object_get_ex(r.json, "groups", &groups));
+    CU_ASSERT_TRUE_FATAL(json_object_is_type(groups, json_type_array));
+    CU_ASSERT_EQUAL(json_object_array_length(groups), 1);
+    json_object *g = json_object_array_get_idx(groups, 0);
+    CU_ASSERT_TRUE(json_object_object_get_ex(g, "name", &v));
+    CU_ASSERT_STRING_EQUAL(json_object_get_string(v), "root");
+    itest_reply_free(&r);
+}
+
+static void test_head_users_me_has_no_body(void)
+{
+    struct http_reply r;
+    CU_ASSERT_EQUAL_FATAL(itest_http("HEAD", "/v2/users/me", itest_admin(), NULL, NULL, &r), 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    CU_ASSERT_EQUAL(r.body_len, 0);
+    itest_reply_free(&r);
+}
+
+static void test_missing_credentials_is_401_with_challenge(void)
+{
+    struct http_reply r;
+    char v[256];
+    CU_ASSERT_EQUAL_FATAL(itest_http("GET", "/v2/users/me", NULL, NULL, NULL, &r), 0);
+    itest_assert_error(&r, 401);
+    CU_ASSERT_PTR_NOT_NULL(itest_header(&r, "WWW-Authenticate", v, sizeof v));
+    CU_ASSERT_PTR_NOT_NULL(strstr(v, "Basic realm="));
+    itest_reply_free(&r);
+}
+
+static void expect_401(const char *userpwd)
+{
+    struct http_reply r;
+    CU_ASSERT_EQUAL_FATAL(itest_http("GET", "/v2/users/me", userpwd, NULL, NULL, &r), 0);
+    itest_assert_error(&r, 401);
+    itest_reply_free(&r);
+}
+
+static void expect_401_header(const char *authorization)
+{
+    struct http_reply r;
+    CU_ASSERT_EQUAL_FATAL(itest_http_auth("GET", "/v2/users/me", authorization, NULL, NULL, &r), 0);
+    itest_assert_error(&r, 401);
+    itest_reply_free(&r);
+}
+
+static void test_wrong_token_is_401_json(void)
+{
+    char userpwd[256];
+    snprintf(userpwd, sizeof userpwd, "%s:secret-token.wrong", itest_env("ITEST_DOMAIN"));
+    expect_401(userpwd);
+}
+
+static void test_seeded_root_token_was_replaced(void)
+{
+    char userpwd[256];
+    snprintf(userpwd, sizeof userpwd, "%s:root", itest_env("ITEST_DOMAIN"));
+    expect_401(userpwd);
+}
+
+static void test_unknown_domain_is_401(void)
+{
+    char userpwd[512];
+    snprintf(userpwd, sizeof userpwd, "no-such-domain:%s", itest_env("ITEST_TOKEN"));
+    expect_401(userpwd);
+}
+
+static void test_malformed_authorization_headers_are_401(void)
+{
+    expect_401_header("Bearer abc");
+    expect_401_header("Basic");
+    expect_401_header("Basic !!!!");
+    expect_401_header("Basic bm9jb2xvbg=="); /* "nocolon" */
+    expect_401_header("Basic OnRva2Vu");     /* ":token" (no domain) */
+    expect_401_header("Basic ZG9tYWluOg=="); /* "domain:" (no token) */
+    /* a domain name that could never be a database: "../x:y" */
+    expect_401_header("Basic Li4veDp5");
+}
+
+static void test_user_without_policy_is_403_then_allowed_by_policy(void)
+{
+    char uuid[UUID_STRLEN + 1], userpwd[256];
+    make_user(uuid, userpwd, sizeof userpwd);
+    struct http_reply r;
+    CU_ASSERT_EQUAL_FATAL(itest_http("GET", "/v2/users/me", userpwd, NULL, NULL, &r), 0);
+    itest_assert_error(&r, 403);
+    itest_reply_free(&r);
+
+    /* a group granting exactly read:users/me */
+    char gname[64];
+    snprintf(gname, sizeof gname, "g-%s", uuid);
+    const char *p[] = { gname, uuid };
+    sql("WITH g AS (INSERT INTO groups(name) VALUES ($1) RETURNING uuid), "
+        "p AS (INSERT INTO group_policies(group_uuid, effect, action, resource) "
+        "      SELECT uuid, 'allow', 'read', 'users/me' FROM g) "
+        "INSERT INTO user_groups(user_uuid, group_uuid) SELECT $2::uuid, uuid FROM g",
+        2, p);
+    CU_ASSERT_EQUAL_FATAL(itest_http("GET", "/v2/users/me", userpwd, NULL, NULL, &r), 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    json_object *v;
+    CU_ASSERT_TRUE(r.json && json_object_object_get_ex(r.json, "uuid", &v) &&
+                   strcmp(json_object_get_string(v), uuid) == 0);
+    itest_reply_free(&r);
+
+    /* a deny policy of the same group wins over the allow */
+    const char *p2[] = { gname };
+    sql("INSERT INTO group_policies(group_uuid, effect, action, resource) "
+        "SELECT uuid, 'deny', 'read', 'users/%' FROM groups WHERE name = $1", 1, p2);
+    CU_ASSERT_EQUAL_FATAL(itest_http("GET", "/v2/users/me", userpwd, NULL, NULL, &r), 0);
+    itest_assert_error(&r, 403);
+    itest_reply_free(&r);
+}
+
+static void test_revoked_token_is_401_on_next_request(void)
+{
+    char uuid[UUID_STRLEN + 1], userpwd[256];
+    make_user(uuid, userpwd, sizeof userpwd);
+    const char *p[] = { uuid };
+    sql("INSERT INTO user_groups(user_uuid, group_uuid) VALUES ($1, '" ROOT_UUID "')", 1, p);
+    struct http_reply r;
+    CU_ASSERT_EQUAL_FATAL(itest_http("GET", "/v2/users/me", userpwd, NULL, NULL, &r), 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    itest_reply_free(&r);
+    sql("DELETE FROM user_tokens WHERE user_uuid = $1", 1, p);
+    CU_ASSERT_EQUAL_FATAL(itest_http("GET", "/v2/users/me", userpwd, NULL, NULL, &r), 0);
+    itest_assert_error(&r, 401);
+    itest_reply_free(&r);
+}
+
+static void test_unknown_path_is_404_json(void)
+{
+    struct http_reply r;
+    CU_ASSERT_EQUAL_FATAL(itest_http("GET", "/v2/no/such/thing", itest_admin(), NULL, NULL, &r), 0);
+    itest_assert_error(&r, 404);
+    itest_reply_free(&r);
+}
+
+static void test_wrong_method_is_405_with_allow(void)
+{
+    struct http_reply r;
+    char v[128];
+    CU_ASSERT_EQUAL_FATAL(itest_http("PUT", "/v2/users/me", itest_admin(), "{}", "application/json", &r), 0);
+    itest_assert_error(&r, 405);
+    CU_ASSERT_PTR_NOT_NULL(itest_header(&r, "Allow", v, sizeof v));
+    CU_ASSERT_STRING_EQUAL(v, "GET");
+    itest_reply_free(&r);
+}
+
+static int suite_init(void)
+{
+    char uri[1024];
+    snprintf(uri, sizeof uri, "postgresql:///itest_main?host=%s&user=postgres", itest_env("ITEST_PGHOST"));
+    db = PQconnectdb(uri);
+    return PQstatus(db) == CONNECTION_OK ? 0 : 1;
+}
+
+static int suite_clean(void)
+{
+    PQfinish(db);
+    return 0;
+}
+
+void register_tests(void);
+void register_tests(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    CU_pSuite s = CU_add_suite("api_auth", suite_init, suite_clean);
+    CU_add_test(s, "users_me_with_admin_token_is_root", test_users_me_with_admin_token_is_root);
+    CU_add_test(s, "head_users_me_has_no_body", test_head_users_me_has_no_body);
+    CU_add_test(s, "missing_credentials_is_401_with_challenge", test_missing_credentials_is_401_with_challenge);
+    CU_add_test(s, "wrong_token_is_401_json", test_wrong_token_is_401_json);
+    CU_add_test(s, "seeded_root_token_was_replaced", test_seeded_root_token_was_replaced);
+    CU_add_test(s, "unknown_domain_is_401", test_unknown_domain_is_401);
+    CU_add_test(s, "malformed_authorization_headers_are_401", test_malformed_authorization_headers_are_401);
+    CU_add_test(s, "user_without_policy_is_403_then_allowed_by_policy",
+                test_user_without_policy_is_403_then_allowed_by_policy);
+    CU_add_test(s, "revoked_token_is_401_on_next_request", test_revoked_token_is_401_on_next_request);
+    CU_add_test(s, "unknown_path_is_404_json", test_unknown_path_is_404_json);
+    CU_add_test(s, "wrong_method_is_405_with_allow", test_wrong_method_is_405_with_allow);
+}
