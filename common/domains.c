@@ -96,12 +96,14 @@ void domains_free(struct domain_list *l)
     memset(l, 0, sizeof *l);
 }
 
-time_t domains_file_mtime(const char *path)
+int64_t domains_file_mtime(const char *path)
 {
     struct stat st;
     if (!path || stat(path, &st) != 0)
         return 0;
-    return st.st_mtime;
+    /* the inode number changes on every rename-replace: mix it in so two
+     * rewrites within the file system's timestamp granularity still differ */
+    return (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec + (int64_t)st.st_ino;
 }
 
 /* Reads only the domain file (not the inline ones) for editing. */

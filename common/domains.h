@@ -9,7 +9,7 @@
 #define SELFHOST_DOMAINS_H
 
 #include <stddef.h>
-#include <time.h>
+#include <stdint.h>
 
 #include "config.h"
 
@@ -33,8 +33,9 @@ int domain_name_valid(const char *name);
 int domains_load(const struct config *cfg, struct domain_list *out, char *err, size_t errsz);
 const struct domain *domains_find(const struct domain_list *l, const char *name);
 void domains_free(struct domain_list *l);
-/* mtime of the domain file, 0 when it does not exist. */
-time_t domains_file_mtime(const char *path);
+/* Modification time of the domain file in nanoseconds (two edits within
+ * one second must still be told apart), 0 when it does not exist. */
+int64_t domains_file_mtime(const char *path);
 /* Edit the domain file. add fails when the name exists; remove fails when
  * it does not. */
 int domains_file_add(const char *path, const char *name, const char *uri, char *err, size_t errsz);

@@ -26,6 +26,39 @@
 
 #define JSON_MAX_DEPTH 64
 
+/* ==== UTF-8 (shared by input and output) ================================ */
+
+/* Length (2..4) of the well-formed UTF-8 sequence at p, or 0. Rejects
+ * overlong forms, surrogates and code points past U+10FFFF. */
+static size_t utf8_seq_len(const unsigned char *p, size_t n)
+{
+    unsigned char c = p[0];
+    size_t len;
+    unsigned char lo = 0x80, hi = 0xbf; /* allowed range of the 2nd byte */
+    if (c >= 0xc2 && c <= 0xdf)
+        len = 2;
+    else if (c >= 0xe0 && c <= 0xef) {
+        len = 3;
+        if (c == 0xe0)
+            lo = 0xa0;
+        else if (c == 0xed)
+            hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4;
+        if (c == 0xf0)
+            lo = 0x90;
+        else if (c == 0xf4)
+            hi = 0x8f;
+    } else
+        return 0;
+    if (n < len || p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < len; i++)
+        if (p[i] < 0x80 || p[i] > 0xbf)
+            return 0;
+    return len;
+}
+
 /* ==== input: lexical pre-scan ============================================ */
 
 struct scan {
@@ -54,18 +87,28 @@ static int is_alpha(char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-/* Unterminated strings are left for json-c to report. */
+/* Unterminated strings and bad escapes are left for json-c to report.
+ * UTF-8 is checked here because json-c's check lets overlong forms,
+ * surrogates and code points past U+10FFFF through. */
 static int scan_string(struct scan *sc)
 {
-    for (sc->pos++; sc->pos < sc->len; sc->pos++) {
+    sc->pos++;
+    while (sc->pos < sc->len) {
         unsigned char c = (unsigned char)sc->d[sc->pos];
-        if (c == '\\')
-            sc->pos++;
-        else if (c == '"') {
+        if (c == '"') {
             sc->pos++;
             return OK;
-        } else if (c < 0x20)
+        }
+        if (c < 0x20)
             return scan_fail(sc, sc->pos, "control character in string");
+        if (c < 0x80) {
+            sc->pos += c == '\\' ? 2 : 1;
+            continue;
+        }
+        size_t n = utf8_seq_len((const unsigned char *)sc->d + sc->pos, sc->len - sc->pos);
+        if (n == 0)
+            return scan_fail(sc, sc->pos, "invalid UTF-8 in string");
+        sc->pos += n;
     }
     return OK;
 }
@@ -76,6 +119,12 @@ static int scan_digits(struct scan *sc)
     while (sc->pos < sc->len && is_digit(sc->d[sc->pos]))
         sc->pos++;
     return sc->pos > start ? OK : ERROR;
+}
+
+/* A character that may not directly follow a number ("1.5.3", "00", "1x"). */
+static int glued_to_number(char c)
+{
+    return is_digit(c) || is_alpha(c) || c == '.' || c == '+' || c == '-';
 }
 
 static int int64_literal_fits(const char *p, size_t n)
@@ -111,8 +160,7 @@ static int scan_number(struct scan *sc)
         if (scan_digits(sc) != OK)
             return scan_fail(sc, start, "invalid number");
     }
-    if (sc->pos < sc->len && (is_digit(sc->d[sc->pos]) || is_alpha(sc->d[sc->pos]) ||
-                              strchr(".+-", sc->d[sc->pos]) != NULL))
+    if (sc->pos < sc->len && glued_to_number(sc->d[sc->pos]))
         return scan_fail(sc, start, "invalid number");
     if (integral && !int64_literal_fits(sc->d + start, sc->pos - start))
         buf_append(&sc->bigs, &sc->pos, sizeof sc->pos);
@@ -448,37 +496,6 @@ int json_has(json_object *obj, const char *key)
 }
 
 /* ==== output: strings ==================================================== */
-
-/* Length (2..4) of the well-formed UTF-8 sequence at p, or 0. Rejects
- * overlong forms, surrogates and code points past U+10FFFF. */
-static size_t utf8_seq_len(const unsigned char *p, size_t n)
-{
-    unsigned char c = p[0];
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xbf; /* allowed range of the 2nd byte */
-    if (c >= 0xc2 && c <= 0xdf)
-        len = 2;
-    else if (c >= 0xe0 && c <= 0xef) {
-        len = 3;
-        if (c == 0xe0)
-            lo = 0xa0;
-        else if (c == 0xed)
-            hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        len = 4;
-        if (c == 0xf0)
-            lo = 0x90;
-        else if (c == 0xf4)
-            hi = 0x8f;
-    } else
-        return 0;
-    if (n < len || p[1] < lo || p[1] > hi)
-        return 0;
-    for (size_t i = 2; i < len; i++)
-        if (p[i] < 0x80 || p[i] > 0xbf)
-            return 0;
-    return len;
-}
 
 static int needs_escape(unsigned char c)
 {

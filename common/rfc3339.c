@@ -32,6 +32,12 @@ static int64_t floor_div(int64_t a, int64_t b)
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
+static int64_t floor_mod(int64_t a, int64_t b)
+{
+    int64_t r = a % b;
+    return (r != 0 && (r < 0) != (b < 0)) ? r + b : r;
+}
+
 /* Days since 1970-01-01. Years are counted from March so the leap day is
  * the last day of the shifted year; an era is 400 years = 146097 days. */
 static int64_t days_from_civil(int64_t y, int m, int d)
@@ -178,11 +184,12 @@ static int format_zone(int offset_sec, char *out, size_t outsz)
 
 size_t rfc3339_format_offset(int64_t usec, int offset_sec, char out[RFC3339_MAX])
 {
-    /* Split first so adding the offset cannot overflow near INT64 limits. */
+    /* Split into days and time of day first (with a remainder, not
+     * days * USEC_PER_DAY), so nothing overflows near the int64 limits. */
     int64_t days = floor_div(usec, USEC_PER_DAY);
-    int64_t in_day = usec - days * USEC_PER_DAY + (int64_t)offset_sec * USEC_PER_SEC;
+    int64_t in_day = floor_mod(usec, USEC_PER_DAY) + (int64_t)offset_sec * USEC_PER_SEC;
     days += floor_div(in_day, USEC_PER_DAY);
-    in_day -= floor_div(in_day, USEC_PER_DAY) * USEC_PER_DAY;
+    in_day = floor_mod(in_day, USEC_PER_DAY);
 
     int64_t y;
     int m, d;

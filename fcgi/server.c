@@ -46,7 +46,7 @@ void server_refresh_domains(struct server *s)
     if (now == s->domains_checked)
         return;
     s->domains_checked = now;
-    time_t mtime = domains_file_mtime(s->cfg.domainfile);
+    int64_t mtime = domains_file_mtime(s->cfg.domainfile);
     if (mtime == s->domains_mtime)
         return;
     struct domain_list fresh;

@@ -4,6 +4,7 @@
 #ifndef SELFSERV_SERVER_H
 #define SELFSERV_SERVER_H
 
+#include <stdint.h>
 #include <time.h>
 
 #include "config.h"
@@ -20,7 +21,7 @@ struct domain_conn {
 struct server {
     struct config cfg;
     struct domain_list domains;
-    time_t domains_mtime;
+    int64_t domains_mtime;
     time_t domains_checked;
     struct domain_conn *conns;
     size_t nconns;

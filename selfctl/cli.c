@@ -59,6 +59,12 @@ const char *opt_take(int argc, char **argv, const char *name)
 const char *arg_take(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
+        /* every selfctl option takes a value: skip "--opt VALUE" pairs */
+        if (argv[i] && argv[i][0] == '-' && !strchr(argv[i], '=') && strcmp(argv[i], "-h") != 0 &&
+            strcmp(argv[i], "--help") != 0) {
+            i++;
+            continue;
+        }
         if (argv[i] && argv[i][0] != '-') {
             const char *v = argv[i];
             argv[i] = NULL;

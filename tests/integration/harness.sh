@@ -31,7 +31,7 @@ stop() {
 start() {
   stop
   sh_ensure_user
-  local dir; dir=$(mktemp -d /tmp/selfhost-itest.XXXXXX)
+  dir=$(mktemp -d /tmp/selfhost-itest.XXXXXX)
   # on failure, show what the services said: CI has nothing else to look at
   trap 'for f in "$dir"/log/*; do echo "--- $f"; tail -n 20 "$f"; done >&2' ERR EXIT
 

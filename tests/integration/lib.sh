@@ -1,0 +1,33 @@
+# lib.sh — helpers for the shell integration tests: the world's settings
+# (from $ITEST_ENV), a fresh database per test, checks that count and
+# report. Each test ends with `finish`, which prints "N passed, N failed"
+# and exits non-zero on any failure.
+set -u
+. "$ITEST_ENV"
+export ITEST_DIR ITEST_URL ITEST_DOMAIN ITEST_TOKEN ITEST_CONFIG ITEST_PGHOST ITEST_SELFCTL ITEST_SELFSERV ITEST_SRC
+passed=0 failed=0
+TMP=$(mktemp -d /tmp/selfhost-shtest.XXXXXX)
+chmod 755 "$TMP"
+trap 'rm -rf "$TMP"' EXIT
+
+ok()   { passed=$((passed + 1)); echo "ok   $*"; }
+bad()  { failed=$((failed + 1)); echo "FAIL $*"; }
+check() { # check "description" command… (passes when the command succeeds)
+  local what=$1; shift
+  if "$@"; then ok "$what"; else bad "$what"; fi
+}
+finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; }
+
+psql_q() { psql -X -q -tA -v ON_ERROR_STOP=1 -h "$ITEST_PGHOST" -U postgres "$@"; }
+# fresh_db NAME: creates an empty database, prints its URI
+fresh_db() {
+  psql_q -c "DROP DATABASE IF EXISTS \"$1\"" postgres >/dev/null
+  psql_q -c "CREATE DATABASE \"$1\"" postgres >/dev/null
+  printf 'postgresql:///%s?host=%s&user=postgres\n' "$1" "$ITEST_PGHOST"
+}
+drop_db() { psql_q -c "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" postgres >/dev/null; }
+selfctl() { "$ITEST_SELFCTL" "$@"; }
+# run CMD…: captures stdout/stderr/exit status into $out, $err, $rc
+run() { out=$("$@" 2>"$TMP/stderr") && rc=0 || rc=$?; err=$(cat "$TMP/stderr"); }
+one_line() { [ "$(printf '%s\n' "$1" | wc -l)" -eq 1 ] && [ -n "$1" ]; }
+http_code() { curl -s -o "$TMP/body" -w '%{http_code}' "$@"; }
