@@ -20,7 +20,8 @@ char *arena_strdup(arena_t *a, const char *s);
 char *arena_strndup(arena_t *a, const char *s, size_t n); /* copies at most n, always NUL-terminates */
 char *arena_sprintf(arena_t *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *arena_vsprintf(arena_t *a, const char *fmt, va_list ap);
-/* Total bytes handed out since creation/reset (for tests and stats). */
+/* Total bytes handed out since creation/reset, as requested (alignment
+ * padding not counted; for tests and stats). */
 size_t arena_used(const arena_t *a);
 /* Releases every allocation but keeps the first block for reuse. */
 void arena_reset(arena_t *a);

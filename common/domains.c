@@ -126,8 +126,16 @@ static int file_save(const char *path, const struct domain_list *l, char *err, s
         snprintf(err, errsz, "cannot write %s: %s", tmp, strerror(errno));
         return ERROR;
     }
-    /* URIs may hold passwords: the file is for the operator only */
-    fchmod(fileno(f), 0640);
+    /* URIs may hold passwords: 0640 for a new file. An existing file keeps
+     * its owner and mode, so root editing it does not lock the services out. */
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        fchmod(fileno(f), st.st_mode & 07777);
+        if (fchown(fileno(f), st.st_uid, st.st_gid) != 0 && geteuid() == 0)
+            snprintf(err, errsz, "warning: cannot keep the owner of %s", path);
+    } else {
+        fchmod(fileno(f), 0640);
+    }
     fprintf(f, "# selfhost domains: name = PostgreSQL URI.\n"
                "# Written by `selfctl domain add|remove`; running processes reload it.\n"
                "[domains]\n");

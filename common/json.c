@@ -2,11 +2,12 @@
  * straight into a buf_t) behind json.h.
  *
  * json-c's strict mode still accepts things RFC 8259 does not (NaN,
- * Infinity, "1.", "00", raw control characters in strings) and silently
- * clamps integers outside int64 to INT64_MIN/UINT64_MAX. A lexical pre-scan
- * rejects the former; the latter are rewritten as "<digits>.0" before
- * parsing so they become doubles with the right value (a JavaScript client
- * writes 1e21 as "1000000000000000000000") and fail a JK_INT check.
+ * Infinity, "1.", "00", raw control characters in strings, overlong UTF-8
+ * and surrogates) and silently clamps integers outside int64 to
+ * INT64_MIN/UINT64_MAX. A lexical pre-scan rejects the former; the latter
+ * are rewritten as "<digits>.0" before parsing so they become doubles with
+ * the right value (a JavaScript client writes 1e21 as
+ * "1000000000000000000000") and fail a JK_INT check.
  *
  * Output mirrors Go's encoding/json, which the reference server uses, for
  * numbers; strings are escaped as json.h describes. */

@@ -14,7 +14,8 @@
 
 enum json_kind {
     JK_STRING,
-    JK_INT,     /* integral JSON number within int64 */
+    JK_INT,     /* JSON number written without fraction or exponent, within
+                 * int64 (1.0 and 1e2 are rejected, as Go does for int64) */
     JK_NUMBER,  /* any JSON number (int or double) */
     JK_BOOL,
     JK_ARRAY,
@@ -33,15 +34,22 @@ struct json_field {
 };
 
 /* Parses exactly one JSON value from (data, len); trailing non-space is an
- * error; depth is limited (64). On ERROR writes a one-line reason into err
- * ("invalid JSON at offset 12: ..."). *out is owned by the caller
- * (json_object_put). */
+ * error; depth is limited (64). Strict RFC 8259: NaN/Infinity, "1.", "01",
+ * raw control characters in strings and ill-formed UTF-8 (including
+ * overlong forms and surrogates) are rejected. Integers outside int64
+ * become doubles (json-c alone would clamp them). On ERROR writes a
+ * one-line reason into err ("invalid JSON at offset 12: ..."; err may be
+ * NULL). *out is owned by the caller (json_object_put); it is NULL when
+ * the input is the literal null. */
 int json_parse(const char *data, size_t len, json_object **out, char *err, size_t errsz);
 
 /* Checks that obj is an object, that every key is in fields (unknown keys
  * are an error), that required keys are present, and that each value has
  * its kind. fields ends with a {NULL} entry. On ERROR writes a reason such
- * as "field 'name' must be a string" or "unknown field 'nmae'". */
+ * as "field 'name' must be a string without NUL characters", "field 'x'
+ * must not be null" or "unknown field 'nmae'". JK_STRING and string array
+ * items must not contain U+0000 (PostgreSQL text cannot hold it); JK_NUMBER
+ * rejects values that overflow a double (1e400). */
 int json_validate(json_object *obj, const struct json_field *fields, char *err, size_t errsz);
 
 /* Accessors for validated objects: return the value or the default when
@@ -53,7 +61,8 @@ int json_has(json_object *obj, const char *key); /* present and not null */
 
 /* Output. json_put_str writes a quoted, escaped JSON string (control
  * characters as \u00XX, '"' and '\\' escaped, '/' not escaped, valid UTF-8
- * passed through, invalid UTF-8 bytes replaced by U+FFFD). NULL writes null. */
+ * passed through, each byte of ill-formed UTF-8 replaced by the escape
+ * \ufffd as Go does). NULL writes null. */
 void json_put_str(buf_t *b, const char *s);
 void json_put_strn(buf_t *b, const char *s, size_t n);
 /* Shortest representation that round-trips (like Go's strconv 'g' -1 for

@@ -7,8 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Longest output of rfc3339_format*, NUL included:
- * "-292277-01-01T00:00:00.999999+23:59" fits; years are 0001..9999 in practice. */
+/* Longest output of rfc3339_format*, NUL included. The int64 microsecond
+ * range spans years -290308..294247, so the longest is like
+ * "-290308-12-20T20:00:05.224192-23:59" (35 + NUL); years are 0001..9999
+ * in practice. */
 #define RFC3339_MAX 40
 
 /* Parses "YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)". 't'/'z' lower case and a
@@ -26,7 +28,8 @@ int rfc3339_parse(const char *s, size_t len, int64_t *usec);
 size_t rfc3339_format(int64_t usec, char out[RFC3339_MAX]);
 
 /* Same, shown at a fixed UTC offset in seconds ("+02:00"; offset 0 gives
- * "Z" as Go does for UTC). */
+ * "Z" as Go does for UTC). Like Go, the zone shows whole minutes: seconds
+ * of the offset are dropped from "±HH:MM" (30 gives "+00:00"). */
 size_t rfc3339_format_offset(int64_t usec, int offset_sec, char out[RFC3339_MAX]);
 
 #endif

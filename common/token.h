@@ -17,7 +17,9 @@
  * URL-safe base64 without padding: 43 characters). out gets a NUL. */
 void token_generate(char out[TOKEN_MAX]);
 /* sha256 of the token bytes exactly as given (the whole string, prefix
- * included, as the reference hashes it). */
+ * included, as the reference hashes it: sha256($secret) in SQL). Tokens
+ * are opaque: reference-issued ones ("secret-token." + 40 of [a-z0-9]) and
+ * its seeded root token (sha256('root')) hash and verify the same way. */
 void token_hash(const char *token, size_t len, uint8_t out[TOKEN_HASH_LEN]);
 /* Constant-time equality of two n-byte buffers: 1 when equal, 0 otherwise. */
 int token_equal(const uint8_t *a, const uint8_t *b, size_t n);

@@ -1,6 +1,6 @@
 # lib.sh — helpers for the shell integration tests: the world's settings
-# (from $ITEST_ENV), a fresh database per test, checks that count and
-# report. Each test ends with `finish`, which prints "N passed, N failed"
+# (from $ITEST_ENV), a fresh database per test, conditions recorded with
+# verdict. Each test ends with `finish`, which prints "N passed, N failed"
 # and exits non-zero on any failure.
 set -u
 . "$ITEST_ENV"
@@ -12,10 +12,9 @@ trap 'rm -rf "$TMP"' EXIT
 
 ok()   { passed=$((passed + 1)); echo "ok   $*"; }
 bad()  { failed=$((failed + 1)); echo "FAIL $*"; }
-check() { # check "description" command… (passes when the command succeeds)
-  local what=$1; shift
-  if "$@"; then ok "$what"; else bad "$what"; fi
-}
+# COND; verdict "description" — records whether COND (any shell condition,
+# && chains included) succeeded
+verdict() { if [ $? -eq 0 ]; then ok "$1"; else bad "$1"; fi; }
 finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; }
 
 psql_q() { psql -X -q -tA -v ON_ERROR_STOP=1 -h "$ITEST_PGHOST" -U postgres "$@"; }
