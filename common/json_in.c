@@ -1,16 +1,13 @@
-/* json.c — JSON in (json-c, checked against field tables) and out (escaped
- * straight into a buf_t) behind json.h.
+/* json_in.c — JSON input behind json.h: a strict lexical pre-scan, then
+ * json-c, then validation against a field table and typed accessors.
  *
  * json-c's strict mode still accepts things RFC 8259 does not (NaN,
  * Infinity, "1.", "00", raw control characters in strings, overlong UTF-8
  * and surrogates) and silently clamps integers outside int64 to
- * INT64_MIN/UINT64_MAX. A lexical pre-scan rejects the former; the latter
- * are rewritten as "<digits>.0" before parsing so they become doubles with
- * the right value (a JavaScript client writes 1e21 as
- * "1000000000000000000000") and fail a JK_INT check.
- *
- * Output mirrors Go's encoding/json, which the reference server uses, for
- * numbers; strings are escaped as json.h describes. */
+ * INT64_MIN/UINT64_MAX. The pre-scan rejects the former; the latter are
+ * rewritten as "<digits>.0" before parsing so they become doubles with the
+ * right value (a JavaScript client writes 1e21 as "1000000000000000000000")
+ * and fail a JK_INT check. */
 #include "json.h"
 
 #include <float.h>
@@ -23,42 +20,10 @@
 
 #include "rfc3339.h"
 #include "status.h"
+#include "utf8.h"
 #include "uuid.h"
 
 #define JSON_MAX_DEPTH 64
-
-/* ==== UTF-8 (shared by input and output) ================================ */
-
-/* Length (2..4) of the well-formed UTF-8 sequence at p, or 0. Rejects
- * overlong forms, surrogates and code points past U+10FFFF. */
-static size_t utf8_seq_len(const unsigned char *p, size_t n)
-{
-    unsigned char c = p[0];
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xbf; /* allowed range of the 2nd byte */
-    if (c >= 0xc2 && c <= 0xdf)
-        len = 2;
-    else if (c >= 0xe0 && c <= 0xef) {
-        len = 3;
-        if (c == 0xe0)
-            lo = 0xa0;
-        else if (c == 0xed)
-            hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        len = 4;
-        if (c == 0xf0)
-            lo = 0x90;
-        else if (c == 0xf4)
-            hi = 0x8f;
-    } else
-        return 0;
-    if (n < len || p[1] < lo || p[1] > hi)
-        return 0;
-    for (size_t i = 2; i < len; i++)
-        if (p[i] < 0x80 || p[i] > 0xbf)
-            return 0;
-    return len;
-}
 
 /* ==== input: lexical pre-scan ============================================ */
 
@@ -496,201 +461,3 @@ int json_has(json_object *obj, const char *key)
     return member(obj, key) != NULL;
 }
 
-/* ==== output: strings ==================================================== */
-
-static int needs_escape(unsigned char c)
-{
-    return c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
-}
-
-static void put_escape(buf_t *b, unsigned char c)
-{
-    if (c == '"' || c == '\\') {
-        buf_putc(b, '\\');
-        buf_putc(b, (char)c);
-    } else
-        buf_printf(b, "\\u%04x", c);
-}
-
-void json_put_strn(buf_t *b, const char *s, size_t n)
-{
-    if (!s) {
-        buf_puts(b, "null");
-        return;
-    }
-    const unsigned char *p = (const unsigned char *)s;
-    buf_reserve(b, n + 2);
-    buf_putc(b, '"');
-    size_t i = 0;
-    while (i < n) {
-        size_t run = i;
-        while (run < n && !needs_escape(p[run]))
-            run++;
-        buf_append(b, p + i, run - i);
-        i = run;
-        if (i == n)
-            break;
-        if (p[i] < 0x80) {
-            put_escape(b, p[i]);
-            i++;
-            continue;
-        }
-        size_t len = utf8_seq_len(p + i, n - i);
-        if (len) {
-            buf_append(b, p + i, len);
-            i += len;
-        } else {
-            buf_puts(b, "\\ufffd"); /* one per bad byte, as Go does */
-            i++;
-        }
-    }
-    buf_putc(b, '"');
-}
-
-void json_put_str(buf_t *b, const char *s)
-{
-    json_put_strn(b, s, s ? strlen(s) : 0);
-}
-
-void json_put_key(buf_t *b, const char *key)
-{
-    json_put_str(b, key);
-    buf_putc(b, ':');
-}
-
-void json_put_int(buf_t *b, int64_t v)
-{
-    buf_printf(b, "%" PRId64, v);
-}
-
-/* ==== output: doubles ==================================================== */
-
-/* |v| = d[0].d[1]d[2]... × 10^exp10, no trailing zeros */
-struct decimal {
-    char digits[24];
-    int ndigits;
-    int exp10;
-};
-
-/* Reads "[-]d.ddde±X" as printed by %e into dec, dropping trailing zeros. */
-static void decimal_from_e(const char *s, struct decimal *dec)
-{
-    dec->ndigits = 0;
-    if (*s == '-')
-        s++;
-    for (; *s && *s != 'e'; s++)
-        if (is_digit(*s) && dec->ndigits < (int)sizeof dec->digits - 1)
-            dec->digits[dec->ndigits++] = *s;
-    dec->exp10 = *s == 'e' ? atoi(s + 1) : 0;
-    while (dec->ndigits > 1 && dec->digits[dec->ndigits - 1] == '0')
-        dec->ndigits--;
-    dec->digits[dec->ndigits] = '\0';
-}
-
-static int round_trips(const char *s, double v)
-{
-    return strtod(s, NULL) == v;
-}
-
-/* v printed with prec significant digits, if that reads back as v. */
-static int decimal_try(double v, int prec, struct decimal *dec)
-{
-    char tmp[48];
-    snprintf(tmp, sizeof tmp, "%.*e", prec - 1, v);
-    if (!round_trips(tmp, v))
-        return 0;
-    decimal_from_e(tmp, dec);
-    return 1;
-}
-
-/* The correctly rounded 16-digit decimal may fall just outside v's
- * rounding interval where that interval is lopsided (v a power of two)
- * while its neighbour is inside; Go's shortest output picks the neighbour. */
-static int decimal_try16_neighbours(double v, struct decimal *dec)
-{
-    char tmp[48];
-    snprintf(tmp, sizeof tmp, "%.15e", fabs(v));
-    struct decimal base;
-    decimal_from_e(tmp, &base);
-    char digits[24] = { 0 };
-    memcpy(digits, tmp, 1);
-    memcpy(digits + 1, tmp + 2, 15); /* "d.ddddddddddddddd" → 16 digits */
-    unsigned long long mant = strtoull(digits, NULL, 10);
-    for (int step = -1; step <= 1; step += 2) {
-        unsigned long long m = mant + (unsigned long long)(long long)step;
-        char cand[48];
-        snprintf(cand, sizeof cand, "%s%llue%d", v < 0 ? "-" : "", m, base.exp10 - 15);
-        if (round_trips(cand, v)) {
-            int nd = snprintf(digits, sizeof digits, "%llu", m);
-            snprintf(cand, sizeof cand, "%c.%se%d", digits[0], digits + 1, base.exp10 + nd - 16);
-            decimal_from_e(cand, dec);
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* Fewest significant digits that read back as v (v finite, non-zero). */
-static void decimal_shortest(double v, struct decimal *dec)
-{
-    if (fabs(v) < DBL_MIN) { /* subnormal: less precision, may need few digits */
-        for (int prec = 1; prec < 17; prec++)
-            if (decimal_try(v, prec, dec))
-                return;
-    } else if (decimal_try(v, 15, dec) || decimal_try(v, 16, dec) ||
-               decimal_try16_neighbours(v, dec))
-        return;
-    decimal_try(v, 17, dec); /* 17 digits always read back */
-}
-
-static void put_fixed(buf_t *b, const struct decimal *d)
-{
-    if (d->exp10 < 0) {
-        buf_puts(b, "0.");
-        for (int i = -1; i > d->exp10; i--)
-            buf_putc(b, '0');
-        buf_append(b, d->digits, (size_t)d->ndigits);
-        return;
-    }
-    for (int i = 0; i <= d->exp10; i++)
-        buf_putc(b, i < d->ndigits ? d->digits[i] : '0');
-    if (d->ndigits > d->exp10 + 1) {
-        buf_putc(b, '.');
-        buf_append(b, d->digits + d->exp10 + 1, (size_t)(d->ndigits - d->exp10 - 1));
-    }
-}
-
-/* Go: "1e+21", "1.5e-07" cleaned to "1.5e-7". */
-static void put_exponent(buf_t *b, const struct decimal *d)
-{
-    buf_putc(b, d->digits[0]);
-    if (d->ndigits > 1) {
-        buf_putc(b, '.');
-        buf_append(b, d->digits + 1, (size_t)d->ndigits - 1);
-    }
-    if (d->exp10 < 0)
-        buf_printf(b, "e-%d", -d->exp10);
-    else
-        buf_printf(b, "e+%02d", d->exp10);
-}
-
-void json_put_double(buf_t *b, double v)
-{
-    if (!isfinite(v)) {
-        buf_puts(b, "null");
-        return;
-    }
-    if (signbit(v))
-        buf_putc(b, '-');
-    if (v == 0) {
-        buf_putc(b, '0');
-        return;
-    }
-    struct decimal d;
-    decimal_shortest(v, &d);
-    double a = fabs(v);
-    if (a < 1e-6 || a >= 1e21)
-        put_exponent(b, &d);
-    else
-        put_fixed(b, &d);
-}
