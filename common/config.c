@@ -36,6 +36,15 @@ static const struct cfg_key keys[] = {
     KEY("rate_control", "maxburst", CFG_INT, maxburst, "10", 1, INT64_C(1) << 30),
     KEY("rate_control", "cleanup", CFG_INT, cleanup, "1800", 1, INT64_C(1) << 30),
     KEY("primus", "uri", CFG_STR, primus_uri, "", 0, 0),
+    KEY("primus", "sql_read", CFG_STR, primus_sql_read,
+        "SELECT name, uri FROM selfhost_domains ORDER BY name", 0, 0),
+    KEY("primus", "sql_create", CFG_STR, primus_sql_create,
+        "INSERT INTO selfhost_domains(name, uri) VALUES ($1, $2)", 0, 0),
+    KEY("primus", "sql_update", CFG_STR, primus_sql_update,
+        "UPDATE selfhost_domains SET uri = $2 WHERE name = $1", 0, 0),
+    KEY("primus", "sql_delete", CFG_STR, primus_sql_delete,
+        "DELETE FROM selfhost_domains WHERE name = $1", 0, 0),
+    KEY("primus", "channel", CFG_STR, primus_channel, "selfhost_domains", 0, 0),
     KEY("manager", "socket", CFG_PATH, manager_socket, "/run/selfhost/selfpmgr.sock", 0, 0),
 };
 #define NKEYS (sizeof keys / sizeof *keys)

@@ -31,6 +31,11 @@ struct config {
     int64_t cleanup;      /* seconds an idle bucket is kept */
     /* [primus] */
     char *primus_uri;     /* "" = no registry, domains from files */
+    char *primus_sql_read;   /* returns (name, uri) rows */
+    char *primus_sql_create; /* $1 name, $2 uri */
+    char *primus_sql_update; /* $1 name, $2 uri */
+    char *primus_sql_delete; /* $1 name */
+    char *primus_channel;    /* NOTIFY channel announcing changes */
     /* [manager] */
     char *manager_socket;
     /* [domains] of the main file: parallel arrays, n_inline entries */

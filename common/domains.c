@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ini.h"
+#include "primus.h"
 #include "status.h"
 
 int domain_name_valid(const char *name)
@@ -33,8 +34,8 @@ const struct domain *domains_find(const struct domain_list *l, const char *name)
     return NULL;
 }
 
-static int list_add(struct domain_list *l, const char *name, const char *uri, char *err,
-                    size_t errsz)
+int domains_append(struct domain_list *l, const char *name, const char *uri, char *err,
+                   size_t errsz)
 {
     if (!domain_name_valid(name)) {
         snprintf(err, errsz, "invalid domain name '%s' (letters, digits, '-', '_', '.'; at most %d)",
@@ -68,18 +69,28 @@ static int on_domain(void *ctx, const char *section, const char *key, const char
         snprintf(err, errsz, "only a [domains] section belongs in the domain file");
         return ERROR;
     }
-    return list_add(ctx, key, value, err, errsz);
+    return domains_append(ctx, key, value, err, errsz);
 }
 
-int domains_load(const struct config *cfg, struct domain_list *out, char *err, size_t errsz)
+int domains_load(const struct config *cfg, struct db_conn *primus, struct domain_list *out,
+                 char *err, size_t errsz)
 {
     memset(out, 0, sizeof *out);
     for (size_t i = 0; i < cfg->n_inline; i++)
-        if (list_add(out, cfg->inline_names[i], cfg->inline_uris[i], err, errsz) != OK)
+        if (domains_append(out, cfg->inline_names[i], cfg->inline_uris[i], err, errsz) != OK)
             goto fail;
     if (cfg->domainfile && *cfg->domainfile && access(cfg->domainfile, F_OK) == 0 &&
         ini_parse_file(cfg->domainfile, on_domain, out, err, errsz) != OK)
         goto fail;
+    if (primus_enabled(cfg)) {
+        struct db_conn own = { 0 };
+        if (!primus && primus_connect(cfg, &own, err, errsz) != OK)
+            goto fail;
+        int rc = primus_read(cfg, primus ? primus : &own, out, err, errsz);
+        db_close(&own);
+        if (rc != OK)
+            goto fail;
+    }
     return OK;
 fail:
     domains_free(out);
@@ -160,7 +171,7 @@ int domains_file_add(const char *path, const char *name, const char *uri, char *
     int rc = ERROR;
     if (domains_find(&l, name))
         snprintf(err, errsz, "domain '%s' already exists in %s", name, path);
-    else if (list_add(&l, name, uri, err, errsz) == OK)
+    else if (domains_append(&l, name, uri, err, errsz) == OK)
         rc = file_save(path, &l, err, errsz);
     domains_free(&l);
     return rc;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "db.h"
 
 #define DOMAIN_NAME_MAX 63
 
@@ -29,8 +30,14 @@ struct domain_list {
  * '.' or '-'. Returns 1 when valid. */
 int domain_name_valid(const char *name);
 /* Inline domains of cfg, then those of the domain file (a missing domain
- * file is an empty list). A name defined twice is an error. */
-int domains_load(const struct config *cfg, struct domain_list *out, char *err, size_t errsz);
+ * file is an empty list), then those of the Primus registry when one is
+ * configured (through primus when given, else a short-lived connection).
+ * A name defined twice is an error. */
+int domains_load(const struct config *cfg, struct db_conn *primus, struct domain_list *out,
+                 char *err, size_t errsz);
+/* Appends one domain after checking its name and URI. */
+int domains_append(struct domain_list *l, const char *name, const char *uri, char *err,
+                   size_t errsz);
 const struct domain *domains_find(const struct domain_list *l, const char *name);
 void domains_free(struct domain_list *l);
 /* Modification time of the domain file in nanoseconds (two edits within

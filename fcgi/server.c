@@ -7,14 +7,33 @@
 
 #include "log.h"
 #include "migrate.h"
+#include "primus.h"
 #include "status.h"
+
+/* (Re)connects to the registry and listens; failures are logged and
+ * retried by the next refresh. */
+static int primus_attach(struct server *s, char *err, size_t errsz)
+{
+    db_close(&s->primus);
+    if (primus_connect(&s->cfg, &s->primus, err, errsz) != OK ||
+        primus_listen(&s->cfg, &s->primus, err, errsz) != OK) {
+        db_close(&s->primus);
+        return ERROR;
+    }
+    return OK;
+}
 
 int server_init(struct server *s, const char *config_path, char *err, size_t errsz)
 {
     memset(s, 0, sizeof *s);
     if (config_load(config_path, &s->cfg, err, errsz) != OK)
         return ERROR;
-    if (domains_load(&s->cfg, &s->domains, err, errsz) != OK) {
+    if (primus_enabled(&s->cfg) && primus_attach(s, err, errsz) != OK) {
+        config_free(&s->cfg);
+        return ERROR;
+    }
+    if (domains_load(&s->cfg, s->primus.pg ? &s->primus : NULL, &s->domains, err, errsz) != OK) {
+        db_close(&s->primus);
         config_free(&s->cfg);
         return ERROR;
     }
@@ -35,6 +54,7 @@ void server_free(struct server *s)
     for (size_t i = 0; i < s->nconns; i++)
         conn_drop(&s->conns[i]);
     free(s->conns);
+    db_close(&s->primus);
     domains_free(&s->domains);
     config_free(&s->cfg);
     memset(s, 0, sizeof *s);
@@ -42,20 +62,28 @@ void server_free(struct server *s)
 
 void server_refresh_domains(struct server *s)
 {
+    char err[512];
+    if (primus_enabled(&s->cfg) && primus_changed(&s->primus) != 0)
+        s->primus_dirty = 1;
     time_t now = time(NULL);
     if (now == s->domains_checked)
-        return;
+        return; /* at most one look (and one retry) per second */
     s->domains_checked = now;
     int64_t mtime = domains_file_mtime(s->cfg.domainfile);
-    if (mtime == s->domains_mtime)
+    if (mtime == s->domains_mtime && !s->primus_dirty)
         return;
-    struct domain_list fresh;
-    char err[512];
-    if (domains_load(&s->cfg, &fresh, err, sizeof err) != OK) {
+    if (s->primus_dirty && PQstatus(s->primus.pg) != CONNECTION_OK &&
+        primus_attach(s, err, sizeof err) != OK) {
         log_error("keeping the old domain list: %s", err);
-        return; /* retried on the next change of mtime */
+        return;
+    }
+    struct domain_list fresh;
+    if (domains_load(&s->cfg, s->primus.pg ? &s->primus : NULL, &fresh, err, sizeof err) != OK) {
+        log_error("keeping the old domain list: %s", err);
+        return; /* retried on the next change */
     }
     s->domains_mtime = mtime;
+    s->primus_dirty = 0;
     domains_free(&s->domains);
     s->domains = fresh;
     /* close connections whose domain went away or points elsewhere now */

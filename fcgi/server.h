@@ -23,6 +23,8 @@ struct server {
     struct domain_list domains;
     int64_t domains_mtime;
     time_t domains_checked;
+    struct db_conn primus;      /* LISTEN connection to the registry, if any */
+    int primus_dirty;           /* registry changed or connection lost: reload */
     struct domain_conn *conns;
     size_t nconns;
 };
@@ -30,8 +32,10 @@ struct server {
 /* Loads the configuration (path may be NULL) and the domains. */
 int server_init(struct server *s, const char *config_path, char *err, size_t errsz);
 void server_free(struct server *s);
-/* Re-reads the domain file when it changed (checked at most once a second);
- * connections of removed or re-pointed domains are closed. */
+/* Re-reads the domains when the domain file changed (checked at most once
+ * a second) or the registry sent a NOTIFY (checked on every request: one
+ * non-blocking read); connections of removed or re-pointed domains are
+ * closed. */
 void server_refresh_domains(struct server *s);
 /* Connection for a domain, connecting (and checking the schema) on first
  * use and reconnecting a broken one. Returns OK; ERROR with *status 401 for

@@ -110,7 +110,7 @@ int cli_open_db(struct cli *c, int argc, char **argv, struct db_conn *db)
     struct domain_list list = { 0 };
     if (!uri) {
         char err[1024];
-        if (domains_load(&c->cfg, &list, err, sizeof err) != OK) {
+        if (domains_load(&c->cfg, NULL, &list, err, sizeof err) != OK) {
             fail("%s", err);
             return ERROR;
         }

@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "domains.h"
 #include "migrate.h"
+#include "primus.h"
 #include "status.h"
 #include "token_store.h"
 
@@ -44,6 +45,39 @@ static int prepare_database(struct db_conn *db, const char *name)
     return 0;
 }
 
+/* Records the change where domains live: the Primus registry when one is
+ * configured (which NOTIFYs every process), else the domain file (which
+ * processes watch). */
+static int registry_change(struct cli *c, const char *op, const char *name, const char *uri)
+{
+    char err[1024];
+    int rc;
+    const char *where;
+    if (primus_enabled(&c->cfg)) {
+        struct db_conn db;
+        rc = primus_connect(&c->cfg, &db, err, sizeof err);
+        if (rc == OK)
+            rc = primus_write(&c->cfg, &db, op, name, uri, err, sizeof err);
+        db_close(&db);
+        where = "the Primus registry";
+    } else if (strcmp(op, "create") == 0) {
+        rc = domains_file_add(c->cfg.domainfile, name, uri, err, sizeof err);
+        where = c->cfg.domainfile;
+    } else {
+        rc = domains_file_remove(c->cfg.domainfile, name, err, sizeof err);
+        where = c->cfg.domainfile;
+    }
+    if (rc != OK) {
+        fail("%s", err);
+        return ERROR;
+    }
+    if (strcmp(op, "create") == 0)
+        printf("domain %s added to %s\n", name, where);
+    else
+        printf("domain %s removed from %s (its database is untouched)\n", name, where);
+    return OK;
+}
+
 int cmd_domain_add(struct cli *c, int argc, char **argv)
 {
     if (wants_help(argc, argv))
@@ -61,7 +95,7 @@ int cmd_domain_add(struct cli *c, int argc, char **argv)
         return 1;
     char err[1024];
     struct domain_list list;
-    if (domains_load(&c->cfg, &list, err, sizeof err) != OK)
+    if (domains_load(&c->cfg, NULL, &list, err, sizeof err) != OK)
         return fail("%s", err);
     int exists = domains_find(&list, name) != NULL;
     domains_free(&list);
@@ -75,9 +109,8 @@ int cmd_domain_add(struct cli *c, int argc, char **argv)
     db_close(&db);
     if (rc != 0)
         return rc;
-    if (domains_file_add(c->cfg.domainfile, name, uri, err, sizeof err) != OK)
-        return fail("%s", err);
-    printf("domain %s added to %s\n", name, c->cfg.domainfile);
+    if (registry_change(c, "create", name, uri) != OK)
+        return 1;
     return 0;
 }
 
@@ -91,11 +124,32 @@ int cmd_domain_list(struct cli *c, int argc, char **argv)
         return 1;
     char err[1024];
     struct domain_list list;
-    if (domains_load(&c->cfg, &list, err, sizeof err) != OK)
+    if (domains_load(&c->cfg, NULL, &list, err, sizeof err) != OK)
         return fail("%s", err);
     for (size_t i = 0; i < list.n; i++)
         printf("%s\t%s\n", list.items[i].name, list.items[i].uri);
     domains_free(&list);
+    return 0;
+}
+
+int cmd_primus_init(struct cli *c, int argc, char **argv)
+{
+    if (wants_help(argc, argv))
+        return usage_of("primus", "init", 0);
+    if (args_done(argc, argv) != OK)
+        return 2;
+    if (cli_config(c) != OK)
+        return 1;
+    if (!primus_enabled(&c->cfg))
+        return fail("no registry configured: set [primus] uri in the configuration");
+    char err[1024];
+    struct db_conn db;
+    int rc = primus_connect(&c->cfg, &db, err, sizeof err) == OK &&
+             primus_init(&c->cfg, &db, err, sizeof err) == OK;
+    db_close(&db);
+    if (!rc)
+        return fail("%s", err);
+    printf("registry table selfhost_domains ready; changes NOTIFY '%s'\n", c->cfg.primus_channel);
     return 0;
 }
 
@@ -110,9 +164,7 @@ int cmd_domain_remove(struct cli *c, int argc, char **argv)
         return 2;
     if (cli_config(c) != OK)
         return 1;
-    char err[1024];
-    if (domains_file_remove(c->cfg.domainfile, name, err, sizeof err) != OK)
-        return fail("%s", err);
-    printf("domain %s removed (its database is untouched)\n", name);
+    if (registry_change(c, "delete", name, NULL) != OK)
+        return 1;
     return 0;
 }

@@ -8,6 +8,7 @@ int cmd_db_migrate(struct cli *c, int argc, char **argv);
 int cmd_domain_add(struct cli *c, int argc, char **argv);
 int cmd_domain_list(struct cli *c, int argc, char **argv);
 int cmd_domain_remove(struct cli *c, int argc, char **argv);
+int cmd_primus_init(struct cli *c, int argc, char **argv);
 int cmd_token_create(struct cli *c, int argc, char **argv);
 int cmd_config_show(struct cli *c, int argc, char **argv);
 

@@ -17,11 +17,16 @@ const struct command commands[] = {
       "selfctl domain add NAME --db URI\n"
       "  Serve domain NAME from the database at URI. An empty database is migrated and its\n"
       "  seeded 'root' token replaced by a random one (printed once); an existing selfhost\n"
-      "  database is used as it is. Running processes pick the domain up without restart." },
+      "  database is used as it is. The domain goes to the Primus registry when one is\n"
+      "  configured, else to the domain file; running processes pick it up without restart." },
     { "domain", "list", cmd_domain_list,
       "selfctl domain list\n  Print every domain and its database URI." },
     { "domain", "remove", cmd_domain_remove,
       "selfctl domain remove NAME\n  Stop serving NAME (the database is not touched)." },
+    { "primus", "init", cmd_primus_init,
+      "selfctl primus init\n"
+      "  Create the default domain registry table (selfhost_domains) in the [primus] database,\n"
+      "  with a trigger that NOTIFYs every selfhost process of any change." },
     { "token", "create", cmd_token_create,
       "selfctl token create --user USER [--name NAME] (--domain NAME | --db URI)\n"
       "  Create an API token for USER (name or uuid) and print it once." },

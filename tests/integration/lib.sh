@@ -5,6 +5,7 @@
 set -u
 . "$ITEST_ENV"
 export ITEST_DIR ITEST_URL ITEST_DOMAIN ITEST_TOKEN ITEST_CONFIG ITEST_PGHOST ITEST_SELFCTL ITEST_SELFSERV ITEST_SRC
+export PGOPTIONS="-c client_min_messages=warning"
 passed=0 failed=0
 TMP=$(mktemp -d /tmp/selfhost-shtest.XXXXXX)
 chmod 755 "$TMP"
