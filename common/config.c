@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ini.h"
 #include "status.h"
@@ -178,13 +179,12 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errsz)
         snprintf(lc.dir, sizeof lc.dir, ".");
     if (apply_env(&lc, err, errsz) != OK)
         goto fail;
-    if (ini_parse_file(path, on_entry, &lc, err, errsz) != OK) {
-        if (errno == ENOENT && !explicit_path) {
-            cfg->path = strdup("");
-            return OK;
-        }
-        goto fail;
+    if (!explicit_path && access(path, F_OK) != 0 && errno == ENOENT) {
+        cfg->path = strdup(""); /* no default file: defaults and environment */
+        return OK;
     }
+    if (ini_parse_file(path, on_entry, &lc, err, errsz) != OK)
+        goto fail;
     cfg->path = strdup(path);
     return OK;
 fail:

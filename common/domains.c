@@ -26,6 +26,20 @@ int domain_name_valid(const char *name)
     return 1;
 }
 
+/* A URI must survive a write to and a read from the domain file unchanged:
+ * one line, nothing the INI reader trims or unquotes. */
+static int uri_storable(const char *uri)
+{
+    size_t n = strlen(uri);
+    if (isspace((unsigned char)uri[0]) || isspace((unsigned char)uri[n - 1]) ||
+        uri[0] == '"' || uri[n - 1] == '"')
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (iscntrl((unsigned char)uri[i]))
+            return 0;
+    return 1;
+}
+
 const struct domain *domains_find(const struct domain_list *l, const char *name)
 {
     for (size_t i = 0; i < l->n; i++)
@@ -48,6 +62,11 @@ int domains_append(struct domain_list *l, const char *name, const char *uri, cha
     }
     if (*uri == '\0') {
         snprintf(err, errsz, "domain '%s' has an empty database URI", name);
+        return ERROR;
+    }
+    if (!uri_storable(uri)) {
+        snprintf(err, errsz, "domain '%s': the database URI must not hold control characters, "
+                             "outer spaces or quotes", name);
         return ERROR;
     }
     struct domain *items = realloc(l->items, (l->n + 1) * sizeof *items);

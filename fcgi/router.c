@@ -127,6 +127,8 @@ int router_expand_perm(const struct req *r, const char *perm, char *action, size
         return ERROR;
     snprintf(action, actsz, "%.*s", (int)(colon - perm), perm);
     size_t out = 0;
+    if (ressz == 0)
+        return ERROR;
     for (const char *p = colon + 1; *p; p++) {
         const char *piece = p;
         size_t n = 1;

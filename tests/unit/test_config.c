@@ -27,6 +27,11 @@ static const char *const env_vars[] = {
     "SELFHOST_RATE_CONTROL_MAXBURST",
     "SELFHOST_RATE_CONTROL_CLEANUP",
     "SELFHOST_PRIMUS_URI",
+    "SELFHOST_PRIMUS_SQL_READ",
+    "SELFHOST_PRIMUS_SQL_CREATE",
+    "SELFHOST_PRIMUS_SQL_UPDATE",
+    "SELFHOST_PRIMUS_SQL_DELETE",
+    "SELFHOST_PRIMUS_CHANNEL",
     "SELFHOST_MANAGER_SOCKET",
 };
 
@@ -102,6 +107,9 @@ static void assert_defaults(const struct config *cfg)
     CU_ASSERT_EQUAL(cfg->maxburst, 10);
     CU_ASSERT_EQUAL(cfg->cleanup, 1800);
     CU_ASSERT_STRING_EQUAL(cfg->primus_uri, "");
+    CU_ASSERT_STRING_EQUAL(cfg->primus_sql_read,
+                           "SELECT name, uri FROM selfhost_domains ORDER BY name");
+    CU_ASSERT_STRING_EQUAL(cfg->primus_channel, "selfhost_domains");
     CU_ASSERT_STRING_EQUAL(cfg->manager_socket, "/run/selfhost/selfpmgr.sock");
     CU_ASSERT_EQUAL(cfg->n_inline, 0);
 }
@@ -478,33 +486,64 @@ static void test_config_free_twice_is_harmless(void)
 
 struct dump_lines {
     int n;
-    int saw_req_per_hour, saw_domainfile, saw_primus;
+    char lines[32][600];
 };
 
 static void collect_line(const char *line, void *ctx)
 {
     struct dump_lines *d = ctx;
+    if (d->n < 32)
+        snprintf(d->lines[d->n], sizeof d->lines[0], "%s", line);
     d->n++;
-    if (strcmp(line, "rate_control.req_per_hour = 42") == 0)
-        d->saw_req_per_hour = 1;
-    if (strcmp(line, "server.domainfile = /etc/selfhost/domains.conf") == 0)
-        d->saw_domainfile = 1;
-    if (strcmp(line, "primus.uri = ") == 0)
-        d->saw_primus = 1;
+}
+
+/* "rate_control.req_per_hour = 42" -> "SELFHOST_RATE_CONTROL_REQ_PER_HOUR" */
+static void env_name_of_line(const char *line, char *out, size_t n)
+{
+    size_t o = (size_t)snprintf(out, n, "SELFHOST_");
+    for (const char *p = line; *p && *p != ' ' && o + 1 < n; p++)
+        out[o++] = *p == '.' ? '_' : (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+    out[o] = '\0';
+}
+
+static int dumped(const struct dump_lines *d, const char *line)
+{
+    for (int i = 0; i < d->n && i < 32; i++)
+        if (strcmp(d->lines[i], line) == 0)
+            return 1;
+    return 0;
 }
 
 static void test_config_dump_writes_every_key_with_effective_value(void)
 {
     struct config cfg;
     char err[512];
-    CU_ASSERT_EQUAL_FATAL(load_text("[rate_control]\nreq_per_hour = 42\n", &cfg, err, sizeof err),
+    setenv("SELFHOST_RATE_CONTROL_MAXBURST", "77", 1);
+    CU_ASSERT_EQUAL_FATAL(load_text("[rate_control]\nreq_per_hour = 42\nmaxburst = 5\n", &cfg, err,
+                                    sizeof err),
                           OK);
     struct dump_lines d = { 0 };
     config_dump(&cfg, collect_line, &d);
-    CU_ASSERT_EQUAL(d.n, 11);
-    CU_ASSERT_TRUE(d.saw_req_per_hour);
-    CU_ASSERT_TRUE(d.saw_domainfile);
-    CU_ASSERT_TRUE(d.saw_primus);
+    /* one line per setting: exactly the variables the environment can set */
+    const size_t nkeys = sizeof env_vars / sizeof *env_vars - 1; /* minus SELFHOST_CONFIG */
+    CU_ASSERT_EQUAL(d.n, (int)nkeys);
+    for (int i = 0; i < d.n && i < 32; i++) {
+        char name[128];
+        env_name_of_line(d.lines[i], name, sizeof name);
+        int known = 0;
+        for (size_t k = 1; k < sizeof env_vars / sizeof *env_vars; k++)
+            known |= strcmp(env_vars[k], name) == 0;
+        CU_ASSERT_TRUE(known);
+        if (!known)
+            fprintf(stderr, "\n  dump line without a known variable: %s\n", d.lines[i]);
+        for (int j = i + 1; j < d.n && j < 32; j++)
+            CU_ASSERT_STRING_NOT_EQUAL(d.lines[i], d.lines[j]);
+    }
+    CU_ASSERT_TRUE(dumped(&d, "rate_control.req_per_hour = 42"));
+    CU_ASSERT_TRUE(dumped(&d, "rate_control.maxburst = 77"));
+    CU_ASSERT_TRUE(dumped(&d, "server.domainfile = /etc/selfhost/domains.conf"));
+    CU_ASSERT_TRUE(dumped(&d, "server.max_body = 33554432"));
+    CU_ASSERT_TRUE(dumped(&d, "primus.uri = "));
     config_free(&cfg);
 }
 
