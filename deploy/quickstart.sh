@@ -81,7 +81,7 @@ ensure_domain() {
   if ! selfctl domain list | cut -f1 | grep -qx "$DOMAIN"; then
     local out
     out=$(selfctl domain add "$DOMAIN" --db "$uri") || sh_die "selfctl domain add failed"
-    printf '%s\n' "$out" | grep -v '^secret-token\.' >&2
+    printf '%s\n' "$out" | grep -v -e '^secret-token\.' -e "token for domain" >&2
     printf '%s\n' "$out" | grep '^secret-token\.' > "$VAR/etc/$DOMAIN.token" || true
   fi
   if [ ! -s "$VAR/etc/$DOMAIN.token" ]; then
