@@ -6,7 +6,8 @@
 
 SELFHOST_USER=${SELFHOST_USER:-selfhost}
 SELFHOST_PACKAGES="gcc make cmake pkg-config libc6-dev libfcgi-dev libpq-dev libjson-c-dev
-  libcurl4-openssl-dev libsodium-dev libcunit1-dev spawn-fcgi libfcgi-bin nginx-light postgresql
+  libcurl4-openssl-dev libsodium-dev libcunit1-dev spawn-fcgi libfcgi-bin multiwatch nginx-light
+  lighttpd lighttpd-mod-openssl openssl postgresql
   postgresql-client curl ca-certificates procps"
 
 sh_log() { printf '%s\n' "$*" >&2; }
