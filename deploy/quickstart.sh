@@ -2,7 +2,7 @@
 # quickstart.sh — a complete local selfhost on http://127.0.0.1:8080:
 # installs missing Debian packages, builds, creates a PostgreSQL cluster in
 # ./var, migrates it, creates the domain "demo" with a fresh admin token,
-# starts a selfserv pool under spawn-fcgi behind nginx, and prints the token
+# starts a selfserv pool (spawn-fcgi + multiwatch) behind nginx, and prints the token
 # and a curl line. Idempotent: a second run reuses ./var and restarts.
 #
 #   ./deploy/quickstart.sh          start (or restart)
@@ -26,11 +26,7 @@ status() {
   if [ -n "$bin" ] && [ -d "$VAR/pgdata" ] &&
      sh_as_user "$bin/pg_ctl" -D "$VAR/pgdata" status >/dev/null 2>&1; then
     echo "postgresql: running ($VAR/pgdata)"; else echo "postgresql: stopped"; fi
-  local n=0 pid
-  if [ -f "$VAR/run/selfserv.pid" ]; then
-    for pid in $(cat "$VAR/run/selfserv.pid"); do kill -0 "$pid" 2>/dev/null && n=$((n + 1)); done
-  fi
-  echo "selfserv: $n process(es) running"
+  echo "selfserv: $(sh_fcgi_count "$VAR") responder(s) running"
   if [ -f "$VAR/run/nginx.pid" ] && kill -0 "$(cat "$VAR/run/nginx.pid")" 2>/dev/null; then
     echo "nginx: running on http://127.0.0.1:$(cat "$VAR/run/port" 2>/dev/null || echo "$PORT")"
   else echo "nginx: stopped"; fi

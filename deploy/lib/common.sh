@@ -102,15 +102,24 @@ sh_pg_createdb() {
   fi
 }
 
-# fcgi_start DIR N CONF: N selfserv processes under spawn-fcgi on the socket
-# DIR/run/selfserv.sock, pids in DIR/run/selfserv.pid.
+# fcgi_start DIR N CONF BIN: N selfserv processes on the socket
+# DIR/run/selfserv.sock: spawn-fcgi binds it and starts multiwatch, which
+# keeps N responders running (a crashed one is replaced) and passes SIGTERM
+# on; multiwatch's pid goes to DIR/run/selfserv.pid.
 sh_fcgi_start() {
   local dir=$1 n=$2 conf=$3 bin=$4
   sh_fcgi_stop "$dir"
   rm -f "$dir/run/selfserv.sock"
   spawn-fcgi -s "$dir/run/selfserv.sock" -M 0660 -u "$SELFHOST_USER" -g "$SELFHOST_USER" \
-    -F "$n" -P "$dir/run/selfserv.pid" -- "$bin" -c "$conf" >/dev/null 2>>"$dir/log/selfserv.log" ||
-    sh_die "spawn-fcgi failed; see $dir/log/selfserv.log"
+    -P "$dir/run/selfserv.pid" -- /usr/bin/multiwatch -f "$n" -s TERM -- "$bin" -c "$conf" \
+    >/dev/null 2>>"$dir/log/selfserv.log" || sh_die "spawn-fcgi failed; see $dir/log/selfserv.log"
+}
+
+# Number of live responders of the pool in DIR.
+sh_fcgi_count() {
+  local pid; pid=$(cat "$1/run/selfserv.pid" 2>/dev/null) || { echo 0; return; }
+  kill -0 "$pid" 2>/dev/null || { echo 0; return; }
+  pgrep -c -P "$pid" || true
 }
 
 sh_kill_pidfile() {
