@@ -104,6 +104,29 @@ PGresult *db_exec_sql(struct db_conn *c, const char *sql)
     return PQexec(c->pg, sql);
 }
 
+static int run_ok(struct db_conn *c, const char *sql)
+{
+    PGresult *res = PQexec(c->pg, sql);
+    int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    PQclear(res);
+    return ok ? OK : ERROR;
+}
+
+int db_begin(struct db_conn *c)
+{
+    return run_ok(c, "BEGIN");
+}
+
+int db_commit(struct db_conn *c)
+{
+    return run_ok(c, "COMMIT");
+}
+
+void db_rollback(struct db_conn *c)
+{
+    run_ok(c, "ROLLBACK");
+}
+
 int db_ok(const PGresult *res)
 {
     if (!res)

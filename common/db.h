@@ -42,6 +42,10 @@ PGresult *db_exec_full(struct db_conn *c, const struct db_stmt *st, const char *
                        const int *lengths, const int *formats, int result_format);
 /* Runs SQL text without parameters (migrations, BEGIN/COMMIT). */
 PGresult *db_exec_sql(struct db_conn *c, const char *sql);
+/* Transactions: OK or ERROR (db_rollback never fails visibly). */
+int db_begin(struct db_conn *c);
+int db_commit(struct db_conn *c);
+void db_rollback(struct db_conn *c);
 /* 1 when the result is COMMAND_OK or TUPLES_OK (or SINGLE_TUPLE). */
 int db_ok(const PGresult *res);
 

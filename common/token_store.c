@@ -17,7 +17,9 @@ static const struct db_stmt SQL_FIND_USER = {
 };
 static const struct db_stmt SQL_INSERT = {
     "token_store_insert",
-    "INSERT INTO user_tokens(user_uuid, name, token_hash) VALUES ($1::uuid, $2, $3::bytea)", 3
+    "INSERT INTO user_tokens(user_uuid, name, token_hash) VALUES ($1::uuid, $2, $3::bytea) "
+    "RETURNING uuid",
+    3
 };
 static const struct db_stmt SQL_HAS_SEED = {
     "token_store_has_seed",
@@ -54,7 +56,8 @@ int token_store_find_user(struct db_conn *db, const char *user, char uuid_out[UU
 }
 
 static int insert_token(struct db_conn *db, const char *user_uuid, const char *name,
-                        char secret_out[TOKEN_MAX], char *err, size_t errsz)
+                        char secret_out[TOKEN_MAX], char uuid_out[UUID_STRLEN + 1], char *err,
+                        size_t errsz)
 {
     uint8_t hash[TOKEN_HASH_LEN];
     token_generate(secret_out);
@@ -65,14 +68,17 @@ static int insert_token(struct db_conn *db, const char *user_uuid, const char *n
     PGresult *res = db_exec_full(db, &SQL_INSERT, params, lengths, formats, 0);
     if (!db_ok(res))
         return fail_res(db, res, "cannot store the token", err, errsz);
+    if (uuid_out)
+        snprintf(uuid_out, UUID_STRLEN + 1, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
     return OK;
 }
 
 int token_store_create(struct db_conn *db, const char *user_uuid, const char *name,
-                       char secret_out[TOKEN_MAX], char *err, size_t errsz)
+                       char secret_out[TOKEN_MAX], char uuid_out[UUID_STRLEN + 1], char *err,
+                       size_t errsz)
 {
-    return insert_token(db, user_uuid, name, secret_out, err, errsz);
+    return insert_token(db, user_uuid, name, secret_out, uuid_out, err, errsz);
 }
 
 static PGresult *seed_stmt(struct db_conn *db, const struct db_stmt *st)
@@ -105,7 +111,7 @@ int token_store_replace_seed_root(struct db_conn *db, char secret_out[TOKEN_MAX]
         return fail_res(db, res, "cannot remove the seed token", err, errsz);
     }
     PQclear(res);
-    if (insert_token(db, ROOT_USER_UUID, "root", secret_out, err, errsz) != OK) {
+    if (insert_token(db, ROOT_USER_UUID, "root", secret_out, NULL, err, errsz) != OK) {
         PQclear(db_exec_sql(db, "ROLLBACK"));
         return ERROR;
     }

@@ -13,9 +13,11 @@
 /* user: a user's uuid or name. Writes its uuid into uuid_out. */
 int token_store_find_user(struct db_conn *db, const char *user, char uuid_out[UUID_STRLEN + 1],
                           char *err, size_t errsz);
-/* New token named name for user_uuid; the secret goes to secret_out. */
+/* New token named name for user_uuid; the secret goes to secret_out and
+ * the token's uuid to uuid_out (when not NULL). */
 int token_store_create(struct db_conn *db, const char *user_uuid, const char *name,
-                       char secret_out[TOKEN_MAX], char *err, size_t errsz);
+                       char secret_out[TOKEN_MAX], char uuid_out[UUID_STRLEN + 1], char *err,
+                       size_t errsz);
 /* 1 when the well-known seed token (secret "root") still works. */
 int token_store_has_seed_root(struct db_conn *db, int *present, char *err, size_t errsz);
 /* Replaces the seed token by a fresh random one for the root user, in one

@@ -1,21 +1,28 @@
 /* auth.c — HTTP Basic authentication against the domain's user_tokens. */
 #include "auth.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "base64.h"
 #include "domains.h"
+#include "policy_match.h"
 #include "server.h"
 #include "status.h"
 #include "token.h"
 
-/* The token's owner. The hash is computed here and sent as binary bytea,
- * so the secret itself never reaches the database or its logs. */
+/* The token's owner, the owner's own rate (or NULL) and every policy of
+ * the owner's groups, in one round trip: one row per policy (one row with NULL policy columns when there is
+ * none). The hash is computed here and sent as binary bytea, so the secret
+ * itself never reaches the database or its logs. */
 static const struct db_stmt SQL_TOKEN_OWNER = {
     "auth_token_owner",
-    "SELECT u.uuid, u.name FROM user_tokens t JOIN users u ON u.uuid = t.user_uuid "
-    "WHERE t.token_hash = $1::bytea LIMIT 1",
+    "SELECT u.uuid, u.name, gp.effect, gp.action, gp.resource, "
+    "  (SELECT req_per_hour FROM user_rates WHERE user_uuid = u.uuid) FROM users u "
+    "LEFT JOIN user_groups ug ON ug.user_uuid = u.uuid "
+    "LEFT JOIN group_policies gp ON gp.group_uuid = ug.group_uuid "
+    "WHERE u.uuid = (SELECT user_uuid FROM user_tokens WHERE token_hash = $1::bytea LIMIT 1)",
     1
 };
 
@@ -77,7 +84,8 @@ int auth_authenticate(struct req *r)
     PGresult *res = db_exec_full(r->db, &SQL_TOKEN_OWNER, params, lengths, formats, 0);
     if (!db_ok(res))
         return req_fail_db(r, res);
-    if (PQntuples(res) != 1) {
+    int n = PQntuples(res);
+    if (n == 0) {
         PQclear(res);
         return unauthorized(r, "The API key is invalid");
     }
@@ -85,6 +93,17 @@ int auth_authenticate(struct req *r)
     r->user_uuid[UUID_STRLEN] = '\0';
     r->user_name = arena_strdup(r->arena, PQgetvalue(res, 0, 1));
     r->domain = arena_strdup(r->arena, domain);
+    r->user_rate = PQgetisnull(res, 0, 5) ? -1 : strtoll(PQgetvalue(res, 0, 5), NULL, 10);
+    r->rules = arena_calloc(r->arena, (size_t)n, sizeof *r->rules);
+    r->nrules = 0;
+    for (int i = 0; i < n; i++) {
+        if (PQgetisnull(res, i, 2))
+            continue;
+        struct policy_rule *rule = &r->rules[r->nrules++];
+        rule->effect = strcmp(PQgetvalue(res, i, 2), "allow") == 0 ? POLICY_ALLOW : POLICY_DENY;
+        rule->action = arena_strdup(r->arena, PQgetvalue(res, i, 3));
+        rule->resource = arena_strdup(r->arena, PQgetvalue(res, i, 4));
+    }
     PQclear(res);
     return OK;
 }

@@ -1,16 +1,23 @@
 /* policy.h — may this user do this? The route names the scopes it needs
- * ("read:users/{uuid}"); every scope must be allowed. A scope is allowed
- * when its resource matches (SQL LIKE) an allow policy of one of the
- * user's groups for the action and no deny policy of them: deny wins.
- * The matching is the schema's own user_has_access() function, the one
- * the reference calls, so both servers decide alike on the same data. */
+ * ("read:users/{uuid}"); every scope must be allowed. The decision is
+ * policy_allows() (common/policy_match.h) over the user's policies, which
+ * authentication loaded with the token: allowed when the resource matches
+ * (PostgreSQL LIKE) an allow policy of one of the user's groups for the
+ * action and no deny policy of them — deny wins — exactly as the schema's
+ * user_has_access() decides. */
 #ifndef SELFSERV_POLICY_H
 #define SELFSERV_POLICY_H
 
 #include "request.h"
 
-/* OK when every scope of r->route is allowed for r->user_uuid; otherwise
- * 403 recorded on r. */
+/* OK when every scope of r->route is allowed for the user; otherwise 403
+ * recorded on r. */
 int policy_authorize(struct req *r);
+/* 1 when the user may do action on resource (for checks inside handlers). */
+int policy_may(const struct req *r, const char *action, const char *resource);
+/* The user's allow and deny patterns for action as PostgreSQL text[]
+ * literals, for list queries that show only what the user may see:
+ * WHERE res LIKE ANY($allow::text[]) AND NOT res LIKE ANY($deny::text[]). */
+void policy_patterns(struct req *r, const char *action, const char **allow, const char **deny);
 
 #endif

@@ -19,7 +19,7 @@ void req_write(struct req *r, const void *data, size_t n)
     const char *p = data;
     while (n > 0) {
         int chunk = n > (1u << 30) ? (1 << 30) : (int)n;
-        if (r->out ? FCGX_PutStr(p, chunk, r->out) != chunk
+        if (r->fcgi_out ? FCGX_PutStr(p, chunk, r->fcgi_out) != chunk
                    : fwrite(p, 1, (size_t)chunk, stdout) != (size_t)chunk)
             return; /* the client went away; nothing useful left to do */
         p += chunk;
@@ -30,8 +30,8 @@ void req_write(struct req *r, const void *data, size_t n)
 long req_read(struct req *r, void *data, size_t n)
 {
     int chunk = n > (1u << 30) ? (1 << 30) : (int)n;
-    if (r->in)
-        return FCGX_GetStr(data, chunk, r->in);
+    if (r->fcgi_in)
+        return FCGX_GetStr(data, chunk, r->fcgi_in);
     size_t got = fread(data, 1, (size_t)chunk, stdin);
     return got == 0 && ferror(stdin) ? -1 : (long)got;
 }
@@ -110,10 +110,10 @@ void req_send(struct req *r)
     if (r->started)
         return;
     if (r->err_message) {
-        buf_reset(&r->body);
-        buf_printf(&r->body, "{\"code\":%d,\"message\":", r->status);
-        json_put_str(&r->body, r->err_message);
-        buf_puts(&r->body, "}\n");
+        buf_reset(&r->out);
+        buf_printf(&r->out, "{\"code\":%d,\"message\":", r->status);
+        json_put_str(&r->out, r->err_message);
+        buf_puts(&r->out, "}\n");
         r->content_type = "application/json";
     }
     buf_t head = BUF_INIT;
@@ -123,11 +123,11 @@ void req_send(struct req *r)
     int has_body = r->status != 204 && r->status != 304;
     if (has_body)
         buf_printf(&head, "Content-Type: %s\r\nContent-Length: %zu\r\n",
-                   r->content_type ? r->content_type : "application/json", r->body.len);
+                   r->content_type ? r->content_type : "application/json", r->out.len);
     buf_puts(&head, "\r\n");
     req_write(r, head.data, head.len);
     buf_free(&head);
     if (has_body && strcmp(r->method, "HEAD") != 0)
-        req_write(r, r->body.data, r->body.len);
+        req_write(r, r->out.data, r->out.len);
     r->started = 1;
 }

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <json-c/json.h>
+
 #include "arena.h"
 #include "buf.h"
 #include "db.h"
@@ -20,6 +22,7 @@
 
 struct route;
 struct server;
+struct policy_rule;
 
 struct path_param {
     const char *name;  /* as in the route pattern: "uuid", "token_uuid", … */
@@ -31,8 +34,8 @@ struct req {
     struct server *srv;
     /* transport: FastCGI streams, or NULL streams for plain CGI (stdio) */
     char **envp;
-    FCGX_Stream *in;
-    FCGX_Stream *out;
+    FCGX_Stream *fcgi_in;
+    FCGX_Stream *fcgi_out;
 
     /* from the web server */
     const char *method;
@@ -44,19 +47,26 @@ struct req {
     struct path_param params[REQ_MAX_PARAMS];
     int nparams;
 
+    /* from the route's input declarations (input.h) */
+    struct query_value *query_values; /* QUERY_MAX entries, in the arena */
+    json_object *body;                /* validated JSON body, or NULL */
+
     /* from authentication */
     const char *domain;
     struct db_conn *db;    /* the domain's connection */
     char user_uuid[UUID_STRLEN + 1];
     const char *user_name;
     uint8_t token_hash[32];
+    int64_t user_rate;         /* the user's own requests/hour, -1 when unset */
+    struct policy_rule *rules; /* the user's policies (all groups), in the arena */
+    size_t nrules;
 
     /* the reply */
     int status;
     const char *content_type;
     const char *headers[REQ_MAX_HEADERS]; /* "Name: value" lines */
     int nheaders;
-    buf_t body;
+    buf_t out;       /* reply body */
     int started; /* status line and headers already sent (streaming) */
     const char *err_message;
 };
@@ -76,7 +86,7 @@ int req_fail(struct req *r, int status, const char *message);
 int req_fail_db(struct req *r, PGresult *res);
 /* Adds a response header line ("Name: value"), copied into the arena. */
 void req_header(struct req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Sets a JSON reply: status and Content-Type; the body goes into r->body. */
+/* Sets a JSON reply: status and Content-Type; the body goes into r->out. */
 void req_reply_json(struct req *r, int status);
 /* Writes status, headers and body (or the JSON error) to the client. */
 void req_send(struct req *r);

@@ -42,10 +42,13 @@ static int param_valid(const char *name, const char *value, const char **error)
 }
 
 /* Compares one pattern against the path; on a match stores the raw
- * parameters (not yet validated). */
-static int path_matches(struct req *r, const char *pattern, const char *path,
-                        struct path_param *params, int *nparams)
+ * parameters (not yet validated) and returns 1 + a specificity score: one
+ * bit per segment, set for a literal segment, earlier segments weighing
+ * more. */
+static unsigned path_matches(struct req *r, const char *pattern, const char *path,
+                             struct path_param *params, int *nparams)
 {
+    unsigned score = 0;
     *nparams = 0;
     while (*pattern && *path) {
         if (*pattern != '/' || *path != '/')
@@ -54,6 +57,7 @@ static int path_matches(struct req *r, const char *pattern, const char *path,
         path++;
         size_t plen = strcspn(pattern, "/");
         size_t slen = strcspn(path, "/");
+        score <<= 1;
         if (pattern[0] == '{') {
             if (slen == 0 || *nparams >= REQ_MAX_PARAMS)
                 return 0;
@@ -62,13 +66,24 @@ static int path_matches(struct req *r, const char *pattern, const char *path,
             (*nparams)++;
         } else if (plen != slen || memcmp(pattern, path, plen) != 0) {
             return 0;
+        } else {
+            score |= 1;
         }
         pattern += plen;
         path += slen;
     }
-    return *pattern == '\0' && *path == '\0';
+    return *pattern == '\0' && *path == '\0' ? score + 1 : 0;
 }
 
+static int method_fits(const char *route_method, const char *method)
+{
+    return strcmp(route_method, method) == 0 ||
+           (strcmp(method, "HEAD") == 0 && strcmp(route_method, "GET") == 0);
+}
+
+/* Among the patterns matching the path, the most specific one decides
+ * (a literal segment beats a parameter: "/v2/users/me" is never taken for
+ * "/v2/users/{uuid}"); its methods are the only ones allowed. */
 int router_match(struct req *r)
 {
     const char *path = r->path;
@@ -77,36 +92,34 @@ int router_match(struct req *r)
     if (len > 1 && path[len - 1] == '/')
         path = arena_strndup(r->arena, path, len - 1);
 
-    char allow[128] = "";
-    const struct route *found = NULL;
-    struct path_param params[REQ_MAX_PARAMS];
-    int nparams = 0;
+    unsigned best = 0;
     for (int i = 0; i < n_routes; i++) {
         struct path_param p[REQ_MAX_PARAMS];
         int np;
-        if (!path_matches(r, routes[i].pattern, path, p, &np))
+        unsigned score = path_matches(r, routes[i].pattern, path, p, &np);
+        if (score > best)
+            best = score;
+    }
+    if (best == 0)
+        return req_fail(r, 404, "The requestes resource does not exist");
+
+    char allow[128] = "";
+    for (int i = 0; i < n_routes; i++) {
+        struct path_param p[REQ_MAX_PARAMS];
+        int np;
+        if (path_matches(r, routes[i].pattern, path, p, &np) != best)
             continue;
-        if (strcmp(routes[i].method, r->method) == 0 ||
-            (strcmp(r->method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0)) {
-            found = &routes[i];
-            memcpy(params, p, sizeof p);
-            nparams = np;
-            break;
+        if (method_fits(routes[i].method, r->method)) {
+            r->route = &routes[i];
+            memcpy(r->params, p, sizeof p);
+            r->nparams = np;
+            return OK;
         }
         size_t used = strlen(allow);
         snprintf(allow + used, sizeof allow - used, "%s%s", used ? ", " : "", routes[i].method);
     }
-    if (!found) {
-        if (allow[0]) {
-            req_header(r, "Allow: %s", allow);
-            return req_fail(r, 405, "Method not allowed");
-        }
-        return req_fail(r, 404, "The requestes resource does not exist");
-    }
-    r->route = found;
-    memcpy(r->params, params, sizeof params);
-    r->nparams = nparams;
-    return OK;
+    req_header(r, "Allow: %s", allow);
+    return req_fail(r, 405, "Method not allowed");
 }
 
 int router_validate_params(struct req *r)

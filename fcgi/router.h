@@ -12,11 +12,16 @@ typedef int (*handler_fn)(struct req *r);
 
 #define ROUTE_MAX_PERMS 2
 
+struct query_param;
+struct json_field;
+
 struct route {
     const char *method;
     const char *pattern;
     handler_fn handler;
     const char *perms[ROUTE_MAX_PERMS]; /* "action:resource", NULL-terminated if fewer */
+    const struct query_param *query;    /* accepted query parameters, or NULL */
+    const struct json_field *body;      /* JSON body fields, or NULL: no body read */
 };
 
 extern const struct route routes[];

@@ -1,14 +1,46 @@
-/* routes.c — the whole API on one screen: method, path, handler and the
- * permission scopes each operation needs (as in openapi-reference.yaml).
- * Order matters only between a literal segment and a parameter at the same
- * place: "/v2/users/me" comes before "/v2/users/{uuid}". */
+/* routes.c — the whole API on one screen: method, path, handler, the
+ * permission scopes each operation needs (as in openapi-reference.yaml),
+ * and what it takes besides the path (query parameters, JSON body; see
+ * input.h). Order matters only between a literal segment and a parameter
+ * at the same place: "/v2/users/me" comes before "/v2/users/{uuid}". */
+#include "groups.h"
+#include "input.h"
+#include "policies.h"
 #include "router.h"
 #include "users.h"
 
-#define PERM(scope) { scope, NULL }
+#define ROUTE(method, path, handler, perm, query, body) \
+    { method, path, handler, { perm, NULL }, query, body }
+
+static const struct query_param PAGING[] = { QUERY_LIMIT, QUERY_OFFSET, { NULL } };
 
 const struct route routes[] = {
-    { "GET", "/v2/users/me", users_me, PERM("read:users/me") },
+    /* users */
+    ROUTE("GET",    "/v2/users",                       users_list,         "read:users",                        PAGING, NULL),
+    ROUTE("POST",   "/v2/users",                       users_create,       "create:users",                      NULL, USER_NEW),
+    ROUTE("GET",    "/v2/users/me",                    users_me,           "read:users/me",                     NULL, NULL),
+    ROUTE("GET",    "/v2/users/{uuid}",                users_get,          "read:users/{uuid}",                 NULL, NULL),
+    ROUTE("PUT",    "/v2/users/{uuid}",                users_update,       "update:users/{uuid}",               NULL, USER_UPDATE),
+    ROUTE("DELETE", "/v2/users/{uuid}",                users_delete,       "delete:users/{uuid}",               NULL, NULL),
+    ROUTE("GET",    "/v2/users/{uuid}/policies",       users_policies,     "read:users/{uuid}/policies",        NULL, NULL),
+    ROUTE("PUT",    "/v2/users/{uuid}/rate",           users_set_rate,     "update:users/{uuid}/rate",          NULL, USER_RATE),
+    ROUTE("GET",    "/v2/users/{uuid}/tokens",         users_tokens,       "read:users/{uuid}/tokens",          NULL, NULL),
+    ROUTE("POST",   "/v2/users/{uuid}/tokens",         users_token_create, "create:users/{uuid}/tokens",        NULL, TOKEN_NEW),
+    ROUTE("DELETE", "/v2/users/{uuid}/tokens/{token_uuid}", users_token_delete,
+          "delete:users/{uuid}/tokens/{token_uuid}", NULL, NULL),
+    /* groups */
+    ROUTE("GET",    "/v2/groups",                      groups_list,        "read:groups",                       PAGING, NULL),
+    ROUTE("POST",   "/v2/groups",                      groups_create,      "create:groups",                     NULL, GROUP_NEW),
+    ROUTE("GET",    "/v2/groups/{uuid}",               groups_get,         "read:groups/{uuid}",                NULL, NULL),
+    ROUTE("PUT",    "/v2/groups/{uuid}",               groups_update,      "update:groups/{uuid}",              NULL, GROUP_UPDATE),
+    ROUTE("DELETE", "/v2/groups/{uuid}",               groups_delete,      "delete:groups/{uuid}",              NULL, NULL),
+    ROUTE("GET",    "/v2/groups/{uuid}/policies",      groups_policies,    "read:groups/{uuid}",                NULL, NULL),
+    /* policies */
+    ROUTE("GET",    "/v2/policies",                    policies_list,      "read:policies",                     POLICIES_QUERY, NULL),
+    ROUTE("POST",   "/v2/policies",                    policies_create,    "create:policies",                   NULL, POLICY_NEW),
+    ROUTE("GET",    "/v2/policies/{uuid}",             policies_get,       "read:policies/{uuid}",              NULL, NULL),
+    ROUTE("PUT",    "/v2/policies/{uuid}",             policies_update,    "update:policies/{uuid}",            NULL, POLICY_UPDATE),
+    ROUTE("DELETE", "/v2/policies/{uuid}",             policies_delete,    "delete:policies/{uuid}",            NULL, NULL),
 };
 
 const int n_routes = (int)(sizeof routes / sizeof *routes);

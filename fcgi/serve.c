@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "auth.h"
+#include "input.h"
 #include "log.h"
 #include "policy.h"
+#include "ratecontrol.h"
 #include "request.h"
 #include "router.h"
 #include "status.h"
@@ -32,8 +34,8 @@ void serve_request(struct server *s, char **envp, FCGX_Stream *in, FCGX_Stream *
     memset(&r, 0, sizeof r);
     r.arena = arena;
     r.envp = envp;
-    r.in = in;
-    r.out = out;
+    r.fcgi_in = in;
+    r.fcgi_out = out;
     r.srv = s;
     r.method = req_env(&r, "REQUEST_METHOD");
     if (!r.method)
@@ -43,8 +45,13 @@ void serve_request(struct server *s, char **envp, FCGX_Stream *in, FCGX_Stream *
     if (!r.query)
         r.query = "";
 
-    if (router_match(&r) == OK && auth_authenticate(&r) == OK &&
+    struct query_value values[QUERY_MAX];
+    memset(values, 0, sizeof values);
+    r.query_values = values;
+
+    if (router_match(&r) == OK && auth_authenticate(&r) == OK && ratecontrol_check(&r) == OK &&
         router_validate_params(&r) == OK && policy_authorize(&r) == OK &&
+        input_query(&r, r.route->query) == OK && input_body(&r, r.route->body) == OK &&
         r.route->handler(&r) == OK && r.status == 0)
         req_fail(&r, 500, "Handler produced no reply");
 
@@ -54,5 +61,7 @@ void serve_request(struct server *s, char **envp, FCGX_Stream *in, FCGX_Stream *
     else
         log_debug("%s %s -> %d", r.method, r.path, r.status);
     req_send(&r);
-    buf_free(&r.body);
+    buf_free(&r.out);
+    if (r.body)
+        json_object_put(r.body);
 }

@@ -1,5 +1,6 @@
 /* serve.h — one request through the pipeline:
- * route -> authenticate -> validate path -> authorize -> handler -> reply. */
+ * route -> authenticate -> rate control -> validate path -> authorize ->
+ * validate query and body -> handler -> reply. */
 #ifndef SELFSERV_SERVE_H
 #define SELFSERV_SERVE_H
 

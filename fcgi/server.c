@@ -8,6 +8,8 @@
 #include "log.h"
 #include "migrate.h"
 #include "primus.h"
+#include "ratecontrol.h"
+#include "ratelimit.h"
 #include "status.h"
 
 /* (Re)connects to the registry and listens; failures are logged and
@@ -39,6 +41,10 @@ int server_init(struct server *s, const char *config_path, char *err, size_t err
     }
     s->domains_mtime = domains_file_mtime(s->cfg.domainfile);
     s->domains_checked = time(NULL);
+    if (ratecontrol_init(s, err, errsz) != OK) {
+        server_free(s);
+        return ERROR;
+    }
     return OK;
 }
 
@@ -55,6 +61,8 @@ void server_free(struct server *s)
         conn_drop(&s->conns[i]);
     free(s->conns);
     db_close(&s->primus);
+    if (s->rl)
+        ratelimit_close(s->rl);
     domains_free(&s->domains);
     config_free(&s->cfg);
     memset(s, 0, sizeof *s);

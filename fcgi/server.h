@@ -11,6 +11,8 @@
 #include "db.h"
 #include "domains.h"
 
+struct ratelimit;
+
 struct domain_conn {
     char *name;
     char *uri;
@@ -24,6 +26,8 @@ struct server {
     int64_t domains_mtime;
     time_t domains_checked;
     struct db_conn primus;      /* LISTEN connection to the registry, if any */
+    struct ratelimit *rl;       /* shared rate buckets, or NULL */
+    unsigned long requests;     /* served by this process (for periodic sweeps) */
     int primus_dirty;           /* registry changed or connection lost: reload */
     struct domain_conn *conns;
     size_t nconns;

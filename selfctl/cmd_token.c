@@ -25,7 +25,7 @@ int cmd_token_create(struct cli *c, int argc, char **argv)
     char uuid[UUID_STRLEN + 1], secret[TOKEN_MAX], err[1024];
     int rc = 0;
     if (token_store_find_user(&db, user, uuid, err, sizeof err) != OK ||
-        token_store_create(&db, uuid, name ? name : "selfctl", secret, err, sizeof err) != OK)
+        token_store_create(&db, uuid, name ? name : "selfctl", secret, NULL, err, sizeof err) != OK)
         rc = fail("%s", err);
     else
         printf("%s\n", secret); /* alone on stdout, for scripts */

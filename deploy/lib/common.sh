@@ -102,22 +102,32 @@ sh_pg_createdb() {
   fi
 }
 
-# fcgi_start DIR N CONF BIN: N selfserv processes on the socket
-# DIR/run/selfserv.sock: spawn-fcgi binds it and starts multiwatch, which
-# keeps N responders running (a crashed one is replaced) and passes SIGTERM
-# on; multiwatch's pid goes to DIR/run/selfserv.pid.
+# fcgi_start DIR N CONF BIN [NAME]: N selfserv processes on the socket
+# DIR/run/NAME.sock (NAME defaults to selfserv): spawn-fcgi binds it and, in
+# no-fork mode, becomes multiwatch, which keeps N responders running (a
+# crashed one is replaced) and passes SIGTERM on. Its pid goes to
+# DIR/run/NAME.pid; the responders' stderr (their log) to DIR/log/NAME.log.
+# (Forking spawn-fcgi would send that log to /dev/null.)
 sh_fcgi_start() {
-  local dir=$1 n=$2 conf=$3 bin=$4
-  sh_fcgi_stop "$dir"
-  rm -f "$dir/run/selfserv.sock"
-  spawn-fcgi -s "$dir/run/selfserv.sock" -M 0660 -u "$SELFHOST_USER" -g "$SELFHOST_USER" \
-    -P "$dir/run/selfserv.pid" -- /usr/bin/multiwatch -f "$n" -s TERM -- "$bin" -c "$conf" \
-    >/dev/null 2>>"$dir/log/selfserv.log" || sh_die "spawn-fcgi failed; see $dir/log/selfserv.log"
+  local dir=$1 n=$2 conf=$3 bin=$4 name=${5:-selfserv}
+  sh_fcgi_stop "$dir" "$name"
+  rm -f "$dir/run/$name.sock"
+  setsid spawn-fcgi -n -s "$dir/run/$name.sock" -M 0660 -u "$SELFHOST_USER" -g "$SELFHOST_USER" \
+    -- /usr/bin/multiwatch -f "$n" -s TERM -- "$bin" -c "$conf" \
+    </dev/null >>"$dir/log/$name.log" 2>&1 &
+  echo $! > "$dir/run/$name.pid"
+  local _
+  for _ in $(seq 100); do
+    [ -S "$dir/run/$name.sock" ] && [ "$(sh_fcgi_count "$dir" "$name")" -ge "$n" ] && return 0
+    kill -0 "$(cat "$dir/run/$name.pid")" 2>/dev/null || break
+    sleep 0.05
+  done
+  sh_die "the selfserv pool did not start; see $dir/log/$name.log"
 }
 
-# Number of live responders of the pool in DIR.
+# Number of live responders of the pool NAME (default selfserv) in DIR.
 sh_fcgi_count() {
-  local pid; pid=$(cat "$1/run/selfserv.pid" 2>/dev/null) || { echo 0; return; }
+  local pid; pid=$(cat "$1/run/${2:-selfserv}.pid" 2>/dev/null) || { echo 0; return; }
   kill -0 "$pid" 2>/dev/null || { echo 0; return; }
   pgrep -c -P "$pid" || true
 }
@@ -136,7 +146,7 @@ sh_kill_pidfile() {
   rm -f "$f"
 }
 
-sh_fcgi_stop() { sh_kill_pidfile "$1/run/selfserv.pid"; }
+sh_fcgi_stop() { sh_kill_pidfile "$1/run/${2:-selfserv}.pid"; }
 
 # nginx_start DIR PORT: nginx from conf/nginx/local.conf.in in DIR/nginx.
 sh_nginx_start() {

@@ -45,6 +45,7 @@ start() {
 [server]
 log_level = info
 domainfile = domains.conf
+max_body = 1048576
 state_dir = $dir/run
 [rate_control]
 req_per_hour = 0

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 db=itest_migrations_$$
 uri=$(fresh_db "$db")
-latest=13
+latest=14
 
 run selfctl db migrate version --db "$uri"
 [ "$rc" = 0 ] && [ "$out" = 0 ]; verdict "fresh database is at version 0"
@@ -24,11 +24,11 @@ run selfctl db migrate status --db "$uri"
 run selfctl db migrate up --db "$uri"
 [ "$rc" = 0 ] && [ "$out" = "$latest" ]; verdict "up again is a no-op"
 
-run selfctl db migrate down 2 --db "$uri"
-[ "$rc" = 0 ] && [ "$(printf '%s\n' "$out" | tail -n 1)" = 11 ]; verdict "down 2 goes to version 11"
-[ "$(psql_q -c "SELECT to_regclass('programs') IS NULL" "$db")" = t ]; verdict "programs table is gone after down 2"
-run selfctl db migrate up 12 --db "$uri"
-[ "$rc" = 0 ] && [ "$(printf '%s\n' "$out" | tail -n 1)" = 12 ]; verdict "up to a target version stops there"
+run selfctl db migrate down 3 --db "$uri"
+[ "$rc" = 0 ] && [ "$(printf '%s\n' "$out" | tail -n 1)" = 11 ]; verdict "down 3 goes to version 11"
+[ "$(psql_q -c "SELECT to_regclass('programs') IS NULL AND to_regclass('user_rates') IS NULL" "$db")" = t ]; verdict "programs and user_rates are gone after down 3"
+run selfctl db migrate up 13 --db "$uri"
+[ "$rc" = 0 ] && [ "$(printf '%s\n' "$out" | tail -n 1)" = 13 ]; verdict "up to a target version stops there (13, the reference's last)"
 
 run selfctl db migrate down all --db "$uri"
 [ "$rc" = 0 ] && [ "$(printf '%s\n' "$out" | tail -n 1)" = 0 ]; verdict "down all reaches 0"

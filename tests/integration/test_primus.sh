@@ -11,6 +11,9 @@ conf=$TMP/selfhost.conf
 cat > "$conf" <<CONF
 [server]
 domainfile = domains.conf
+state_dir = $TMP
+[rate_control]
+req_per_hour = 0
 [primus]
 uri = $reg_uri
 CONF
@@ -24,9 +27,12 @@ run selfctl -c "$conf" primus init
 [ "$rc" = 0 ]; verdict "primus init is idempotent"
 
 # a long-running responder following the registry
-sock=$TMP/primus.sock
-spawn-fcgi -s "$sock" -M 0666 -u selfhost -g selfhost -P "$TMP/pid" -- "$ITEST_SELFSERV" -c "$conf" >/dev/null 2>"$TMP/selfserv.log"
-trap 'kill $(cat "$TMP/pid") 2>/dev/null; rm -rf "$TMP"' EXIT
+. "$ITEST_SRC/deploy/lib/common.sh"
+mkdir -p "$TMP/run" "$TMP/log"
+chown -R selfhost: "$TMP"
+sh_fcgi_start "$TMP" 1 "$conf" "$ITEST_SELFSERV" primus
+trap 'sh_fcgi_stop "$TMP" primus; rm -rf "$TMP"' EXIT
+sock=$TMP/run/primus.sock
 ask() { # ask DOMAIN TOKEN: prints the status code of GET /v2/users/me
   env -i REQUEST_METHOD=GET REQUEST_URI=/v2/users/me \
     HTTP_AUTHORIZATION="Basic $(printf '%s:%s' "$1" "$2" | base64 -w0)" \
@@ -58,6 +64,5 @@ until_code 401 p1 "$token"; verdict "the responder drops it"
 run selfctl -c "$conf" domain remove p1
 [ "$rc" = 1 ] && one_line "$err"; verdict "removing it again: one line, exit 1"
 
-kill "$(cat "$TMP/pid")" 2>/dev/null
 drop_db "$dom"; drop_db "$reg"
 finish

@@ -1,0 +1,209 @@
+/* input.c — query string and body checks declared by the route table. */
+#include "input.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "router.h"
+#include "rfc3339.h"
+#include "server.h"
+#include "status.h"
+#include "uuid.h"
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = (char)tolower((unsigned char)c);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+char *input_url_decode(arena_t *a, const char *s, size_t n)
+{
+    char *out = arena_alloc(a, n + 1), *o = out;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '+') {
+            *o++ = ' ';
+            continue;
+        }
+        if (s[i] != '%') {
+            *o++ = s[i];
+            continue;
+        }
+        if (i + 2 >= n)
+            return NULL; /* truncated escape */
+        int h = hexval(s[i + 1]), l = hexval(s[i + 2]);
+        if (h < 0 || l < 0 || (h | l) == 0)
+            return NULL; /* not hex, or %00 */
+        *o++ = (char)(h << 4 | l);
+        i += 2;
+    }
+    *o = '\0';
+    return out;
+}
+
+static int spec_index(const struct query_param *spec, const char *name, size_t n)
+{
+    for (int i = 0; spec[i].name; i++)
+        if (strlen(spec[i].name) == n && memcmp(spec[i].name, name, n) == 0)
+            return i;
+    return -1;
+}
+
+static int bad_param(struct req *r, const char *name, const char *what)
+{
+    return req_fail(r, 400, arena_sprintf(r->arena, "query parameter '%s' %s", name, what));
+}
+
+/* Converts one raw (decoded) value of parameter p into v. */
+static int convert(struct req *r, const struct query_param *p, const char *raw,
+                   struct query_value *v)
+{
+    v->present = 1;
+    v->s = raw;
+    char *end;
+    switch (p->kind) {
+    case Q_INT: {
+        errno = 0;
+        long long x = strtoll(raw, &end, 10);
+        if (errno || end == raw || *end || !isdigit((unsigned char)raw[raw[0] == '-']))
+            return bad_param(r, p->name, "must be an integer");
+        if (x < p->min || x > p->max)
+            return bad_param(r, p->name,
+                             arena_sprintf(r->arena, "must be from %lld to %lld",
+                                           (long long)p->min, (long long)p->max));
+        v->i = x;
+        return OK;
+    }
+    case Q_NUMBER:
+        errno = 0;
+        v->d = strtod(raw, &end);
+        if (errno || end == raw || *end || v->d != v->d || v->d > 1.7e308 || v->d < -1.7e308)
+            return bad_param(r, p->name, "must be a number");
+        return OK;
+    case Q_UUID:
+        return uuid_valid(raw) == OK ? OK : bad_param(r, p->name, "must be a UUID");
+    case Q_TIME:
+        return rfc3339_parse(raw, strlen(raw), &v->i) == OK
+                   ? OK
+                   : bad_param(r, p->name, "must be an RFC 3339 timestamp");
+    case Q_STRING:
+        return OK;
+    case Q_LIST: {
+        /* append the comma-separated pieces of this occurrence */
+        for (const char *piece = raw;;) {
+            size_t len = strcspn(piece, ",");
+            if (len > 0) {
+                const char **list = arena_alloc(r->arena, (size_t)(v->nlist + 1) * sizeof *list);
+                if (v->nlist)
+                    memcpy(list, v->list, (size_t)v->nlist * sizeof *list);
+                list[v->nlist++] = arena_strndup(r->arena, piece, len);
+                v->list = list;
+            }
+            if (piece[len] == '\0')
+                break;
+            piece += len + 1;
+        }
+        return OK;
+    }
+    }
+    return OK;
+}
+
+int input_query(struct req *r, const struct query_param *spec)
+{
+    if (!spec)
+        return OK;
+    struct query_value *values = r->query_values;
+    for (const char *p = r->query; *p;) {
+        size_t len = strcspn(p, "&");
+        size_t klen = strcspn(p, "=");
+        if (klen > len)
+            klen = len;
+        int idx = spec_index(spec, p, klen);
+        if (idx >= 0 && idx < QUERY_MAX) {
+            const char *vstart = klen < len ? p + klen + 1 : p + len;
+            char *raw = input_url_decode(r->arena, vstart, (size_t)(p + len - vstart));
+            if (!raw)
+                return bad_param(r, spec[idx].name, "is not properly percent-encoded");
+            if (values[idx].present && spec[idx].kind != Q_LIST)
+                return bad_param(r, spec[idx].name, "is given more than once");
+            if (convert(r, &spec[idx], raw, &values[idx]) != OK)
+                return ERROR;
+        }
+        p += len;
+        if (*p == '&')
+            p++;
+    }
+    for (int i = 0; spec[i].name && i < QUERY_MAX; i++)
+        if (!values[i].present && spec[i].dflt && convert(r, &spec[i], spec[i].dflt, &values[i]) != OK)
+            return ERROR;
+    return OK;
+}
+
+int input_min_length(struct req *r, const char *field, const char *value, size_t min)
+{
+    size_t chars = 0;
+    for (const unsigned char *p = (const unsigned char *)value; *p; p++)
+        chars += (*p & 0xc0) != 0x80; /* count lead bytes only */
+    if (chars >= min)
+        return OK;
+    return req_fail(r, 400, arena_sprintf(r->arena, "Malformed request: field '%s' must be at "
+                                                    "least %zu characters", field, min));
+}
+
+const struct query_value *req_query(const struct req *r, const char *name)
+{
+    static const struct query_value absent;
+    const struct query_param *spec = r->route ? r->route->query : NULL;
+    int idx = spec ? spec_index(spec, name, strlen(name)) : -1;
+    return idx >= 0 && idx < QUERY_MAX ? &r->query_values[idx] : &absent;
+}
+
+/* Reads exactly Content-Length bytes into the arena. */
+static int read_body(struct req *r, char **data, size_t *len)
+{
+    const char *cl = req_env(r, "CONTENT_LENGTH");
+    if (!cl || !*cl)
+        return req_fail(r, 411, "Length Required");
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(cl, &end, 10);
+    if (errno || *end || !isdigit((unsigned char)cl[0]))
+        return req_fail(r, 400, "Malformed Content-Length");
+    if (n > (unsigned long long)r->srv->cfg.max_body)
+        return req_fail(r, 413, "Request Entity Too Large");
+    char *buf = arena_alloc(r->arena, (size_t)n + 1);
+    size_t got = 0;
+    while (got < n) {
+        long k = req_read(r, buf + got, (size_t)n - got);
+        if (k <= 0)
+            return req_fail(r, 400, "The request body is shorter than its Content-Length");
+        got += (size_t)k;
+    }
+    buf[n] = '\0';
+    *data = buf;
+    *len = (size_t)n;
+    return OK;
+}
+
+int input_body(struct req *r, const struct json_field *fields)
+{
+    if (!fields)
+        return OK;
+    char *data = NULL;
+    size_t len = 0;
+    if (read_body(r, &data, &len) != OK)
+        return ERROR;
+    char why[256];
+    json_object *obj;
+    if (json_parse(data, len, &obj, why, sizeof why) != OK)
+        return req_fail(r, 400, arena_sprintf(r->arena, "Malformed request: %s", why));
+    r->body = obj; /* released by serve_request */
+    if (json_validate(obj, fields, why, sizeof why) != OK)
+        return req_fail(r, 400, arena_sprintf(r->arena, "Malformed request: %s", why));
+    return OK;
+}

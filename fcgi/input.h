@@ -1,0 +1,64 @@
+/* input.h — what a route declares it takes besides its path: query
+ * parameters (a table of {name, kind, default, min, max}) and a JSON body
+ * (a json_field table). The dispatcher checks both before the handler runs
+ * (400/411/413 with the JSON error shape), so handlers only read validated
+ * values through req_query() and r->body. */
+#ifndef SELFSERV_INPUT_H
+#define SELFSERV_INPUT_H
+
+#include <stdint.h>
+
+#include "json.h"
+#include "request.h"
+
+enum query_kind {
+    Q_INT,     /* integer within [min, max] */
+    Q_NUMBER,  /* floating point number */
+    Q_STRING,  /* any text (percent-decoded) */
+    Q_UUID,    /* a UUID */
+    Q_TIME,    /* RFC 3339 timestamp; value in usec since the epoch */
+    Q_LIST     /* repeated (?k=a&k=b) and/or comma-separated values */
+};
+
+struct query_param {
+    const char *name;
+    enum query_kind kind;
+    const char *dflt; /* NULL: absent unless given */
+    int64_t min, max; /* Q_INT only */
+};
+
+#define QUERY_MAX 16
+
+struct query_value {
+    int present;       /* given, or defaulted */
+    int64_t i;         /* Q_INT, Q_TIME */
+    double d;          /* Q_NUMBER */
+    const char *s;     /* Q_STRING, Q_UUID (and the raw text of every kind) */
+    const char **list; /* Q_LIST */
+    int nlist;
+};
+
+/* limit (1..100, default 20) and offset (>= 0, default 0), as every list
+ * endpoint of the API takes them. */
+#define QUERY_LIMIT { "limit", Q_INT, "20", 1, 100 }
+#define QUERY_OFFSET { "offset", Q_INT, "0", 0, INT64_MAX }
+
+/* Parses r->query against spec (NULL-name terminated). Unknown parameters
+ * are ignored, as HTTP clients add their own (cache busters). */
+int input_query(struct req *r, const struct query_param *spec);
+/* Reads the body (Content-Length required: 411; at most server.max_body:
+ * 413), parses it as JSON and checks it against fields (400). */
+int input_body(struct req *r, const struct json_field *fields);
+/* The value of a declared query parameter (never NULL for a declared name;
+ * check ->present). */
+const struct query_value *req_query(const struct req *r, const char *name);
+
+/* 400 unless the text value of field has at least min characters (UTF-8
+ * code points), as the OpenAPI minLength says. */
+int input_min_length(struct req *r, const char *field, const char *value, size_t min);
+
+/* Percent-decodes (and '+' -> ' ') n bytes of s into the arena; NULL when
+ * the encoding is malformed or decodes to a NUL byte. Exposed for tests. */
+char *input_url_decode(arena_t *a, const char *s, size_t n);
+
+#endif
