@@ -86,6 +86,16 @@ int policy_like(const char *text, const char *pattern)
     return *p == '\0';
 }
 
+int policy_pattern_valid(const char *pattern)
+{
+    if (pattern == NULL)
+        return 0;
+    size_t run = 0; /* backslashes at the end */
+    for (const char *p = pattern; *p; p++)
+        run = *p == '\\' ? run + 1 : 0;
+    return run % 2 == 0;
+}
+
 int policy_allows(const struct policy_rule *rules, size_t n, const char *action,
                   const char *resource)
 {
@@ -99,7 +109,7 @@ int policy_allows(const struct policy_rule *rules, size_t n, const char *action,
         if (r->action == NULL || r->resource == NULL || strcmp(r->action, action) != 0)
             continue;
         if (r->effect == POLICY_DENY) {
-            if (policy_like(resource, r->resource))
+            if (!policy_pattern_valid(r->resource) || policy_like(resource, r->resource))
                 return 0;
         } else if (r->effect == POLICY_ALLOW && !allowed) {
             allowed = policy_like(resource, r->resource);

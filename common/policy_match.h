@@ -32,11 +32,16 @@ struct policy_rule {
  * O(len(text) * len(pattern)) at worst, no recursion. */
 int policy_like(const char *text, const char *pattern);
 
+/* 1 when pattern can be evaluated: it does not end in a lone escape
+ * backslash. Policies are checked with it before they are stored. */
+int policy_pattern_valid(const char *pattern);
+
 /* 1 when the n rules allow action on resource: some POLICY_ALLOW rule whose
  * action equals action (exactly) has a pattern resource matches, and no
  * POLICY_DENY rule for action matches. Otherwise (no rules, no matching
  * allow, a matching deny, NULL arguments) 0. Rules with a NULL action or
- * resource are skipped. */
+ * resource are skipped. A DENY rule for action whose pattern is not valid
+ * refuses the action whatever the resource (fail closed). */
 int policy_allows(const struct policy_rule *rules, size_t n, const char *action,
                   const char *resource);
 

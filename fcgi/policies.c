@@ -50,7 +50,7 @@ static const struct db_stmt SQL_POLICIES_LIST = {
     "WHERE ($3::uuid[] IS NULL OR p.group_uuid = ANY ($3::uuid[])) "
     "AND ('policies/' || p.uuid) LIKE ANY ($1::text[]) "
     "AND NOT ('policies/' || p.uuid) LIKE ANY ($2::text[]) "
-    "ORDER BY p.resource DESC, p.effect DESC, p.action DESC, p.priority ASC, p.uuid "
+    "ORDER BY p.resource DESC, p.effect ASC, p.action DESC, p.priority ASC, p.uuid "
     "LIMIT $4::bigint OFFSET $5::bigint",
     5
 };

@@ -568,16 +568,31 @@ static void test_policy_allows_new_user_reads_itself_but_cannot_change_own_rate(
     CU_ASSERT_EQUAL(policy_allows(NEW_USER, n, "read", "timeseries"), 0);
 }
 
-/* A pattern ending in a lone backslash matches nothing, for allow and deny
- * alike. (PostgreSQL would raise an error instead when it reaches the
- * backslash, failing the whole user_has_access() call.) */
-static void test_policy_allows_malformed_pattern_matches_nothing(void)
+/* A pattern ending in a lone backslash is broken. PostgreSQL raises an
+ * error when it reaches the backslash, failing the whole user_has_access()
+ * call; here a broken allow grants nothing and a broken deny refuses the
+ * action outright (fail closed: a deny that cannot be evaluated must not
+ * turn into an allow). */
+static void test_policy_allows_malformed_pattern_fails_closed(void)
 {
     static const struct policy_rule bad_allow[] = { { POLICY_ALLOW, "read", "users/%\\" } };
     static const struct policy_rule bad_deny[] = { { POLICY_ALLOW, "read", "%" },
                                                    { POLICY_DENY, "read", "users/%\\" } };
     CU_ASSERT_EQUAL(policy_allows(bad_allow, 1, "read", "users/" U), 0);
-    CU_ASSERT_EQUAL(policy_allows(bad_deny, 2, "read", "users/" U), 1);
+    CU_ASSERT_EQUAL(policy_allows(bad_deny, 2, "read", "users/" U), 0);
+    CU_ASSERT_EQUAL(policy_allows(bad_deny, 2, "read", "things"), 0);
+    CU_ASSERT_EQUAL(policy_allows(bad_deny, 2, "update", "things"), 0); /* other actions unaffected: no allow */
+}
+
+static void test_policy_pattern_valid(void)
+{
+    CU_ASSERT_EQUAL(policy_pattern_valid("users/%"), 1);
+    CU_ASSERT_EQUAL(policy_pattern_valid("a\\\\"), 1);  /* escaped backslash */
+    CU_ASSERT_EQUAL(policy_pattern_valid("a\\%"), 1);
+    CU_ASSERT_EQUAL(policy_pattern_valid("a\\"), 0);      /* lone trailing backslash */
+    CU_ASSERT_EQUAL(policy_pattern_valid("a\\\\\\"), 0);
+    CU_ASSERT_EQUAL(policy_pattern_valid(""), 1);
+    CU_ASSERT_EQUAL(policy_pattern_valid(NULL), 0);
 }
 
 static void test_policy_allows_null_arguments_and_fields_deny(void)
@@ -992,7 +1007,8 @@ void register_tests(void)
     ADD(s, test_policy_allows_priority_plays_no_part);
     ADD(s, test_policy_allows_root_seed_allows_every_action_on_everything);
     ADD(s, test_policy_allows_new_user_reads_itself_but_cannot_change_own_rate);
-    ADD(s, test_policy_allows_malformed_pattern_matches_nothing);
+    ADD(s, test_policy_allows_malformed_pattern_fails_closed);
+    ADD(s, test_policy_pattern_valid);
     ADD(s, test_policy_allows_null_arguments_and_fields_deny);
     ADD(s, test_policy_allows_agrees_with_user_has_access);
     ADD(s, test_policy_allows_agrees_with_user_has_access_in_any_rule_order);
