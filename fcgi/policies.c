@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "policy.h"
+#include "policy_match.h"
 #include "status.h"
 
 const struct query_param POLICIES_QUERY[] = {
@@ -104,17 +105,6 @@ static int one_of(const char *s, const char *const *set)
     return 0;
 }
 
-/* A pattern ending in an unescaped backslash makes every LIKE that reaches
- * it fail ("LIKE pattern must not end with escape character"): it would
- * break access checks and lists for every member of the group. */
-static int ends_with_lone_escape(const char *s)
-{
-    size_t n = strlen(s), k = 0;
-    while (k < n && s[n - 1 - k] == '\\')
-        k++;
-    return k % 2 == 1;
-}
-
 /* Checks the fields present in the (type-checked) body beyond their JSON
  * kind: enums, the integer column's range, a usable LIKE pattern. */
 static int fields_check(struct req *r)
@@ -134,7 +124,9 @@ static int fields_check(struct req *r)
         const char *res = json_str(b, "resource", "");
         if (!*res)
             return req_fail(r, 400, "Malformed request: field 'resource' must not be empty");
-        if (ends_with_lone_escape(res))
+        /* a lone trailing escape makes every LIKE reaching it fail: it would
+         * break access checks and lists for each member of the group */
+        if (!policy_pattern_valid(res))
             return req_fail(r, 400, "Malformed request: field 'resource' must not end with "
                                     "an unescaped backslash");
     }
