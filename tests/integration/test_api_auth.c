@@ -169,6 +169,47 @@ static void test_user_without_policy_is_403_then_allowed_by_policy(void)
     itest_reply_free(&r);
 }
 
+/* Every operation of the API, with valid inputs, for a user in no group. */
+static void test_user_without_policies_gets_403_everywhere(void)
+{
+    char uuid[UUID_STRLEN + 1], userpwd[256];
+    make_user(uuid, userpwd, sizeof userpwd);
+    static const char *const ops[][3] = {
+        { "GET", "/v2/users", NULL },
+        { "POST", "/v2/users", "{\"name\":\"someone\"}" },
+        { "GET", "/v2/users/me", NULL },
+        { "GET", "/v2/users/" ROOT_UUID, NULL },
+        { "PUT", "/v2/users/" ROOT_UUID, "{\"name\":\"renamed\"}" },
+        { "DELETE", "/v2/users/" ROOT_UUID, NULL },
+        { "GET", "/v2/users/" ROOT_UUID "/policies", NULL },
+        { "PUT", "/v2/users/" ROOT_UUID "/rate", "{\"rate\":1}" },
+        { "GET", "/v2/users/" ROOT_UUID "/tokens", NULL },
+        { "POST", "/v2/users/" ROOT_UUID "/tokens", "{\"name\":\"stolen\"}" },
+        { "DELETE", "/v2/users/" ROOT_UUID "/tokens/" ROOT_UUID, NULL },
+        { "GET", "/v2/groups", NULL },
+        { "POST", "/v2/groups", "{\"name\":\"mygroup\"}" },
+        { "GET", "/v2/groups/" ROOT_UUID, NULL },
+        { "PUT", "/v2/groups/" ROOT_UUID, "{\"name\":\"mygroup\"}" },
+        { "DELETE", "/v2/groups/" ROOT_UUID, NULL },
+        { "GET", "/v2/groups/" ROOT_UUID "/policies", NULL },
+        { "GET", "/v2/policies", NULL },
+        { "POST", "/v2/policies", "{\"group_uuid\":\"" ROOT_UUID "\",\"priority\":0,"
+                                  "\"effect\":\"allow\",\"action\":\"read\",\"resource\":\"%\"}" },
+        { "GET", "/v2/policies/" ROOT_UUID, NULL },
+        { "PUT", "/v2/policies/" ROOT_UUID, "{\"priority\":1}" },
+        { "DELETE", "/v2/policies/" ROOT_UUID, NULL },
+    };
+    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++) {
+        struct http_reply r;
+        CU_ASSERT_EQUAL_FATAL(itest_http(ops[i][0], ops[i][1], userpwd, ops[i][2],
+                                         ops[i][2] ? "application/json" : NULL, &r), 0);
+        if (r.status != 403)
+            fprintf(stderr, "\n  %s %s -> %ld\n", ops[i][0], ops[i][1], r.status);
+        itest_assert_error(&r, 403);
+        itest_reply_free(&r);
+    }
+}
+
 static void test_revoked_token_is_401_on_next_request(void)
 {
     char uuid[UUID_STRLEN + 1], userpwd[256];
@@ -233,6 +274,8 @@ void register_tests(void)
     CU_add_test(s, "user_without_policy_is_403_then_allowed_by_policy",
                 test_user_without_policy_is_403_then_allowed_by_policy);
     CU_add_test(s, "revoked_token_is_401_on_next_request", test_revoked_token_is_401_on_next_request);
+    CU_add_test(s, "user_without_policies_gets_403_everywhere",
+                test_user_without_policies_gets_403_everywhere);
     CU_add_test(s, "unknown_path_is_404_json", test_unknown_path_is_404_json);
     CU_add_test(s, "wrong_method_is_405_with_allow", test_wrong_method_is_405_with_allow);
 }
