@@ -194,8 +194,47 @@ static void put_exponent(buf_t *b, const struct decimal *d)
         buf_printf(b, "e+%02d", d->exp10);
 }
 
+/* Fast path for the common case of measurements: a value that is exactly
+ * m / 10^k (the double nearest to it) with m < 10^15 and k <= 8. Fifteen
+ * significant digits always round-trip, so the shortest digits of v are
+ * those of m with the fewest decimals k — what the general path would
+ * write, at a fraction of the cost. Returns 0 when v does not qualify. */
+static int put_short_decimal(buf_t *b, double v)
+{
+    static const double pow10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8 };
+    double a = fabs(v);
+    if (!(a >= 1e-6 && a < 1e15) || signbit(v) != (v < 0))
+        return 0;
+    for (int k = 0; k <= 8; k++) {
+        double scaled = a * pow10[k];
+        if (scaled >= 1e15)
+            return 0;
+        double m = nearbyint(scaled);
+        if (m / pow10[k] != a)
+            continue;
+        char digits[24];
+        int n = 0;
+        for (uint64_t x = (uint64_t)m; x || n <= k; x /= 10)
+            digits[n++] = (char)('0' + x % 10);
+        char out[32];
+        int o = 0;
+        if (v < 0)
+            out[o++] = '-';
+        for (int i = n - 1; i >= 0; i--) {
+            out[o++] = digits[i];
+            if (i == k && k > 0)
+                out[o++] = '.';
+        }
+        buf_append(b, out, (size_t)o);
+        return 1;
+    }
+    return 0;
+}
+
 void json_put_double(buf_t *b, double v)
 {
+    if (v != 0 && isfinite(v) && put_short_decimal(b, v))
+        return;
     if (!isfinite(v)) {
         buf_puts(b, "null");
         return;

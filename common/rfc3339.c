@@ -159,27 +159,61 @@ int rfc3339_parse(const char *s, size_t len, int64_t *usec)
 
 /* ---- formatting -------------------------------------------------------- */
 
-/* ".ffffff" without trailing zeros, or nothing when the fraction is zero. */
-static int format_fraction(int64_t usec_of_sec, char *out, size_t outsz)
+/* Hand-written digits: this runs once per point of every time-series read. */
+static char *put2(char *p, int v)
 {
-    if (usec_of_sec == 0) {
-        out[0] = '\0';
-        return 0;
-    }
+    p[0] = (char)('0' + v / 10);
+    p[1] = (char)('0' + v % 10);
+    return p + 2;
+}
+
+/* ".ffffff" without trailing zeros, or nothing when the fraction is zero. */
+static char *put_fraction(char *p, int64_t usec_of_sec)
+{
+    if (usec_of_sec == 0)
+        return p;
     int width = 6;
     while (usec_of_sec % 10 == 0) {
         usec_of_sec /= 10;
         width--;
     }
-    return snprintf(out, outsz, ".%0*lld", width, (long long)usec_of_sec);
+    *p++ = '.';
+    for (int i = width - 1; i >= 0; i--, usec_of_sec /= 10)
+        p[i] = (char)('0' + usec_of_sec % 10);
+    return p + width;
 }
 
-static int format_zone(int offset_sec, char *out, size_t outsz)
+static char *put_zone(char *p, int offset_sec)
 {
-    if (offset_sec == 0)
-        return snprintf(out, outsz, "Z");
+    if (offset_sec == 0) {
+        *p++ = 'Z';
+        return p;
+    }
     long long mins = (offset_sec < 0 ? -(long long)offset_sec : offset_sec) / 60;
-    return snprintf(out, outsz, "%c%02lld:%02lld", offset_sec < 0 ? '-' : '+', mins / 60, mins % 60);
+    *p++ = offset_sec < 0 ? '-' : '+';
+    p = put2(p, (int)(mins / 60 % 100));
+    *p++ = ':';
+    return put2(p, (int)(mins % 60));
+}
+
+/* Go writes the year as at least 4 digits, a '-' before negative ones. */
+static char *put_year(char *p, int64_t y)
+{
+    if (y < 0) {
+        *p++ = '-';
+        y = -y;
+    }
+    char digits[24];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + y % 10);
+        y /= 10;
+    } while (y);
+    while (n < 4)
+        digits[n++] = '0';
+    while (n)
+        *p++ = digits[--n];
+    return p;
 }
 
 size_t rfc3339_format_offset(int64_t usec, int offset_sec, char out[RFC3339_MAX])
@@ -194,16 +228,22 @@ size_t rfc3339_format_offset(int64_t usec, int offset_sec, char out[RFC3339_MAX]
     int64_t y;
     int m, d;
     civil_from_days(days, &y, &m, &d);
-    int64_t sec_of_day = in_day / USEC_PER_SEC;
-    char frac[8], zone[16];
-    format_fraction(in_day % USEC_PER_SEC, frac, sizeof frac);
-    format_zone(offset_sec, zone, sizeof zone);
-    /* Go writes the year as at least 4 digits, a '-' before negative ones. */
-    int n = snprintf(out, RFC3339_MAX, "%s%04lld-%02d-%02dT%02d:%02d:%02d%s%s",
-                     y < 0 ? "-" : "", (long long)(y < 0 ? -y : y), m, d,
-                     (int)(sec_of_day / 3600), (int)(sec_of_day / 60 % 60), (int)(sec_of_day % 60),
-                     frac, zone);
-    return n < RFC3339_MAX ? (size_t)n : RFC3339_MAX - 1;
+    int sec_of_day = (int)(in_day / USEC_PER_SEC);
+    char *p = put_year(out, y);
+    *p++ = '-';
+    p = put2(p, m);
+    *p++ = '-';
+    p = put2(p, d);
+    *p++ = 'T';
+    p = put2(p, sec_of_day / 3600);
+    *p++ = ':';
+    p = put2(p, sec_of_day / 60 % 60);
+    *p++ = ':';
+    p = put2(p, sec_of_day % 60);
+    p = put_fraction(p, in_day % USEC_PER_SEC);
+    p = put_zone(p, offset_sec);
+    *p = '\0';
+    return (size_t)(p - out);
 }
 
 size_t rfc3339_format(int64_t usec, char out[RFC3339_MAX])

@@ -163,8 +163,7 @@ const struct query_value *req_query(const struct req *r, const char *name)
     return idx >= 0 && idx < QUERY_MAX ? &r->query_values[idx] : &absent;
 }
 
-/* Reads exactly Content-Length bytes into the arena. */
-static int read_body(struct req *r, char **data, size_t *len)
+int input_read_body(struct req *r, char **data, size_t *len)
 {
     const char *cl = req_env(r, "CONTENT_LENGTH");
     if (!cl || !*cl)
@@ -196,7 +195,7 @@ int input_body(struct req *r, const struct json_field *fields)
         return OK;
     char *data = NULL;
     size_t len = 0;
-    if (read_body(r, &data, &len) != OK)
+    if (input_read_body(r, &data, &len) != OK)
         return ERROR;
     char why[256];
     json_object *obj;

@@ -49,6 +49,10 @@ int input_query(struct req *r, const struct query_param *spec);
 /* Reads the body (Content-Length required: 411; at most server.max_body:
  * 413), parses it as JSON and checks it against fields (400). */
 int input_body(struct req *r, const struct json_field *fields);
+/* Reads the raw body (exactly Content-Length bytes, NUL-terminated) into
+ * the arena, for handlers whose body is not a JSON object (411/413/400 as
+ * input_body). */
+int input_read_body(struct req *r, char **data, size_t *len);
 /* The value of a declared query parameter (never NULL for a declared name;
  * check ->present). */
 const struct query_value *req_query(const struct req *r, const char *name);

@@ -105,10 +105,33 @@ static const char *reason(int status)
     }
 }
 
+void req_stream_begin(struct req *r, int status, const char *content_type)
+{
+    buf_t head = BUF_INIT;
+    buf_printf(&head, "Status: %d %s\r\n", status, reason(status));
+    for (int i = 0; i < r->nheaders; i++)
+        buf_printf(&head, "%s\r\n", r->headers[i]);
+    buf_printf(&head, "Content-Type: %s\r\n\r\n", content_type);
+    req_write(r, head.data, head.len);
+    buf_free(&head);
+    r->status = status;
+    r->started = 1;
+    req_stream_flush(r);
+}
+
+void req_stream_flush(struct req *r)
+{
+    if (r->out.len && strcmp(r->method, "HEAD") != 0)
+        req_write(r, r->out.data, r->out.len);
+    buf_reset(&r->out);
+}
+
 void req_send(struct req *r)
 {
-    if (r->started)
+    if (r->started) {
+        req_stream_flush(r); /* the tail of a streamed reply */
         return;
+    }
     if (r->err_message) {
         buf_reset(&r->out);
         buf_printf(&r->out, "{\"code\":%d,\"message\":", r->status);

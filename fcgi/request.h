@@ -88,6 +88,13 @@ int req_fail_db(struct req *r, PGresult *res);
 void req_header(struct req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Sets a JSON reply: status and Content-Type; the body goes into r->out. */
 void req_reply_json(struct req *r, int status);
+/* Streaming replies: req_stream_begin sends the status line and headers
+ * (no Content-Length) and whatever is in r->out; req_stream_flush sends
+ * r->out and empties it (call it whenever r->out passes REQ_STREAM_CHUNK).
+ * After req_stream_begin the status can no longer change. */
+#define REQ_STREAM_CHUNK (64 * 1024)
+void req_stream_begin(struct req *r, int status, const char *content_type);
+void req_stream_flush(struct req *r);
 /* Writes status, headers and body (or the JSON error) to the client. */
 void req_send(struct req *r);
 

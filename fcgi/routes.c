@@ -7,6 +7,9 @@
 #include "input.h"
 #include "policies.h"
 #include "router.h"
+#include "things.h"
+#include "timeseries.h"
+#include "tsdata.h"
 #include "users.h"
 
 #define ROUTE(method, path, handler, perm, query, body) \
@@ -41,6 +44,24 @@ const struct route routes[] = {
     ROUTE("GET",    "/v2/policies/{uuid}",             policies_get,       "read:policies/{uuid}",              NULL, NULL),
     ROUTE("PUT",    "/v2/policies/{uuid}",             policies_update,    "update:policies/{uuid}",            NULL, POLICY_UPDATE),
     ROUTE("DELETE", "/v2/policies/{uuid}",             policies_delete,    "delete:policies/{uuid}",            NULL, NULL),
+    /* things */
+    ROUTE("GET",    "/v2/things",                      things_list,        "read:things",                       THINGS_QUERY, NULL),
+    ROUTE("POST",   "/v2/things",                      things_create,      "create:things",                     NULL, THING_NEW),
+    ROUTE("GET",    "/v2/things/{uuid}",               things_get,         "read:things/{uuid}",                NULL, NULL),
+    ROUTE("PUT",    "/v2/things/{uuid}",               things_update,      "update:things/{uuid}",              NULL, THING_UPDATE),
+    ROUTE("DELETE", "/v2/things/{uuid}",               things_delete,      "delete:things/{uuid}",              NULL, NULL),
+    ROUTE("GET",    "/v2/things/{uuid}/datasets",      things_datasets,    "read:things/{uuid}/datasets",       NULL, NULL),
+    ROUTE("GET",    "/v2/things/{uuid}/timeseries",    things_timeseries,  "read:things/{uuid}",                NULL, NULL),
+    /* time series */
+    ROUTE("GET",    "/v2/timeseries",                  timeseries_list,    "read:timeseries",                   TIMESERIES_QUERY, NULL),
+    ROUTE("POST",   "/v2/timeseries",                  timeseries_create,  "create:timeseries",                 NULL, TIMESERIES_NEW),
+    ROUTE("GET",    "/v2/timeseries/{uuid}",           timeseries_get,     "read:timeseries/{uuid}",            NULL, NULL),
+    ROUTE("PUT",    "/v2/timeseries/{uuid}",           timeseries_update,  "update:timeseries/{uuid}",          NULL, TIMESERIES_UPDATE),
+    ROUTE("DELETE", "/v2/timeseries/{uuid}",           timeseries_delete,  "delete:timeseries/{uuid}",          NULL, NULL),
+    ROUTE("GET",    "/v2/timeseries/{uuid}/data",      tsdata_get,         "read:timeseries/{uuid}/data",       TSDATA_GET_QUERY, NULL),
+    ROUTE("POST",   "/v2/timeseries/{uuid}/data",      tsdata_post,        "create:timeseries/{uuid}/data",     TSDATA_POST_QUERY, NULL),
+    ROUTE("DELETE", "/v2/timeseries/{uuid}/data",      tsdata_delete,      "delete:timeseries/{uuid}/data",     TSDATA_DELETE_QUERY, NULL),
+    ROUTE("GET",    "/v2/tsquery",                     tsquery_get,        "read:tsquery",                      TSQUERY_QUERY, NULL),
 };
 
 const int n_routes = (int)(sizeof routes / sizeof *routes);

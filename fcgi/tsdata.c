@@ -1,0 +1,498 @@
+/* tsdata.c — time-series data: read (streamed), write, delete a range, and
+ * /v2/tsquery. Reads run one of the statements of tsdata_sql.h in
+ * single-row mode with binary results and write each row as JSON straight
+ * into the reply, flushed every REQ_STREAM_CHUNK bytes: a year of points
+ * never sits in memory, neither as a PGresult nor as JSON. Unit conversion
+ * and the ge/le filter apply to each (aggregated) value, as the reference
+ * does. */
+#include "tsdata.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "log.h"
+#include "policy.h"
+#include "rfc3339.h"
+#include "status.h"
+#include "tsdata_sql.h"
+#include "tsrange.h"
+#include "units.h"
+#include "uuid.h"
+
+#define TSQUERY_MAX_SERIES 10
+/* PostgreSQL timestamps count from 2000-01-01 */
+#define PG_EPOCH_USEC INT64_C(946684800000000)
+
+const struct query_param TSDATA_GET_QUERY[] = {
+    { "start", Q_TIME, NULL, 0, 0 },   { "end", Q_TIME, NULL, 0, 0 },
+    { "unit", Q_STRING, NULL, 0, 0 },  { "ge", Q_NUMBER, NULL, 0, 0 },
+    { "le", Q_NUMBER, NULL, 0, 0 },    { "precision", Q_STRING, NULL, 0, 0 },
+    { "aggregate", Q_STRING, NULL, 0, 0 }, { "timezone", Q_STRING, NULL, 0, 0 },
+    { NULL, 0, NULL, 0, 0 },
+};
+const struct query_param TSDATA_POST_QUERY[] = {
+    { "unit", Q_STRING, NULL, 0, 0 },
+    { NULL, 0, NULL, 0, 0 },
+};
+const struct query_param TSDATA_DELETE_QUERY[] = {
+    { "start", Q_TIME, NULL, 0, 0 }, { "end", Q_TIME, NULL, 0, 0 },
+    { "ge", Q_NUMBER, NULL, 0, 0 },  { "le", Q_NUMBER, NULL, 0, 0 },
+    { NULL, 0, NULL, 0, 0 },
+};
+const struct query_param TSQUERY_QUERY[] = {
+    { "uuids", Q_LIST, NULL, 0, 0 },   { "start", Q_TIME, NULL, 0, 0 },
+    { "end", Q_TIME, NULL, 0, 0 },     { "ge", Q_NUMBER, NULL, 0, 0 },
+    { "le", Q_NUMBER, NULL, 0, 0 },    { "precision", Q_STRING, NULL, 0, 0 },
+    { "aggregate", Q_STRING, NULL, 0, 0 }, { "timezone", Q_STRING, NULL, 0, 0 },
+    { NULL, 0, NULL, 0, 0 },
+};
+
+static const struct db_stmt SQL_SERIES_UNITS = {
+    "tsdata_series_units",
+    "SELECT s.uuid, ts.si_unit, ts.lower_bound, ts.upper_bound "
+    "FROM unnest($1::uuid[]) WITH ORDINALITY AS s(uuid, n) "
+    "LEFT JOIN timeseries ts ON ts.uuid = s.uuid ORDER BY s.n",
+    1
+};
+static const struct db_stmt SQL_INSERT = {
+    "tsdata_insert",
+    "INSERT INTO tsdata(ts_uuid, value, ts, created_by) "
+    "SELECT $1::uuid, v, t, $4::uuid FROM unnest($2::float8[], $3::timestamptz[]) AS p(v, t)",
+    4
+};
+static const struct db_stmt SQL_DELETE_RANGE = {
+    "tsdata_delete_range",
+    "DELETE FROM tsdata WHERE ts_uuid = $1::uuid AND ts BETWEEN $2::timestamptz AND $3::timestamptz "
+    "AND ($4::float8 IS NULL OR value >= $4::float8) AND ($5::float8 IS NULL OR value <= $5::float8)",
+    5
+};
+
+/* ---- big-endian binary fields ------------------------------------------ */
+
+static uint64_t be64(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    return (uint64_t)u[0] << 56 | (uint64_t)u[1] << 48 | (uint64_t)u[2] << 40 |
+           (uint64_t)u[3] << 32 | (uint64_t)u[4] << 24 | (uint64_t)u[5] << 16 |
+           (uint64_t)u[6] << 8 | u[7];
+}
+
+static int32_t be32(const char *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return (int32_t)ntohl(v);
+}
+
+static double be_double(const char *p)
+{
+    uint64_t bits = be64(p);
+    double d;
+    memcpy(&d, &bits, sizeof d);
+    return d;
+}
+
+static void put_be64(buf_t *b, uint64_t v)
+{
+    char out[8];
+    for (int i = 7; i >= 0; i--, v >>= 8)
+        out[i] = (char)(v & 0xff);
+    buf_append(b, out, 8);
+}
+
+static void put_be32(buf_t *b, uint32_t v)
+{
+    uint32_t n = htonl(v);
+    buf_append(b, &n, 4);
+}
+
+/* ---- series lookup ------------------------------------------------------ */
+
+struct series {
+    const char *uuid;
+    const char *unit;
+    int has_lower, has_upper;
+    double lower, upper;
+};
+
+static const char *uuid_array_literal(struct req *r, const char *const *uuids, int n)
+{
+    buf_t b = BUF_INIT;
+    buf_putc(&b, '{');
+    for (int i = 0; i < n; i++) {
+        if (i)
+            buf_putc(&b, ',');
+        buf_puts(&b, uuids[i]);
+    }
+    buf_putc(&b, '}');
+    const char *s = arena_strdup(r->arena, buf_cstr(&b));
+    buf_free(&b);
+    return s;
+}
+
+/* Loads the series (unit, bounds) in order; 404 when one does not exist. */
+static int series_load(struct req *r, const char *array, int n, struct series *out)
+{
+    const char *params[] = { array };
+    PGresult *res = db_exec(r->db, &SQL_SERIES_UNITS, params);
+    if (!db_ok(res))
+        return req_fail_db(r, res);
+    for (int i = 0; i < n && i < PQntuples(res); i++) {
+        if (PQgetisnull(res, i, 1)) {
+            PQclear(res);
+            return req_fail(r, 404, "The requestes resource does not exist");
+        }
+        out[i].uuid = arena_strdup(r->arena, PQgetvalue(res, i, 0));
+        out[i].unit = arena_strdup(r->arena, PQgetvalue(res, i, 1));
+        out[i].has_lower = !PQgetisnull(res, i, 2);
+        out[i].lower = out[i].has_lower ? strtod(PQgetvalue(res, i, 2), NULL) : 0;
+        out[i].has_upper = !PQgetisnull(res, i, 3);
+        out[i].upper = out[i].has_upper ? strtod(PQgetvalue(res, i, 3), NULL) : 0;
+    }
+    PQclear(res);
+    return OK;
+}
+
+/* Affine map from unit `from` to unit `to`; identity when to is NULL or
+ * names the same unit. 400 for unknown or incompatible units. */
+static int conversion(struct req *r, const char *from, const char *to, double *scale,
+                      double *offset)
+{
+    *scale = 1;
+    *offset = 0;
+    if (!to || strcmp(from, to) == 0)
+        return OK;
+    const struct unit *f = unit_find(from), *t = unit_find(to);
+    if (!f || !t)
+        return req_fail(r, 400, "The provided unit can not be handled");
+    if (unit_conversion(f, t, scale, offset) != OK)
+        return req_fail(r, 400, "Unable to convert to the requested unit");
+    return OK;
+}
+
+/* ---- streaming reads ---------------------------------------------------- */
+
+struct reader {
+    struct req *r;
+    const struct tsrange *q;
+    double scale, offset; /* unit conversion of every value */
+    int count_raw;        /* aggregate count over raw rows: every value is 1 */
+    int multi;            /* tsquery shape: [{"uuid","data":[…]}…] */
+    const struct series *series;
+    int nseries, current; /* series being written (multi), -1 before the first */
+    int rows_in_series;
+};
+
+static void row_write(struct reader *rd, int64_t usec, double v, int32_t offset_sec)
+{
+    buf_t *b = &rd->r->out;
+    buf_puts(b, rd->rows_in_series++ ? ",{\"v\":" : "{\"v\":");
+    json_put_double(b, v);
+    char ts[RFC3339_MAX];
+    size_t n = rfc3339_format_offset(usec, offset_sec, ts);
+    buf_puts(b, ",\"ts\":\"");
+    buf_append(b, ts, n);
+    buf_puts(b, "\"}");
+    if (b->len >= REQ_STREAM_CHUNK)
+        req_stream_flush(rd->r);
+}
+
+/* tsquery: closes the series being written and opens the next ones up to
+ * `upto` (series without rows get an empty data array). */
+static void series_advance(struct reader *rd, int upto)
+{
+    buf_t *b = &rd->r->out;
+    while (rd->current < upto) {
+        if (rd->current >= 0)
+            buf_puts(b, "]}");
+        rd->current++;
+        if (rd->current >= rd->nseries)
+            break;
+        buf_puts(b, rd->current ? ",{\"uuid\":" : "{\"uuid\":");
+        json_put_str(b, rd->series[rd->current].uuid);
+        buf_puts(b, ",\"data\":[");
+        rd->rows_in_series = 0;
+    }
+}
+
+static int series_index(const struct reader *rd, const char *raw_uuid)
+{
+    struct uuid u;
+    for (int i = rd->current < 0 ? 0 : rd->current; i < rd->nseries; i++)
+        if (uuid_parse(rd->series[i].uuid, UUID_STRLEN, &u) == OK && memcmp(u.b, raw_uuid, 16) == 0)
+            return i;
+    return rd->nseries - 1;
+}
+
+static void row_from(struct reader *rd, const PGresult *res)
+{
+    int64_t usec = (int64_t)be64(PQgetvalue(res, 0, 1)) + PG_EPOCH_USEC;
+    double v = rd->count_raw ? 1 : be_double(PQgetvalue(res, 0, 2));
+    int32_t offset_sec = be32(PQgetvalue(res, 0, 3));
+    if (rd->multi) {
+        int idx = series_index(rd, PQgetvalue(res, 0, 0));
+        if (idx != rd->current)
+            series_advance(rd, idx);
+    }
+    v = v * rd->scale + rd->offset;
+    if (tsrange_value_ok(rd->q, v))
+        row_write(rd, usec, v, offset_sec);
+}
+
+/* Runs the read and streams the reply. Errors before the first row are
+ * ordinary JSON errors; after it the reply is cut short and logged. */
+static int stream(struct reader *rd, const char *uuid_array)
+{
+    struct req *r = rd->r;
+    const struct tsrange *q = rd->q;
+    enum tsdata_shape shape = !q->aggregate_rows ? TS_RAW
+                              : q->day_or_longer  ? TS_DAYPLUS
+                                                  : TS_SUBDAY;
+    static const char *const aggs[TS_AGGS] = { "avg", "min", "max", "sum", "count" };
+    enum tsdata_agg agg = TS_AVG;
+    for (int i = 0; i < TS_AGGS; i++)
+        if (strcmp(q->aggregate, aggs[i]) == 0)
+            agg = (enum tsdata_agg)i;
+    rd->count_raw = shape == TS_RAW && agg == TS_COUNT;
+    if (agg == TS_COUNT) { /* a count has no unit */
+        rd->scale = 1;
+        rd->offset = 0;
+    }
+
+    char start[RFC3339_MAX], end[RFC3339_MAX], minutes[8];
+    rfc3339_format(q->start, start);
+    rfc3339_format(q->end, end);
+    snprintf(minutes, sizeof minutes, "%d", q->bucket_minutes);
+    const char *params[] = { uuid_array, start, end, q->precision, q->timezone, minutes };
+    if (db_send(r->db, tsdata_sql(shape, agg), params, NULL, NULL, 1) != OK) {
+        char line[300];
+        log_error("tsdata read: %s", db_error_line(r->db, NULL, line, sizeof line));
+        return req_fail(r, 503, "Service unavailable: database connection lost");
+    }
+    PQsetSingleRowMode(r->db->pg);
+
+    int failed = 0;
+    PGresult *res;
+    while ((res = PQgetResult(r->db->pg)) != NULL) {
+        ExecStatusType st = PQresultStatus(res);
+        if ((st == PGRES_SINGLE_TUPLE || st == PGRES_TUPLES_OK) && !r->started && !failed) {
+            req_stream_begin(r, 200, "application/json");
+            buf_putc(&r->out, '[');
+        }
+        if (st == PGRES_SINGLE_TUPLE && !failed) {
+            row_from(rd, res);
+        } else if (st != PGRES_TUPLES_OK && !failed) {
+            failed = 1;
+            const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+            if (r->started) {
+                char line[300];
+                log_error("tsdata read failed mid-stream: %s", db_error_line(r->db, res, line, sizeof line));
+            } else if (state && strcmp(state, "22023") == 0) {
+                req_fail(r, 400, "Unknown time zone");
+            } else {
+                req_fail_db(r, res);
+                continue; /* req_fail_db cleared res */
+            }
+        }
+        PQclear(res);
+    }
+    if (failed)
+        return r->started ? OK : ERROR;
+    if (rd->multi)
+        series_advance(rd, rd->nseries);
+    buf_puts(&r->out, "]\n");
+    return OK;
+}
+
+int tsdata_get(struct req *r)
+{
+    struct tsrange q;
+    if (tsrange_from_query(r, &q) != OK)
+        return ERROR;
+    const char *uuid = req_param(r, "uuid");
+    const char *array = uuid_array_literal(r, &uuid, 1);
+    struct series s;
+    if (series_load(r, array, 1, &s) != OK)
+        return ERROR;
+    struct reader rd = { .r = r, .q = &q, .series = &s, .nseries = 1, .current = -1 };
+    if (conversion(r, s.unit, req_query(r, "unit")->present ? req_query(r, "unit")->s : NULL,
+                   &rd.scale, &rd.offset) != OK)
+        return ERROR;
+    return stream(&rd, array);
+}
+
+int tsquery_get(struct req *r)
+{
+    const struct query_value *uuids = req_query(r, "uuids");
+    if (!uuids->present || uuids->nlist == 0)
+        return req_fail(r, 400, "query parameter 'uuids' is required");
+    if (uuids->nlist > TSQUERY_MAX_SERIES)
+        return req_fail(r, 400, "query parameter 'uuids' takes at most 10 series");
+    for (int i = 0; i < uuids->nlist; i++)
+        if (uuid_valid(uuids->list[i]) != OK)
+            return req_fail(r, 400, "uuids has invalid format");
+    struct tsrange q;
+    if (tsrange_from_query(r, &q) != OK)
+        return ERROR;
+    const char *array = uuid_array_literal(r, uuids->list, uuids->nlist);
+    struct series *s = arena_calloc(r->arena, (size_t)uuids->nlist, sizeof *s);
+    if (series_load(r, array, uuids->nlist, s) != OK)
+        return ERROR;
+    for (int i = 0; i < uuids->nlist; i++) {
+        char resource[UUID_STRLEN + 32];
+        snprintf(resource, sizeof resource, "timeseries/%s/data", s[i].uuid);
+        if (!policy_may(r, "read", resource))
+            return req_fail(r, 403, "Forbidden");
+    }
+    struct reader rd = { .r = r, .q = &q, .scale = 1, .multi = 1, .series = s,
+                         .nseries = uuids->nlist, .current = -1 };
+    return stream(&rd, array);
+}
+
+/* ---- writes ------------------------------------------------------------- */
+
+struct point {
+    int64_t usec;
+    double v;
+};
+
+static int point_cmp(const void *a, const void *b)
+{
+    int64_t x = ((const struct point *)a)->usec, y = ((const struct point *)b)->usec;
+    return (x > y) - (x < y);
+}
+
+static const struct json_field POINT_FIELDS[] = {
+    { "v", JK_NUMBER, 1, 0 },
+    { "ts", JK_TIME, 1, 0 },
+    { NULL, 0, 0, 0 },
+};
+
+/* Parses the body: a non-empty JSON array of {"v": number, "ts": RFC 3339}. */
+static int points_parse(struct req *r, struct point **out, size_t *n)
+{
+    char *data = NULL, why[256];
+    size_t len = 0;
+    if (input_read_body(r, &data, &len) != OK)
+        return ERROR;
+    json_object *arr;
+    if (json_parse(data, len, &arr, why, sizeof why) != OK)
+        return req_fail(r, 400, arena_sprintf(r->arena, "Malformed request: %s", why));
+    r->body = arr;
+    if (!json_object_is_type(arr, json_type_array) || json_object_array_length(arr) == 0)
+        return req_fail(r, 400, "Malformed request: the body must be a non-empty array of "
+                                "{\"v\": number, \"ts\": RFC 3339 time}");
+    *n = json_object_array_length(arr);
+    struct point *p = arena_alloc(r->arena, *n * sizeof *p);
+    for (size_t i = 0; i < *n; i++) {
+        json_object *item = json_object_array_get_idx(arr, i);
+        if (json_validate(item, POINT_FIELDS, why, sizeof why) != OK)
+            return req_fail(r, 400, arena_sprintf(r->arena, "Malformed request: point %zu: %s", i, why));
+        const char *ts = json_str(item, "ts", "");
+        rfc3339_parse(ts, strlen(ts), &p[i].usec);
+        p[i].v = json_num(item, "v", 0);
+    }
+    *out = p;
+    return OK;
+}
+
+/* PostgreSQL binary array header: one dimension, no NULLs. */
+static void array_header(buf_t *b, uint32_t elem_oid, size_t n)
+{
+    put_be32(b, 1);
+    put_be32(b, 0);
+    put_be32(b, elem_oid);
+    put_be32(b, (uint32_t)n);
+    put_be32(b, 1);
+}
+
+int tsdata_post(struct req *r)
+{
+    const char *uuid = req_param(r, "uuid");
+    struct point *p = NULL;
+    size_t n = 0;
+    if (points_parse(r, &p, &n) != OK)
+        return ERROR;
+    const char *array = uuid_array_literal(r, &uuid, 1);
+    struct series s;
+    if (series_load(r, array, 1, &s) != OK)
+        return ERROR;
+    double scale, offset;
+    const struct query_value *unit = req_query(r, "unit");
+    if (conversion(r, unit->present ? unit->s : s.unit, s.unit, &scale, &offset) != OK)
+        return ERROR;
+
+    /* convert, drop what the series' bounds exclude (as the reference) */
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = p[i].v * scale + offset;
+        if ((s.has_lower && v < s.lower) || (s.has_upper && v > s.upper))
+            continue;
+        p[kept].usec = p[i].usec;
+        p[kept].v = v;
+        kept++;
+    }
+    if (kept == 0) {
+        req_reply_json(r, 204);
+        return OK;
+    }
+    /* one row per series and time: a request naming a time twice is refused
+     * whole, as a time already stored is (unique key) */
+    qsort(p, kept, sizeof *p, point_cmp);
+    for (size_t i = 1; i < kept; i++)
+        if (p[i].usec == p[i - 1].usec)
+            return req_fail(r, 400, "Request caused an error due to duplicate key violation "
+                                    "(the same timestamp twice in one request)");
+
+    buf_t values = BUF_INIT, times = BUF_INIT;
+    array_header(&values, 701 /* float8 */, kept);
+    array_header(&times, 1184 /* timestamptz */, kept);
+    for (size_t i = 0; i < kept; i++) {
+        uint64_t bits;
+        memcpy(&bits, &p[i].v, sizeof bits);
+        put_be32(&values, 8);
+        put_be64(&values, bits);
+        put_be32(&times, 8);
+        put_be64(&times, (uint64_t)(p[i].usec - PG_EPOCH_USEC));
+    }
+    const char *params[] = { uuid, values.data, times.data, r->user_uuid };
+    const int lengths[] = { 0, (int)values.len, (int)times.len, 0 };
+    const int formats[] = { 0, 1, 1, 0 };
+    PGresult *res = db_exec_full(r->db, &SQL_INSERT, params, lengths, formats, 0);
+    buf_free(&values);
+    buf_free(&times);
+    if (!db_ok(res))
+        return req_fail_db(r, res); /* a time already stored: 400 duplicate key */
+    PQclear(res);
+    req_reply_json(r, 201);
+    return OK;
+}
+
+int tsdata_delete(struct req *r)
+{
+    struct tsrange q;
+    if (tsrange_from_query(r, &q) != OK)
+        return ERROR;
+    if (q.has_ge && q.has_le && q.ge > q.le)
+        return req_fail(r, 400, "Deleting data allows only ge <= value <= le (ge must not exceed le)");
+    const char *uuid = req_param(r, "uuid");
+    const char *array = uuid_array_literal(r, &uuid, 1);
+    struct series s;
+    if (series_load(r, array, 1, &s) != OK)
+        return ERROR;
+    char start[RFC3339_MAX], end[RFC3339_MAX], ge[32], le[32];
+    rfc3339_format(q.start, start);
+    rfc3339_format(q.end, end);
+    snprintf(ge, sizeof ge, "%.17g", q.ge);
+    snprintf(le, sizeof le, "%.17g", q.le);
+    const char *params[] = { uuid, start, end, q.has_ge ? ge : NULL, q.has_le ? le : NULL };
+    PGresult *res = db_exec(r->db, &SQL_DELETE_RANGE, params);
+    if (!db_ok(res))
+        return req_fail_db(r, res);
+    PQclear(res);
+    req_reply_json(r, 204);
+    return OK;
+}

@@ -1,0 +1,54 @@
+/* tsdata_sql.c — the read statements of tsdata_sql.h. */
+#include "tsdata_sql.h"
+
+#define OFFSET_OF(x) \
+    "EXTRACT(EPOCH FROM (" x " AT TIME ZONE $5::text) - (" x " AT TIME ZONE 'UTC'))::int4"
+#define WHERE_RANGE \
+    "WHERE ts_uuid = ANY($1::uuid[]) AND ts BETWEEN $2::timestamptz AND $3::timestamptz"
+#define ORDER_SERIES "array_position($1::uuid[], ts_uuid)"
+
+/* $4 and $6 mean nothing to raw reads; naming them keeps the parameter
+ * list uniform (PostgreSQL must see every parameter to type it). */
+#define SQL_RAW \
+    "SELECT ts_uuid, ts, value, " OFFSET_OF("ts") " FROM tsdata " WHERE_RANGE \
+    " AND $4::text IS NOT NULL AND $6::int4 >= 0 ORDER BY " ORDER_SERIES ", ts"
+
+/* Local wall time truncated (plus N-minute steps), mapped back onto the
+ * real instant: bucket = ts - (local - truncated local). */
+#define LOCAL "(ts AT TIME ZONE $5::text)"
+#define TRUNC_SUBDAY \
+    "(date_trunc($4::text, " LOCAL ") + CASE WHEN $6::int4 > 0 THEN " \
+    "(floor(date_part('minute', " LOCAL ") / $6::int4) * $6::int4) * interval '1 minute' " \
+    "ELSE interval '0' END)"
+#define BUCKET_SUBDAY "(ts - (" LOCAL " - " TRUNC_SUBDAY "))"
+#define BUCKET_DAYPLUS "(date_trunc($4::text, " LOCAL ") AT TIME ZONE $5::text)"
+
+#define SQL_AGG(bucket, fn) \
+    "SELECT ts_uuid, b, " fn "::float8, " OFFSET_OF("b") " FROM (" \
+    "SELECT ts_uuid, " bucket " AS b, value FROM tsdata " WHERE_RANGE \
+    " AND $6::int4 >= 0) t GROUP BY ts_uuid, b ORDER BY " ORDER_SERIES ", b"
+
+#define STMT(name, sql) { name, sql, 6 }
+
+static const struct db_stmt statements[TS_SHAPES][TS_AGGS] = {
+    [TS_RAW] = { STMT("tsdata_raw", SQL_RAW) },
+    [TS_SUBDAY] = {
+        STMT("tsdata_sub_avg", SQL_AGG(BUCKET_SUBDAY, "avg(value)")),
+        STMT("tsdata_sub_min", SQL_AGG(BUCKET_SUBDAY, "min(value)")),
+        STMT("tsdata_sub_max", SQL_AGG(BUCKET_SUBDAY, "max(value)")),
+        STMT("tsdata_sub_sum", SQL_AGG(BUCKET_SUBDAY, "sum(value)")),
+        STMT("tsdata_sub_count", SQL_AGG(BUCKET_SUBDAY, "count(value)")),
+    },
+    [TS_DAYPLUS] = {
+        STMT("tsdata_day_avg", SQL_AGG(BUCKET_DAYPLUS, "avg(value)")),
+        STMT("tsdata_day_min", SQL_AGG(BUCKET_DAYPLUS, "min(value)")),
+        STMT("tsdata_day_max", SQL_AGG(BUCKET_DAYPLUS, "max(value)")),
+        STMT("tsdata_day_sum", SQL_AGG(BUCKET_DAYPLUS, "sum(value)")),
+        STMT("tsdata_day_count", SQL_AGG(BUCKET_DAYPLUS, "count(value)")),
+    },
+};
+
+const struct db_stmt *tsdata_sql(enum tsdata_shape shape, enum tsdata_agg agg)
+{
+    return &statements[shape][shape == TS_RAW ? 0 : agg];
+}

@@ -1,0 +1,104 @@
+/* tsrange.c — parsing and checking a time-series query (see tsrange.h). */
+#include "tsrange.h"
+
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "input.h"
+#include "status.h"
+
+static const struct {
+    const char *name;  /* as the API spells it */
+    const char *field; /* PostgreSQL date_trunc field */
+    int minutes;       /* N of minuteN */
+    int day_or_longer;
+} precisions[] = {
+    { "microseconds", "microseconds", 0, 0 }, { "milliseconds", "milliseconds", 0, 0 },
+    { "second", "second", 0, 0 },             { "minute", "minute", 0, 0 },
+    { "minute5", "hour", 5, 0 },              { "minute10", "hour", 10, 0 },
+    { "minute15", "hour", 15, 0 },            { "minute20", "hour", 20, 0 },
+    { "minute30", "hour", 30, 0 },            { "hour", "hour", 0, 0 },
+    { "day", "day", 0, 1 },                   { "week", "week", 0, 1 },
+    { "month", "month", 0, 1 },               { "year", "year", 0, 1 },
+    { "decade", "decade", 0, 1 },             { "century", "century", 0, 1 },
+    { "millennia", "millennium", 0, 1 },
+};
+
+static const char *const aggregates[] = { "avg", "min", "max", "sum", "count" };
+
+static int64_t now_usec(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int parse_precision(struct req *r, struct tsrange *q)
+{
+    const struct query_value *v = req_query(r, "precision");
+    const char *name = v->present ? v->s : "microseconds";
+    for (size_t i = 0; i < sizeof precisions / sizeof *precisions; i++) {
+        if (strcmp(precisions[i].name, name) == 0) {
+            q->precision = precisions[i].field;
+            q->bucket_minutes = precisions[i].minutes;
+            q->day_or_longer = precisions[i].day_or_longer;
+            q->aggregate_rows = i > 0; /* microseconds is what is stored */
+            return OK;
+        }
+    }
+    return req_fail(r, 400, "query parameter 'precision' must be one of microseconds, "
+                            "milliseconds, second, minute, minute5, minute10, minute15, "
+                            "minute20, minute30, hour, day, week, month, year, decade, "
+                            "century, millennia");
+}
+
+static int parse_aggregate(struct req *r, struct tsrange *q)
+{
+    const struct query_value *v = req_query(r, "aggregate");
+    q->aggregate = v->present ? v->s : "avg";
+    for (size_t i = 0; i < sizeof aggregates / sizeof *aggregates; i++)
+        if (strcmp(aggregates[i], q->aggregate) == 0)
+            return OK;
+    return req_fail(r, 400, "query parameter 'aggregate' must be one of avg, min, max, sum, count");
+}
+
+int tsrange_from_query(struct req *r, struct tsrange *q)
+{
+    memset(q, 0, sizeof *q);
+    int64_t now = now_usec();
+    const struct query_value *start = req_query(r, "start"), *end = req_query(r, "end");
+    q->start = start->present ? start->i : now;
+    q->end = end->present ? end->i : now;
+    if (q->start > q->end)
+        return req_fail(r, 400, "query parameter 'start' must not be after 'end'");
+    if (q->end - q->start > TSRANGE_MAX_WINDOW_USEC)
+        return req_fail(r, 400, "start to end range exceeds limit (366 days)");
+    const struct query_value *ge = req_query(r, "ge"), *le = req_query(r, "le");
+    q->has_ge = ge->present;
+    q->ge = ge->d;
+    q->has_le = le->present;
+    q->le = le->d;
+    const struct query_value *tz = req_query(r, "timezone");
+    q->timezone = tz->present && tz->s[0] ? tz->s : "UTC";
+    q->utc = strcasecmp(q->timezone, "UTC") == 0 || strcmp(q->timezone, "Etc/UTC") == 0;
+    if (strlen(q->timezone) > 64)
+        return req_fail(r, 400, "Unknown time zone");
+    if (parse_precision(r, q) != OK || parse_aggregate(r, q) != OK)
+        return ERROR;
+    return OK;
+}
+
+int tsrange_value_ok(const struct tsrange *q, double v)
+{
+    if (q->has_ge && q->has_le) {
+        if (q->le >= q->ge)
+            return v >= q->ge && v <= q->le;
+        return v >= q->ge || v <= q->le;
+    }
+    if (q->has_ge)
+        return v >= q->ge;
+    if (q->has_le)
+        return v <= q->le;
+    return 1;
+}
