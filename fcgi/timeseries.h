@@ -14,8 +14,8 @@ extern const struct json_field TIMESERIES_NEW[];
 extern const struct json_field TIMESERIES_UPDATE[];
 
 /* Column list every query feeding timeseries_write_rows selects, in order. */
-#define TIMESERIES_COLUMNS \\
-    "ts.uuid, ts.thing_uuid, ts.name, ts.si_unit, ts.lower_bound, ts.upper_bound, " \\
+#define TIMESERIES_COLUMNS \
+    "ts.uuid, ts.thing_uuid, ts.name, ts.si_unit, ts.lower_bound, ts.upper_bound, " \
     "ts.created_by, ts.tags"
 
 /* Writes the rows of res (TIMESERIES_COLUMNS) as a JSON array of Timeseries

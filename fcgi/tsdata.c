@@ -178,18 +178,17 @@ static int conversion(struct req *r, const char *from, const char *to, double *s
 struct reader {
     struct req *r;
     const struct tsrange *q;
+    enum tsdata_shape shape;
+    enum tsdata_agg agg;
     double scale, offset; /* unit conversion of every value */
     int count_raw;        /* aggregate count over raw rows: every value is 1 */
-    int multi;            /* tsquery shape: [{"uuid","data":[…]}…] */
-    const struct series *series;
-    int nseries, current; /* series being written (multi), -1 before the first */
-    int rows_in_series;
+    int rows;             /* rows written in the current array */
 };
 
 static void row_write(struct reader *rd, int64_t usec, double v, int32_t offset_sec)
 {
     buf_t *b = &rd->r->out;
-    buf_puts(b, rd->rows_in_series++ ? ",{\"v\":" : "{\"v\":");
+    buf_puts(b, rd->rows++ ? ",{\"v\":" : "{\"v\":");
     json_put_double(b, v);
     char ts[RFC3339_MAX];
     size_t n = rfc3339_format_offset(usec, offset_sec, ts);
@@ -200,74 +199,46 @@ static void row_write(struct reader *rd, int64_t usec, double v, int32_t offset_
         req_stream_flush(rd->r);
 }
 
-/* tsquery: closes the series being written and opens the next ones up to
- * `upto` (series without rows get an empty data array). */
-static void series_advance(struct reader *rd, int upto)
-{
-    buf_t *b = &rd->r->out;
-    while (rd->current < upto) {
-        if (rd->current >= 0)
-            buf_puts(b, "]}");
-        rd->current++;
-        if (rd->current >= rd->nseries)
-            break;
-        buf_puts(b, rd->current ? ",{\"uuid\":" : "{\"uuid\":");
-        json_put_str(b, rd->series[rd->current].uuid);
-        buf_puts(b, ",\"data\":[");
-        rd->rows_in_series = 0;
-    }
-}
-
-static int series_index(const struct reader *rd, const char *raw_uuid)
-{
-    struct uuid u;
-    for (int i = rd->current < 0 ? 0 : rd->current; i < rd->nseries; i++)
-        if (uuid_parse(rd->series[i].uuid, UUID_STRLEN, &u) == OK && memcmp(u.b, raw_uuid, 16) == 0)
-            return i;
-    return rd->nseries - 1;
-}
-
 static void row_from(struct reader *rd, const PGresult *res)
 {
-    int64_t usec = (int64_t)be64(PQgetvalue(res, 0, 1)) + PG_EPOCH_USEC;
-    double v = rd->count_raw ? 1 : be_double(PQgetvalue(res, 0, 2));
-    int32_t offset_sec = be32(PQgetvalue(res, 0, 3));
-    if (rd->multi) {
-        int idx = series_index(rd, PQgetvalue(res, 0, 0));
-        if (idx != rd->current)
-            series_advance(rd, idx);
-    }
+    int64_t usec = (int64_t)be64(PQgetvalue(res, 0, 0)) + PG_EPOCH_USEC;
+    double v = rd->count_raw ? 1 : be_double(PQgetvalue(res, 0, 1));
+    int32_t offset_sec = PQnfields(res) > 2 ? be32(PQgetvalue(res, 0, 2)) : 0;
     v = v * rd->scale + rd->offset;
     if (tsrange_value_ok(rd->q, v))
         row_write(rd, usec, v, offset_sec);
 }
 
-/* Runs the read and streams the reply. Errors before the first row are
+/* Picks the statement for the query once, for every series read. */
+static void reader_init(struct reader *rd, struct req *r, const struct tsrange *q)
+{
+    memset(rd, 0, sizeof *rd);
+    rd->r = r;
+    rd->q = q;
+    rd->scale = 1;
+    rd->shape = !q->aggregate_rows ? (q->utc ? TS_RAW_UTC : TS_RAW)
+                : q->day_or_longer ? TS_DAYPLUS
+                                   : TS_SUBDAY;
+    static const char *const aggs[TS_AGGS] = { "avg", "min", "max", "sum", "count" };
+    for (int i = 0; i < TS_AGGS; i++)
+        if (strcmp(q->aggregate, aggs[i]) == 0)
+            rd->agg = (enum tsdata_agg)i;
+    rd->count_raw = !q->aggregate_rows && rd->agg == TS_COUNT;
+}
+
+/* Reads one series and streams its rows as a JSON array (after `prefix`,
+ * written when the reply starts). Errors before the reply started are
  * ordinary JSON errors; after it the reply is cut short and logged. */
-static int stream(struct reader *rd, const char *uuid_array)
+static int stream_series(struct reader *rd, const struct series *s, const char *prefix)
 {
     struct req *r = rd->r;
     const struct tsrange *q = rd->q;
-    enum tsdata_shape shape = !q->aggregate_rows ? TS_RAW
-                              : q->day_or_longer  ? TS_DAYPLUS
-                                                  : TS_SUBDAY;
-    static const char *const aggs[TS_AGGS] = { "avg", "min", "max", "sum", "count" };
-    enum tsdata_agg agg = TS_AVG;
-    for (int i = 0; i < TS_AGGS; i++)
-        if (strcmp(q->aggregate, aggs[i]) == 0)
-            agg = (enum tsdata_agg)i;
-    rd->count_raw = shape == TS_RAW && agg == TS_COUNT;
-    if (agg == TS_COUNT) { /* a count has no unit */
-        rd->scale = 1;
-        rd->offset = 0;
-    }
-
     char start[RFC3339_MAX], end[RFC3339_MAX], minutes[8];
     rfc3339_format(q->start, start);
     rfc3339_format(q->end, end);
     snprintf(minutes, sizeof minutes, "%d", q->bucket_minutes);
-    const char *params[] = { uuid_array, start, end, q->precision, q->timezone, minutes };
-    if (db_send(r->db, tsdata_sql(shape, agg), params, NULL, NULL, 1) != OK) {
+    const char *params[] = { s->uuid, start, end, q->precision, q->timezone, minutes };
+    if (db_send(r->db, tsdata_sql(rd->shape, rd->agg), params, NULL, NULL, 1) != OK) {
         char line[300];
         log_error("tsdata read: %s", db_error_line(r->db, NULL, line, sizeof line));
         return req_fail(r, 503, "Service unavailable: database connection lost");
@@ -276,11 +247,14 @@ static int stream(struct reader *rd, const char *uuid_array)
 
     int failed = 0;
     PGresult *res;
+    rd->rows = 0;
     while ((res = PQgetResult(r->db->pg)) != NULL) {
         ExecStatusType st = PQresultStatus(res);
-        if ((st == PGRES_SINGLE_TUPLE || st == PGRES_TUPLES_OK) && !r->started && !failed) {
-            req_stream_begin(r, 200, "application/json");
-            buf_putc(&r->out, '[');
+        if ((st == PGRES_SINGLE_TUPLE || st == PGRES_TUPLES_OK) && !failed && prefix) {
+            if (!r->started)
+                req_stream_begin(r, 200, "application/json");
+            buf_puts(&r->out, prefix);
+            prefix = NULL;
         }
         if (st == PGRES_SINGLE_TUPLE && !failed) {
             row_from(rd, res);
@@ -299,12 +273,7 @@ static int stream(struct reader *rd, const char *uuid_array)
         }
         PQclear(res);
     }
-    if (failed)
-        return r->started ? OK : ERROR;
-    if (rd->multi)
-        series_advance(rd, rd->nseries);
-    buf_puts(&r->out, "]\n");
-    return OK;
+    return failed ? ERROR : OK;
 }
 
 int tsdata_get(struct req *r)
@@ -313,15 +282,19 @@ int tsdata_get(struct req *r)
     if (tsrange_from_query(r, &q) != OK)
         return ERROR;
     const char *uuid = req_param(r, "uuid");
-    const char *array = uuid_array_literal(r, &uuid, 1);
     struct series s;
-    if (series_load(r, array, 1, &s) != OK)
+    if (series_load(r, uuid_array_literal(r, &uuid, 1), 1, &s) != OK)
         return ERROR;
-    struct reader rd = { .r = r, .q = &q, .series = &s, .nseries = 1, .current = -1 };
-    if (conversion(r, s.unit, req_query(r, "unit")->present ? req_query(r, "unit")->s : NULL,
-                   &rd.scale, &rd.offset) != OK)
+    struct reader rd;
+    reader_init(&rd, r, &q);
+    const struct query_value *unit = req_query(r, "unit");
+    if (rd.agg != TS_COUNT && /* a count has no unit */
+        conversion(r, s.unit, unit->present ? unit->s : NULL, &rd.scale, &rd.offset) != OK)
         return ERROR;
-    return stream(&rd, array);
+    if (stream_series(&rd, &s, "[") != OK)
+        return r->started ? OK : ERROR;
+    buf_puts(&r->out, "]\n");
+    return OK;
 }
 
 int tsquery_get(struct req *r)
@@ -337,9 +310,8 @@ int tsquery_get(struct req *r)
     struct tsrange q;
     if (tsrange_from_query(r, &q) != OK)
         return ERROR;
-    const char *array = uuid_array_literal(r, uuids->list, uuids->nlist);
     struct series *s = arena_calloc(r->arena, (size_t)uuids->nlist, sizeof *s);
-    if (series_load(r, array, uuids->nlist, s) != OK)
+    if (series_load(r, uuid_array_literal(r, uuids->list, uuids->nlist), uuids->nlist, s) != OK)
         return ERROR;
     for (int i = 0; i < uuids->nlist; i++) {
         char resource[UUID_STRLEN + 32];
@@ -347,9 +319,18 @@ int tsquery_get(struct req *r)
         if (!policy_may(r, "read", resource))
             return req_fail(r, 403, "Forbidden");
     }
-    struct reader rd = { .r = r, .q = &q, .scale = 1, .multi = 1, .series = s,
-                         .nseries = uuids->nlist, .current = -1 };
-    return stream(&rd, array);
+    struct reader rd;
+    reader_init(&rd, r, &q);
+    /* one series after the other, each an ordered index scan */
+    for (int i = 0; i < uuids->nlist; i++) {
+        const char *head = arena_sprintf(r->arena, "%s{\"uuid\":\"%s\",\"data\":[",
+                                         i ? "," : "[", s[i].uuid);
+        if (stream_series(&rd, &s[i], head) != OK)
+            return r->started ? OK : ERROR;
+        buf_puts(&r->out, "]}");
+    }
+    buf_puts(&r->out, "]\n");
+    return OK;
 }
 
 /* ---- writes ------------------------------------------------------------- */

@@ -4,14 +4,16 @@
 #define OFFSET_OF(x) \
     "EXTRACT(EPOCH FROM (" x " AT TIME ZONE $5::text) - (" x " AT TIME ZONE 'UTC'))::int4"
 #define WHERE_RANGE \
-    "WHERE ts_uuid = ANY($1::uuid[]) AND ts BETWEEN $2::timestamptz AND $3::timestamptz"
-#define ORDER_SERIES "array_position($1::uuid[], ts_uuid)"
+    "WHERE ts_uuid = $1::uuid AND ts BETWEEN $2::timestamptz AND $3::timestamptz"
 
-/* $4 and $6 mean nothing to raw reads; naming them keeps the parameter
- * list uniform (PostgreSQL must see every parameter to type it). */
+/* Parameters a statement does not use are still named (PostgreSQL must see
+ * every parameter to type it); as constants they become a one-time filter. */
+#define SQL_RAW_UTC \
+    "SELECT ts, value FROM tsdata " WHERE_RANGE \
+    " AND $4::text IS NOT NULL AND $5::text IS NOT NULL AND $6::int4 >= 0 ORDER BY ts"
 #define SQL_RAW \
-    "SELECT ts_uuid, ts, value, " OFFSET_OF("ts") " FROM tsdata " WHERE_RANGE \
-    " AND $4::text IS NOT NULL AND $6::int4 >= 0 ORDER BY " ORDER_SERIES ", ts"
+    "SELECT ts, value, " OFFSET_OF("ts") " FROM tsdata " WHERE_RANGE \
+    " AND $4::text IS NOT NULL AND $6::int4 >= 0 ORDER BY ts"
 
 /* Local wall time truncated (plus N-minute steps), mapped back onto the
  * real instant: bucket = ts - (local - truncated local). */
@@ -24,13 +26,14 @@
 #define BUCKET_DAYPLUS "(date_trunc($4::text, " LOCAL ") AT TIME ZONE $5::text)"
 
 #define SQL_AGG(bucket, fn) \
-    "SELECT ts_uuid, b, " fn "::float8, " OFFSET_OF("b") " FROM (" \
-    "SELECT ts_uuid, " bucket " AS b, value FROM tsdata " WHERE_RANGE \
-    " AND $6::int4 >= 0) t GROUP BY ts_uuid, b ORDER BY " ORDER_SERIES ", b"
+    "SELECT b, " fn "::float8, " OFFSET_OF("b") " FROM (" \
+    "SELECT " bucket " AS b, value FROM tsdata " WHERE_RANGE \
+    " AND $6::int4 >= 0) t GROUP BY b ORDER BY b"
 
 #define STMT(name, sql) { name, sql, 6 }
 
 static const struct db_stmt statements[TS_SHAPES][TS_AGGS] = {
+    [TS_RAW_UTC] = { STMT("tsdata_raw_utc", SQL_RAW_UTC) },
     [TS_RAW] = { STMT("tsdata_raw", SQL_RAW) },
     [TS_SUBDAY] = {
         STMT("tsdata_sub_avg", SQL_AGG(BUCKET_SUBDAY, "avg(value)")),
@@ -50,5 +53,5 @@ static const struct db_stmt statements[TS_SHAPES][TS_AGGS] = {
 
 const struct db_stmt *tsdata_sql(enum tsdata_shape shape, enum tsdata_agg agg)
 {
-    return &statements[shape][shape == TS_RAW ? 0 : agg];
+    return &statements[shape][shape == TS_RAW || shape == TS_RAW_UTC ? 0 : agg];
 }

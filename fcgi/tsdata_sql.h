@@ -1,12 +1,13 @@
 /* tsdata_sql.h — the statements that read time-series data, as a table
- * indexed by (shape, aggregate). Every one takes the same parameters and
- * returns the same binary columns, so one streaming loop serves them all:
- *   $1 uuid[] series   $2 start   $3 end (timestamptz, inclusive)
+ * indexed by (shape, aggregate). Every one reads one series, takes the
+ * same parameters and returns the same binary columns, so one streaming
+ * loop serves them all:
+ *   $1 series uuid   $2 start   $3 end (timestamptz, inclusive)
  *   $4 date_trunc field   $5 time zone   $6 bucket minutes (minuteN) or 0
- * -> ts_uuid (uuid), ts (timestamptz), value (float8), utc offset of ts in
- *    the time zone (int4 seconds), ordered by the position of the series in
- *    $1, then time.
- * Shapes: raw rows (precision microseconds: what is stored), buckets below
+ * -> ts (timestamptz), value (float8) and, except for TS_RAW_UTC, the UTC
+ *    offset of ts in the time zone (int4 seconds), ordered by time.
+ * Shapes: raw rows (precision microseconds: what is stored; in UTC a plain
+ * index scan, no per-row time-zone work), buckets below
  * a day (truncated on local wall time, but kept apart by their real instant
  * so the repeated hour of a DST change is two buckets), buckets of a day and
  * more (local midnight, month start, …). The aggregate is spliced in from a
@@ -16,10 +17,10 @@
 
 #include "db.h"
 
-enum tsdata_shape { TS_RAW, TS_SUBDAY, TS_DAYPLUS, TS_SHAPES };
+enum tsdata_shape { TS_RAW_UTC, TS_RAW, TS_SUBDAY, TS_DAYPLUS, TS_SHAPES };
 enum tsdata_agg { TS_AVG, TS_MIN, TS_MAX, TS_SUM, TS_COUNT, TS_AGGS };
 
-/* Statement for a shape and aggregate (TS_RAW ignores the aggregate). */
+/* Statement for a shape and aggregate (raw shapes ignore the aggregate). */
 const struct db_stmt *tsdata_sql(enum tsdata_shape shape, enum tsdata_agg agg);
 
 #endif
