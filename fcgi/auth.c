@@ -7,23 +7,37 @@
 
 #include "base64.h"
 #include "domains.h"
-#include "policy_match.h"
+#include "policy.h"
 #include "server.h"
 #include "status.h"
 #include "token.h"
 
-/* The token's owner, the owner's own rate (or NULL) and every policy of
- * the owner's groups, in one round trip: one row per policy (one row with NULL policy columns when there is
- * none). The hash is computed here and sent as binary bytea, so the secret
- * itself never reaches the database or its logs. */
+/* The token's owner, the owner's own rate (or NULL) and the candidate
+ * policies for this request's scopes, in one round trip: one row per
+ * candidate (one row with NULL policy columns when there is none).
+ * Candidates are the policies of the owner's groups for one of the scopes'
+ * actions whose pattern matches one of the scopes' resources — PostgreSQL's
+ * LIKE as a prefilter, so a user with thousands of policies does not ship
+ * them all on every request; the decision itself is policy_allows() over
+ * the candidates. A pattern that cannot be evaluated (ends in a lone
+ * backslash) is never LIKE-matched: as a deny it is always a candidate (it
+ * refuses), as an allow never. The hash is computed here and sent as binary
+ * bytea, so the secret itself never reaches the database or its logs.
+ *   $1 sha256(token)   $2 text[] actions   $3 text[] resources (a route
+ *   names at most two scopes: ROUTE_MAX_PERMS) */
 static const struct db_stmt SQL_TOKEN_OWNER = {
     "auth_token_owner",
-    "SELECT u.uuid, u.name, gp.effect, gp.action, gp.resource, "
-    "  (SELECT req_per_hour FROM user_rates WHERE user_uuid = u.uuid) FROM users u "
-    "LEFT JOIN user_groups ug ON ug.user_uuid = u.uuid "
-    "LEFT JOIN group_policies gp ON gp.group_uuid = ug.group_uuid "
+    "SELECT u.uuid, u.name, (SELECT req_per_hour FROM user_rates WHERE user_uuid = u.uuid), "
+    "  c.effect, c.action, c.resource FROM users u "
+    "LEFT JOIN LATERAL (SELECT gp.effect, gp.action, gp.resource "
+    "  FROM user_groups ug JOIN group_policies gp ON gp.group_uuid = ug.group_uuid "
+    "  WHERE ug.user_uuid = u.uuid AND gp.action::text = ANY($2::text[]) AND "
+    "  CASE WHEN gp.resource ~ '(^|[^\\\\])(\\\\\\\\)*\\\\$' THEN gp.effect = 'deny' "
+    "  ELSE ($3::text[])[1] LIKE gp.resource OR "
+    "       coalesce(($3::text[])[2] LIKE gp.resource, false) END"
+    ") c ON true "
     "WHERE u.uuid = (SELECT user_uuid FROM user_tokens WHERE token_hash = $1::bytea LIMIT 1)",
-    1
+    3
 };
 
 #define AUTH_MAX_HEADER 4096
@@ -78,9 +92,12 @@ int auth_authenticate(struct req *r)
         return req_fail(r, 503, "The domain's database is not available");
     }
     token_hash(token, strlen(token), r->token_hash);
-    const char *params[] = { (const char *)r->token_hash };
-    const int lengths[] = { TOKEN_HASH_LEN };
-    const int formats[] = { 1 };
+    const char *actions, *resources;
+    if (policy_scopes(r, &actions, &resources) != OK)
+        return ERROR;
+    const char *params[] = { (const char *)r->token_hash, actions, resources };
+    const int lengths[] = { TOKEN_HASH_LEN, 0, 0 };
+    const int formats[] = { 1, 0, 0 };
     PGresult *res = db_exec_full(r->db, &SQL_TOKEN_OWNER, params, lengths, formats, 0);
     if (!db_ok(res))
         return req_fail_db(r, res);
@@ -93,17 +110,8 @@ int auth_authenticate(struct req *r)
     r->user_uuid[UUID_STRLEN] = '\0';
     r->user_name = arena_strdup(r->arena, PQgetvalue(res, 0, 1));
     r->domain = arena_strdup(r->arena, domain);
-    r->user_rate = PQgetisnull(res, 0, 5) ? -1 : strtoll(PQgetvalue(res, 0, 5), NULL, 10);
-    r->rules = arena_calloc(r->arena, (size_t)n, sizeof *r->rules);
-    r->nrules = 0;
-    for (int i = 0; i < n; i++) {
-        if (PQgetisnull(res, i, 2))
-            continue;
-        struct policy_rule *rule = &r->rules[r->nrules++];
-        rule->effect = strcmp(PQgetvalue(res, i, 2), "allow") == 0 ? POLICY_ALLOW : POLICY_DENY;
-        rule->action = arena_strdup(r->arena, PQgetvalue(res, i, 3));
-        rule->resource = arena_strdup(r->arena, PQgetvalue(res, i, 4));
-    }
+    r->user_rate = PQgetisnull(res, 0, 2) ? -1 : strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+    policy_rules_from(r, res, 3, &r->rules, &r->nrules);
     PQclear(res);
     return OK;
 }

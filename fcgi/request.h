@@ -58,8 +58,11 @@ struct req {
     const char *user_name;
     uint8_t token_hash[32];
     int64_t user_rate;         /* the user's own requests/hour, -1 when unset */
-    struct policy_rule *rules; /* the user's policies (all groups), in the arena */
+    struct policy_rule *rules; /* candidate policies for the route's scopes */
     size_t nrules;
+    struct policy_rule *action_rules[4]; /* all the user's policies per action, */
+    size_t naction_rules[4];             /* loaded on first use (policy.c) */
+    int action_loaded[4];
 
     /* the reply */
     int status;
