@@ -166,6 +166,10 @@ int db_error_status(const PGresult *res, const char **message)
         *message = "An error occured due to a malformed request";
         return 400;
     }
+    if (strncmp(state, "40", 2) == 0) { /* deadlock, serialization: nothing was written */
+        *message = "Conflict with a concurrent request; nothing was changed, try again";
+        return 503;
+    }
     if (strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0) {
         *message = "Service unavailable: database connection lost";
         return 503;

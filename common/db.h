@@ -55,7 +55,8 @@ void db_rollback(struct db_conn *c);
 int db_ok(const PGresult *res);
 
 /* HTTP status for a failed result, from its SQLSTATE: 23505 -> 400
- * (duplicate key), other 23xxx and 22xxx -> 400, 08xxx / 57Pxx -> 503,
+ * (duplicate key), other 23xxx and 22xxx -> 400, 40xxx (deadlock,
+ * serialization: the transaction was rolled back) and 08xxx / 57Pxx -> 503,
  * anything else 500. *message gets the API message for that status
  * (never the server's text, which can leak schema details). */
 int db_error_status(const PGresult *res, const char **message);
