@@ -15,16 +15,16 @@ a=$(mkseries a); b=$(mkseries b)
 for n in $(seq 0 7); do batch "$n" > "$TMP/batch$n"; done
 for n in $(seq 0 7); do
   curl -s -o /dev/null -w '%{http_code}\n' -u "$auth" -H 'Content-Type: application/json' \
-    --data-binary "@$TMP/batch$n" "$ITEST_URL/v2/timeseries/$a/data" > "$TMP/a$n" &
+    --data-binary "@$TMP/batch$n" "$ITEST_URL/v2/timeseries/$a/data" > "$TMP/code_a$n" &
   curl -s -o /dev/null -w '%{http_code}\n' -u "$auth" -H 'Content-Type: application/json' \
-    --data-binary "@$TMP/batch0" "$ITEST_URL/v2/timeseries/$b/data" > "$TMP/b$n" &
+    --data-binary "@$TMP/batch0" "$ITEST_URL/v2/timeseries/$b/data" > "$TMP/code_b$n" &
 done
 wait
-[ "$(cat "$TMP"/a* | grep -c '^201$')" = 8 ]; verdict "8 concurrent disjoint batches: all 201"
+[ "$(cat "$TMP"/code_a* | grep -c '^201$')" = 8 ]; verdict "8 concurrent disjoint batches: all 201"
 [ "$(psql_q -c "SELECT count(*) FROM tsdata WHERE ts_uuid = '$a'" itest_main)" = 8000 ]; verdict "and all 8000 points are stored"
-[ "$(cat "$TMP"/b* | grep -c '^201$')" = 1 ] && [ "$(cat "$TMP"/b* | grep -c '^400$')" = 7 ]; verdict "the same batch 8 times at once: one 201, seven 400 ($(cat "$TMP"/b* | tr '\n' ' '))"
+[ "$(cat "$TMP"/code_b* | grep -c '^201$')" = 1 ] && [ "$(cat "$TMP"/code_b* | grep -c '^400$')" = 7 ]; verdict "the same batch 8 times at once: one 201, seven 400 ($(cat "$TMP"/code_b* | tr '\n' ' '))"
 [ "$(psql_q -c "SELECT count(*) FROM tsdata WHERE ts_uuid = '$b'" itest_main)" = 1000 ]; verdict "and it is stored exactly once"
-! cat "$TMP"/a* "$TMP"/b* | grep -q '^5'; verdict "no 5xx"
+! cat "$TMP"/code_a* "$TMP"/code_b* | grep -q '^5'; verdict "no 5xx"
 # 10 MB of points: over this server's max_body (1 MiB) -> JSON 413, nothing stored
 awk 'BEGIN { printf "["; for (i = 0; i < 250000; i++) printf "%s{\"v\":%d.5,\"ts\":\"2022-01-01T00:00:00Z\"}", (i ? "," : ""), i; printf "]" }' > "$TMP/big"
 code=$(http_code -u "$auth" -H 'Content-Type: application/json' --data-binary "@$TMP/big" "$ITEST_URL/v2/timeseries/$a/data")
