@@ -198,6 +198,22 @@ static void test_user_without_policies_gets_403_everywhere(void)
         { "GET", "/v2/policies/" ROOT_UUID, NULL },
         { "PUT", "/v2/policies/" ROOT_UUID, "{\"priority\":1}" },
         { "DELETE", "/v2/policies/" ROOT_UUID, NULL },
+        { "GET", "/v2/things", NULL },
+        { "POST", "/v2/things", "{\"name\":\"thing\",\"type\":\"pump\"}" },
+        { "GET", "/v2/things/" ROOT_UUID, NULL },
+        { "PUT", "/v2/things/" ROOT_UUID, "{\"name\":\"thing\"}" },
+        { "DELETE", "/v2/things/" ROOT_UUID, NULL },
+        { "GET", "/v2/things/" ROOT_UUID "/timeseries", NULL },
+        { "GET", "/v2/things/" ROOT_UUID "/datasets", NULL },
+        { "GET", "/v2/timeseries", NULL },
+        { "POST", "/v2/timeseries", "{\"name\":\"series\",\"si_unit\":\"C\"}" },
+        { "GET", "/v2/timeseries/" ROOT_UUID, NULL },
+        { "PUT", "/v2/timeseries/" ROOT_UUID, "{\"name\":\"series\"}" },
+        { "DELETE", "/v2/timeseries/" ROOT_UUID, NULL },
+        { "GET", "/v2/timeseries/" ROOT_UUID "/data", NULL },
+        { "POST", "/v2/timeseries/" ROOT_UUID "/data", "[{\"v\":1,\"ts\":\"2021-01-01T00:00:00Z\"}]" },
+        { "DELETE", "/v2/timeseries/" ROOT_UUID "/data", NULL },
+        { "GET", "/v2/tsquery?uuids=" ROOT_UUID, NULL },
     };
     for (size_t i = 0; i < sizeof ops / sizeof *ops; i++) {
         struct http_reply r;
