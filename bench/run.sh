@@ -8,7 +8,8 @@
 # responders' memory, and prints a table — also written to
 # bench/results/latest.md. bench/README.md explains every number.
 #
-#   bench/run.sh             run everything (about 2 minutes)
+#   bench/run.sh             run everything (under a minute, plus a build
+#                            when it has to start the quickstart)
 #   bench/run.sh --quick     fewer runs, 5 s of wrk (to try the script)
 #   bench/run.sh --restart   restart the quickstart first (after a rebuild)
 #
@@ -28,7 +29,7 @@ for arg; do
   case $arg in
     --quick) RUNS=5 YEAR_RUNS=3 MEM_ROUNDS=1 WRK_SECONDS=5 ;;
     --restart) RESTART=1 ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$BENCH/run.sh" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) sh_die "unknown argument '$arg' (see --help)" ;;
   esac
 done
@@ -83,6 +84,11 @@ fi
 TOKEN=$(cat "$VAR/etc/demo.token")
 BASE=http://127.0.0.1:$(cat "$VAR/run/port" 2>/dev/null || echo 8080)
 POOL=$(sh_fcgi_count "$VAR")
+BINARY="the binary in build/"
+if [ "$SRC/build/fcgi/selfserv" -nt "$VAR/run/selfserv.pid" ]; then
+  BINARY="an OLDER binary than build/fcgi/selfserv (rebuilt since they started: rerun with --restart)"
+  problem "the responders run $BINARY"
+fi
 # the real psql (Debian's /usr/bin/psql is a Perl wrapper costing ~15 ms a start)
 PSQL=$(sh_pg_bindir)/psql
 q() { "$PSQL" -h "$VAR/run" -U postgres -d selfhost_demo -X -Atq -v ON_ERROR_STOP=1 -c "$1"; }
@@ -319,7 +325,7 @@ REPORT=$TMP/report.md
   echo "- machine: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(nproc) cores," \
        "$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, kernel $(uname -r)," \
        "Debian $(cat /etc/debian_version 2>/dev/null || echo '?')"
-  echo "- PostgreSQL $(q 'SHOW server_version'), nginx $(nginx -v 2>&1 | sed 's|.*/||'), $POOL selfserv responders, rate control off"
+  echo "- PostgreSQL $(q 'SHOW server_version'), nginx $(nginx -v 2>&1 | sed 's|.*/||'), $POOL selfserv responders running $BINARY, rate control off"
   echo "- source: $(git -C "$SRC" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$SRC" status --porcelain 2>/dev/null | grep -q . && echo ' + uncommitted changes')"
   echo "- data set: series bench-year ($UUID), $YEAR_POINTS points $YEAR_START .. $YEAR_END every 10 min; $LOAD"
   echo
