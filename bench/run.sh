@@ -193,7 +193,7 @@ read_bench() {
   printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$got" \
     "$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1024 }')" "${s[0]}" "${s[1]}" "${p[0]}" \
     "$(ratio "${s[0]}" "${p[0]}")" \
-    "$(ratio "${s[0]}" "$(awk -v a="${p[0]}" -v b="$PSQL_FLOOR" 'BEGIN { print a - b }')")" >> "$READS"
+    "$(ratio "${s[0]}" "$(awk -v a="${p[0]}" -v b="$PSQL_FLOOR" 'BEGIN { d = a - b; print (d >= 1 ? d : 0) }')")" >> "$READS"
   eval "MED_$key=${s[0]} RATIO_$key=$(ratio "${s[0]}" "${p[0]}") PSQL_$key=${p[0]}"
 }
 
@@ -331,7 +331,7 @@ REPORT=$TMP/report.md
   echo
   echo "## Reads through nginx (GET /v2/timeseries/{uuid}/data) vs psql, same rows"
   echo
-  echo "Server: curl's time_total, $RUNS runs ($YEAR_RUNS for the year); psql: wall time of \`psql -Atc \"SELECT ts, value … ORDER BY ts\" > /dev/null\`, its start-up and connection included: \`SELECT 1\` alone takes $PSQL_FLOOR ms, which the last column takes off."
+  echo "Server: curl's time_total, $RUNS runs ($YEAR_RUNS for the year); psql: wall time of \`psql -Atc \"SELECT ts, value … ORDER BY ts\" > /dev/null\`, its start-up and connection included: \`SELECT 1\` alone takes $PSQL_FLOOR ms, which the last column takes off (\"-\" when less than 1 ms is left)."
   echo
   echo "| read | points | KiB | server median ms | server min ms | psql median ms | server/psql | server/(psql - $PSQL_FLOOR) |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|"

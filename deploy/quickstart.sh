@@ -80,6 +80,8 @@ ensure_domain() {
     printf '%s\n' "$out" | grep -v -e '^secret-token\.' -e "token for domain" >&2
     printf '%s\n' "$out" | grep '^secret-token\.' > "$VAR/etc/$DOMAIN.token" || true
   fi
+  # a ./var made by an older build: bring its schema up to this build's
+  selfctl db migrate up --domain "$DOMAIN" >/dev/null || sh_die "cannot migrate domain $DOMAIN"
   if [ ! -s "$VAR/etc/$DOMAIN.token" ]; then
     selfctl token create --domain "$DOMAIN" --user root --name quickstart > "$VAR/etc/$DOMAIN.token" ||
       sh_die "cannot create a token"
