@@ -94,20 +94,11 @@ PGresult *db_exec_full(struct db_conn *c, const struct db_stmt *st, const char *
     return PQexecPrepared(c->pg, st->name, st->nparams, params, lengths, formats, result_format);
 }
 
-int db_send(struct db_conn *c, const struct db_stmt *st, const char *const *params,
-            const int *lengths, const int *formats, int result_format)
+int db_send_planned(struct db_conn *c, const struct db_stmt *st, const char *const *params,
+                    const int *lengths, const int *formats, int result_format)
 {
-    if (!is_prepared(c, st)) {
-        PGresult *prep = PQprepare(c->pg, st->name, st->sql, st->nparams, NULL);
-        int ok = db_ok(prep);
-        PQclear(prep);
-        if (!ok)
-            return ERROR;
-        if (c->nprepared < DB_MAX_PREPARED)
-            c->prepared[c->nprepared++] = st;
-    }
-    return PQsendQueryPrepared(c->pg, st->name, st->nparams, params, lengths, formats,
-                               result_format) == 1 ? OK : ERROR;
+    return PQsendQueryParams(c->pg, st->sql, st->nparams, NULL, params, lengths, formats,
+                             result_format) == 1 ? OK : ERROR;
 }
 
 PGresult *db_exec(struct db_conn *c, const struct db_stmt *st, const char *const *params)

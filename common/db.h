@@ -40,11 +40,14 @@ PGresult *db_exec(struct db_conn *c, const struct db_stmt *st, const char *const
 /* Full control: lengths/formats as in PQexecPrepared, result_format 0/1. */
 PGresult *db_exec_full(struct db_conn *c, const struct db_stmt *st, const char *const *params,
                        const int *lengths, const int *formats, int result_format);
-/* Sends a declared statement without waiting (prepares it first if needed),
- * for callers that read the result row by row (PQsetSingleRowMode, then
- * PQgetResult until NULL). OK when sent; ERROR with the connection's error. */
-int db_send(struct db_conn *c, const struct db_stmt *st, const char *const *params,
-            const int *lengths, const int *formats, int result_format);
+/* Sends a declared statement without waiting, for callers that read the
+ * result row by row (PQsetSingleRowMode, then PQgetResult until NULL).
+ * Unprepared (PQsendQueryParams): planned for these parameter values on
+ * every call — for time-series reads, where a generic plan of a prepared
+ * statement would lose partition pruning and sort a year of rows. OK when
+ * sent; ERROR with the connection's error. */
+int db_send_planned(struct db_conn *c, const struct db_stmt *st, const char *const *params,
+                    const int *lengths, const int *formats, int result_format);
 /* Runs SQL text without parameters (migrations, BEGIN/COMMIT). */
 PGresult *db_exec_sql(struct db_conn *c, const char *sql);
 /* Transactions: OK or ERROR (db_rollback never fails visibly). */

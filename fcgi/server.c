@@ -130,10 +130,6 @@ static int conn_open(struct server *s, struct domain_conn *dc)
         log_error("domain %s: %s", dc->name, err);
         return ERROR;
     }
-    /* Statements are prepared once per connection; plan each execution for
-     * its own parameters, so a read prunes tsdata to its one partition at
-     * plan time instead of falling back to a generic plan that sorts. */
-    PQclear(db_exec_sql(&dc->db, "SET plan_cache_mode = force_custom_plan"));
     int64_t version;
     if (migrate_check_servable(&dc->db, &version, err, sizeof err) != OK) {
         log_error("domain %s: not serving: %s", dc->name, err);

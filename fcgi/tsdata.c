@@ -238,7 +238,7 @@ static int stream_series(struct reader *rd, const struct series *s, const char *
     rfc3339_format(q->end, end);
     snprintf(minutes, sizeof minutes, "%d", q->bucket_minutes);
     const char *params[] = { s->uuid, start, end, q->precision, q->timezone, minutes };
-    if (db_send(r->db, tsdata_sql(rd->shape, rd->agg), params, NULL, NULL, 1) != OK) {
+    if (db_send_planned(r->db, tsdata_sql(rd->shape, rd->agg), params, NULL, NULL, 1) != OK) {
         char line[300];
         log_error("tsdata read: %s", db_error_line(r->db, NULL, line, sizeof line));
         return req_fail(r, 503, "Service unavailable: database connection lost");
