@@ -8,6 +8,7 @@
 
 #include <libpq-fe.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct db_stmt {
     const char *name; /* unique across the program: it is the prepared name */
@@ -19,6 +20,7 @@ struct db_stmt {
 
 struct db_conn {
     PGconn *pg;
+    int64_t schema; /* schema_migrations version once checked, else 0 */
     const struct db_stmt *prepared[DB_MAX_PREPARED];
     size_t nprepared;
 };

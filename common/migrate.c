@@ -216,11 +216,11 @@ int migrate_check_servable(struct db_conn *c, int64_t *version, char *err, size_
         snprintf(err, errsz, "database has no selfhost schema (run: selfctl db migrate up)");
         return ERROR;
     }
-    if (*version < migrate_latest()) {
-        /* older schemas are served only if they hold what we need */
-        snprintf(err, errsz, "database is at version %" PRId64 ", older than %" PRId64
-                 " (run: selfctl db migrate up)", *version, migrate_latest());
+    if (*version < MIGRATE_MIN_SERVABLE) {
+        snprintf(err, errsz, "database is at version %" PRId64 ", older than %d, the oldest "
+                 "served (run: selfctl db migrate up)", *version, MIGRATE_MIN_SERVABLE);
         return ERROR;
     }
+    c->schema = *version;
     return OK;
 }

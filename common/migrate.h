@@ -41,8 +41,15 @@ int migrate_up(struct db_conn *c, int64_t target, migrate_progress_fn fn, void *
 /* Down by steps (-1 = all the way to 0). */
 int migrate_down(struct db_conn *c, int64_t steps, migrate_progress_fn fn, void *ctx, char *err,
                  size_t errsz);
-/* OK when the database is at a known version and clean; ERROR with a
- * one-line reason otherwise (used by servers before serving a domain). */
+/* The schema of the reference's released server: a database it migrated
+ * (version 12) is served as it is; what needs a newer schema (per-user
+ * rates, token creation times, program notifications, dataset uploads)
+ * answers 409 until `selfctl db migrate up`. */
+#define MIGRATE_MIN_SERVABLE 12
+
+/* OK when the database is at a known version >= MIGRATE_MIN_SERVABLE and
+ * clean; ERROR with a one-line reason otherwise (used by servers before
+ * serving a domain). */
 int migrate_check_servable(struct db_conn *c, int64_t *version, char *err, size_t errsz);
 
 #endif

@@ -8,6 +8,11 @@
 #   ./deploy/quickstart.sh          start (or restart)
 #   ./deploy/quickstart.sh stop     stop everything it started
 #   ./deploy/quickstart.sh status   what is running
+#   ./deploy/quickstart.sh add-domain NAME URI   serve another database (an
+#                                   existing Self-host one as it is) too
+#   ./deploy/quickstart.sh remove-domain NAME    stop serving it
+# Domains are picked up and dropped by the running responders within a
+# second, without a restart; requests for other domains are not disturbed.
 #
 # Environment: SELFHOST_PORT (8080), SELFHOST_POOL (responders, 4),
 # SELFHOST_RATE_PER_HOUR (requests/hour per token, 0 = rate control off,
@@ -120,10 +125,24 @@ selfhost is running on http://127.0.0.1:$PORT  (domain: $DOMAIN, $POOL responder
 MSG
 }
 
+add_domain() {
+  [ $# -eq 2 ] || sh_die "usage: $0 add-domain NAME URI"
+  [ -f "$VAR/etc/selfhost.conf" ] || sh_die "no quickstart instance in $VAR (run $0 first)"
+  selfctl domain add "$1" --db "$2" || exit 1
+}
+
+remove_domain() {
+  [ $# -eq 1 ] || sh_die "usage: $0 remove-domain NAME"
+  [ "$1" != "$DOMAIN" ] || sh_die "the demo domain stays; stop the instance instead"
+  selfctl domain remove "$1" || exit 1
+}
+
 case ${1:-start} in
   start) start ;;
+  add-domain) shift; add_domain "$@" ;;
+  remove-domain) shift; remove_domain "$@" ;;
   stop) stop ;;
   status) status ;;
-  -h|--help|help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' ;;
-  *) echo "usage: $0 [start|stop|status]" >&2; exit 2 ;;
+  -h|--help|help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' ;;
+  *) echo "usage: $0 [start|stop|status|add-domain NAME URI|remove-domain NAME]" >&2; exit 2 ;;
 esac

@@ -25,19 +25,24 @@
  * bytea, so the secret itself never reaches the database or its logs.
  *   $1 sha256(token)   $2 text[] actions   $3 text[] resources (a route
  *   names at most two scopes: ROUTE_MAX_PERMS) */
+#define SQL_TOKEN_OWNER_TEXT(rate) \
+    "SELECT u.uuid, u.name, " rate ", c.effect, c.action, c.resource FROM users u " \
+    "LEFT JOIN LATERAL (SELECT gp.effect, gp.action, gp.resource " \
+    "  FROM user_groups ug JOIN group_policies gp ON gp.group_uuid = ug.group_uuid " \
+    "  WHERE ug.user_uuid = u.uuid AND gp.action::text = ANY($2::text[]) AND " \
+    "  CASE WHEN gp.resource ~ '(^|[^\\\\])(\\\\\\\\)*\\\\$' THEN gp.effect = 'deny' " \
+    "  ELSE ($3::text[])[1] LIKE gp.resource OR " \
+    "       coalesce(($3::text[])[2] LIKE gp.resource, false) END" \
+    ") c ON true " \
+    "WHERE u.uuid = (SELECT user_uuid FROM user_tokens WHERE token_hash = $1::bytea LIMIT 1)"
+
 static const struct db_stmt SQL_TOKEN_OWNER = {
     "auth_token_owner",
-    "SELECT u.uuid, u.name, (SELECT req_per_hour FROM user_rates WHERE user_uuid = u.uuid), "
-    "  c.effect, c.action, c.resource FROM users u "
-    "LEFT JOIN LATERAL (SELECT gp.effect, gp.action, gp.resource "
-    "  FROM user_groups ug JOIN group_policies gp ON gp.group_uuid = ug.group_uuid "
-    "  WHERE ug.user_uuid = u.uuid AND gp.action::text = ANY($2::text[]) AND "
-    "  CASE WHEN gp.resource ~ '(^|[^\\\\])(\\\\\\\\)*\\\\$' THEN gp.effect = 'deny' "
-    "  ELSE ($3::text[])[1] LIKE gp.resource OR "
-    "       coalesce(($3::text[])[2] LIKE gp.resource, false) END"
-    ") c ON true "
-    "WHERE u.uuid = (SELECT user_uuid FROM user_tokens WHERE token_hash = $1::bytea LIMIT 1)",
-    3
+    SQL_TOKEN_OWNER_TEXT("(SELECT req_per_hour FROM user_rates WHERE user_uuid = u.uuid)"), 3
+};
+/* A database still at the reference's schema has no user_rates (000014). */
+static const struct db_stmt SQL_TOKEN_OWNER_NO_RATES = {
+    "auth_token_owner_no_rates", SQL_TOKEN_OWNER_TEXT("NULL::int4"), 3
 };
 
 #define AUTH_MAX_HEADER 4096
@@ -98,7 +103,8 @@ int auth_authenticate(struct req *r)
     const char *params[] = { (const char *)r->token_hash, actions, resources };
     const int lengths[] = { TOKEN_HASH_LEN, 0, 0 };
     const int formats[] = { 1, 0, 0 };
-    PGresult *res = db_exec_full(r->db, &SQL_TOKEN_OWNER, params, lengths, formats, 0);
+    PGresult *res = db_exec_full(r->db, r->db->schema >= 14 ? &SQL_TOKEN_OWNER : &SQL_TOKEN_OWNER_NO_RATES,
+                                 params, lengths, formats, 0);
     if (!db_ok(res))
         return req_fail_db(r, res);
     int n = PQntuples(res);

@@ -3,9 +3,12 @@
  * and what it takes besides the path (query parameters, JSON body; see
  * input.h). Order matters only between a literal segment and a parameter
  * at the same place: "/v2/users/me" comes before "/v2/users/{uuid}". */
+#include "alerts.h"
+#include "datasets.h"
 #include "groups.h"
 #include "input.h"
 #include "policies.h"
+#include "programs.h"
 #include "router.h"
 #include "things.h"
 #include "timeseries.h"
@@ -62,6 +65,39 @@ const struct route routes[] = {
     ROUTE("POST",   "/v2/timeseries/{uuid}/data",      tsdata_post,        "create:timeseries/{uuid}/data",     TSDATA_POST_QUERY, NULL),
     ROUTE("DELETE", "/v2/timeseries/{uuid}/data",      tsdata_delete,      "delete:timeseries/{uuid}/data",     TSDATA_DELETE_QUERY, NULL),
     ROUTE("GET",    "/v2/tsquery",                     tsquery_get,        "read:tsquery",                      TSQUERY_QUERY, NULL),
+    /* datasets */
+    ROUTE("GET",    "/v2/datasets",                    datasets_list,      "read:datasets",                     DATASETS_QUERY, NULL),
+    ROUTE("POST",   "/v2/datasets",                    datasets_create,    "create:datasets",                   NULL, DATASET_NEW),
+    ROUTE("GET",    "/v2/datasets/{uuid}",             datasets_get,       "read:datasets/{uuid}",              NULL, NULL),
+    ROUTE("PUT",    "/v2/datasets/{uuid}",             datasets_update,    "update:datasets/{uuid}",            NULL, DATASET_UPDATE),
+    ROUTE("DELETE", "/v2/datasets/{uuid}",             datasets_delete,    "delete:datasets/{uuid}",            NULL, NULL),
+    ROUTE("GET",    "/v2/datasets/{uuid}/raw",         datasets_raw,       "read:datasets/{uuid}",              NULL, NULL),
+    ROUTE("POST",   "/v2/datasets/{uuid}/assemble",    datasets_assemble,  "update:datasets/{uuid}",            DATASET_ASSEMBLE_QUERY, NULL),
+    ROUTE("GET",    "/v2/datasets/{uuid}/parts",       datasets_parts_list, "read:datasets/{uuid}",             DATASET_PARTS_QUERY, NULL),
+    ROUTE("PUT",    "/v2/datasets/{uuid}/parts",       datasets_part_put,  "update:datasets/{uuid}",            DATASET_PART_PUT_QUERY, NULL),
+    ROUTE("POST",   "/v2/datasets/{uuid}/uploads",     datasets_upload_start, "update:datasets/{uuid}",         NULL, NULL),
+    ROUTE("DELETE", "/v2/datasets/{uuid}/uploads",     datasets_upload_abort, "delete:datasets/{uuid}",         DATASET_UPLOAD_ABORT_QUERY, NULL),
+    /* alerts */
+    ROUTE("GET",    "/v2/alerts",                      alerts_list,        "read:alerts",                       ALERTS_QUERY, NULL),
+    ROUTE("POST",   "/v2/alerts",                      alerts_create,      "create:alerts",                     NULL, ALERT_NEW),
+    ROUTE("GET",    "/v2/alerts/{uuid}",               alerts_get,         "read:alerts/{uuid}",                NULL, NULL),
+    ROUTE("PUT",    "/v2/alerts/{uuid}",               alerts_update,      "update:alerts/{uuid}",              NULL, ALERT_UPDATE),
+    ROUTE("DELETE", "/v2/alerts/{uuid}",               alerts_delete,      "delete:alerts/{uuid}",              NULL, NULL),
+    /* programs */
+    ROUTE("GET",    "/v2/programs",                    programs_list,      "read:programs",                     PROGRAMS_QUERY, NULL),
+    ROUTE("POST",   "/v2/programs",                    programs_create,    "create:programs",                   NULL, PROGRAM_NEW),
+    ROUTE("GET",    "/v2/programs/{uuid}",             programs_get,       "read:programs/{uuid}",              NULL, NULL),
+    ROUTE("PUT",    "/v2/programs/{uuid}",             programs_update,    "update:programs/{uuid}",            NULL, PROGRAM_UPDATE),
+    ROUTE("DELETE", "/v2/programs/{uuid}",             programs_delete,    "delete:programs/{uuid}",            NULL, NULL),
+    ROUTE("POST",   "/v2/programs/{uuid}/webhook",     programs_webhook,   "create:programs/{uuid}/webhook",    NULL, NULL),
+    ROUTE("POST",   "/v2/programs/{uuid}/code",        programs_code_create, "create:programs/{uuid}/code",     NULL, NULL),
+    ROUTE("GET",    "/v2/programs/{uuid}/code",        programs_code_get,  "read:programs/{uuid}/code",         PROGRAM_CODE_QUERY, NULL),
+    ROUTE("GET",    "/v2/programs/{uuid}/diff",        programs_diff,      "read:programs/{uuid}/revisions/diff", PROGRAM_DIFF_QUERY, NULL),
+    ROUTE("GET",    "/v2/programs/{uuid}/revisions",   programs_revisions, "read:programs/{uuid}/revisions",    NULL, NULL),
+    ROUTE("PUT",    "/v2/programs/{uuid}/revisions/{revision_id}/sign", programs_revision_sign,
+          "update:programs/{uuid}/revisions/{revision_id}", NULL, NULL),
+    ROUTE("DELETE", "/v2/programs/{uuid}/revisions/{revision_id}", programs_revision_delete,
+          "delete:programs/{uuid}/revisions/{revision_id}", NULL, NULL),
 };
 
 const int n_routes = (int)(sizeof routes / sizeof *routes);

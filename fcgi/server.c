@@ -10,6 +10,7 @@
 #include "primus.h"
 #include "ratecontrol.h"
 #include "ratelimit.h"
+#include "token_store.h"
 #include "status.h"
 
 /* (Re)connects to the registry and listens; failures are logged and
@@ -136,8 +137,29 @@ static int conn_open(struct server *s, struct domain_conn *dc)
         db_close(&dc->db);
         return ERROR;
     }
+    if (version < migrate_latest())
+        log_warn("domain %s: schema version %lld of %lld: served; per-user rates, token "
+                 "creation times and dataset uploads need `selfctl db migrate up`",
+                 dc->name, (long long)version, (long long)migrate_latest());
+    int seeded = 0;
+    if (token_store_has_seed_root(&dc->db, &seeded, err, sizeof err) == OK && seeded)
+        log_warn("domain %s: the seeded token whose secret is \"root\" still works; create "
+                 "another (selfctl token create --domain %s --user root) and delete it",
+                 dc->name, dc->name);
     dc->connected = 1;
     return OK;
+}
+
+int server_schema_at_least(struct db_conn *db, int64_t version)
+{
+    if (db->schema >= version)
+        return 1;
+    int64_t current;
+    int dirty;
+    char err[256];
+    if (migrate_current(db, &current, &dirty, err, sizeof err) == OK && !dirty)
+        db->schema = current;
+    return db->schema >= version;
 }
 
 int server_domain_db(struct server *s, const char *domain, struct db_conn **db, int *status)

@@ -41,6 +41,9 @@ void server_free(struct server *s);
  * non-blocking read); connections of removed or re-pointed domains are
  * closed. */
 void server_refresh_domains(struct server *s);
+/* 1 when the domain's schema is at least version; an older one is looked
+ * up again first (it may have been migrated while we were connected). */
+int server_schema_at_least(struct db_conn *db, int64_t version);
 /* Connection for a domain, connecting (and checking the schema) on first
  * use and reconnecting a broken one. Returns OK; ERROR with *status 401 for
  * an unknown domain, 503 when its database cannot be used. */

@@ -17,6 +17,7 @@
 #include "policies.h"
 #include "policy.h"
 #include "rfc3339.h"
+#include "server.h"
 #include "status.h"
 #include "token_store.h"
 
@@ -130,6 +131,12 @@ static const struct db_stmt SQL_TOKENS = {
     "users_tokens",
     "SELECT uuid, name, (extract(epoch FROM created) * 1000000)::int8 FROM user_tokens "
     "WHERE user_uuid = $1::uuid ORDER BY created, name, uuid",
+    1
+};
+/* The reference's released schema (12) has no user_tokens.created (000013). */
+static const struct db_stmt SQL_TOKENS_NO_CREATED = {
+    "users_tokens_no_created",
+    "SELECT uuid, name, NULL::int8 FROM user_tokens WHERE user_uuid = $1::uuid ORDER BY name, uuid",
     1
 };
 static const struct db_stmt SQL_TOKEN_DELETE = {
@@ -353,6 +360,9 @@ int users_set_rate(struct req *r)
     if (rate < 0 || rate > 10000 || rate != (double)(long)rate)
         return req_fail(r, 400, "Malformed request: field 'rate' must be a whole number "
                                 "from 0 to 10000 (requests per hour; 0 = no limit)");
+    if (!server_schema_at_least(r->db, 14))
+        return req_fail(r, 409, "Per-user rates need a newer schema for this domain "
+                                "(run: selfctl db migrate up)");
     const char *uuid = req_param(r, "uuid");
     if (user_must_exist(r, uuid) != OK)
         return ERROR;
@@ -373,20 +383,21 @@ int users_tokens(struct req *r)
     if (user_must_exist(r, uuid) != OK)
         return ERROR;
     const char *params[] = { uuid };
-    PGresult *res = db_exec(r->db, &SQL_TOKENS, params);
+    PGresult *res = db_exec(r->db, r->db->schema >= 13 ? &SQL_TOKENS : &SQL_TOKENS_NO_CREATED, params);
     if (!db_ok(res))
         return req_fail_db(r, res);
     buf_t *b = &r->out;
     buf_putc(b, '[');
     for (int i = 0; i < PQntuples(res); i++) {
         char created[RFC3339_MAX];
-        rfc3339_format(strtoll(PQgetvalue(res, i, 2), NULL, 10), created);
+        if (!PQgetisnull(res, i, 2))
+            rfc3339_format(strtoll(PQgetvalue(res, i, 2), NULL, 10), created);
         buf_puts(b, i ? ",{\"uuid\":" : "{\"uuid\":");
         json_put_str(b, PQgetvalue(res, i, 0));
         buf_puts(b, ",\"name\":");
         json_put_str(b, PQgetvalue(res, i, 1));
         buf_puts(b, ",\"created\":");
-        json_put_str(b, created);
+        json_put_str(b, PQgetisnull(res, i, 2) ? NULL : created);
         buf_putc(b, '}');
     }
     buf_puts(b, "]\n");
