@@ -16,7 +16,7 @@ struct db_stmt {
     int nparams;
 };
 
-#define DB_MAX_PREPARED 128
+#define DB_MAX_PREPARED 256
 
 struct db_conn {
     PGconn *pg;
