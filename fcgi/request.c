@@ -97,6 +97,7 @@ static const char *reason(int status)
     case 411: return "Length Required";
     case 413: return "Request Entity Too Large";
     case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Entity";
     case 429: return "Too Many Requests";
     case 501: return "Not Implemented";
     case 503: return "Service Unavailable";
