@@ -45,9 +45,17 @@ int db_connect(struct db_conn *c, const char *uri, int timeout_sec, const char *
         return ERROR;
     }
     if (PQstatus(c->pg) != CONNECTION_OK) {
-        char line[512];
-        first_line(PQerrorMessage(c->pg), line, sizeof line);
-        snprintf(err, errsz, "cannot connect to database: %s", line);
+        /* libpq: 'connection to server on socket "/x/.s.PGSQL.5432" failed:
+         * CAUSE' (or 'server at "host" (addr), port N'): keep where, so the
+         * one line says which server could not be reached */
+        const char *msg = PQerrorMessage(c->pg), *failed = msg ? strstr(msg, " failed: ") : NULL;
+        char line[512], where[300] = "";
+        if (failed && strncmp(msg, "connection to server ", 21) == 0 &&
+            failed < msg + strcspn(msg, "\n"))
+            snprintf(where, sizeof where, " %.*s", (int)(failed - (msg + 14)), msg + 14);
+        first_line(msg, line, sizeof line);
+        const char *cause = strncmp(line, "FATAL:  ", 8) == 0 ? line + 8 : line;
+        snprintf(err, errsz, "cannot connect to database%s: %s", where, cause);
         PQfinish(c->pg);
         c->pg = NULL;
         return ERROR;

@@ -21,6 +21,7 @@ struct db_stmt {
 struct db_conn {
     PGconn *pg;
     int64_t schema; /* schema_migrations version once checked, else 0 */
+    int schema_stale; /* may have been migrated since: check again before use */
     const struct db_stmt *prepared[DB_MAX_PREPARED];
     size_t nprepared;
 };

@@ -28,6 +28,7 @@
 #include "json.h"
 #include "md5.h"
 #include "rfc3339.h"
+#include "server.h"
 #include "status.h"
 #include "uuid.h"
 
@@ -160,8 +161,20 @@ static int md5_header(struct req *r, uint8_t digest[MD5_LEN], int *given)
     return OK;
 }
 
+/* The upload tables come with migration 000016: a database still at an
+ * older schema (e.g. the reference's) answers 409 until migrated. */
+static int uploads_available(struct req *r)
+{
+    if (server_schema_at_least(r->db, 16))
+        return OK;
+    return req_fail(r, 409, "Dataset uploads need a newer schema for this domain "
+                            "(run: selfctl db migrate up)");
+}
+
 int datasets_upload_start(struct req *r)
 {
+    if (uploads_available(r) != OK)
+        return ERROR;
     const char *params[] = { req_param(r, "uuid"), r->user_uuid };
     PGresult *res = db_exec(r->db, &SQL_UPLOAD_START, params);
     if (!db_ok(res))
@@ -180,6 +193,8 @@ int datasets_upload_start(struct req *r)
 
 int datasets_upload_abort(struct req *r)
 {
+    if (uploads_available(r) != OK)
+        return ERROR;
     const char *id;
     if (upload_param(r, &id) != OK)
         return ERROR;
@@ -218,6 +233,8 @@ static int part_room(struct req *r, const char *const *params)
 
 int datasets_part_put(struct req *r)
 {
+    if (uploads_available(r) != OK)
+        return ERROR;
     const char *id;
     if (upload_param(r, &id) != OK)
         return ERROR;
@@ -268,6 +285,8 @@ int datasets_part_put(struct req *r)
 
 int datasets_parts_list(struct req *r)
 {
+    if (uploads_available(r) != OK)
+        return ERROR;
     const char *id;
     if (upload_param(r, &id) != OK)
         return ERROR;
@@ -338,6 +357,8 @@ static int assemble_check(struct req *r, const char *id, const char *last)
 
 int datasets_assemble(struct req *r)
 {
+    if (uploads_available(r) != OK)
+        return ERROR;
     const char *id;
     if (upload_param(r, &id) != OK)
         return ERROR;

@@ -55,6 +55,9 @@ int req_fail_db(struct req *r, PGresult *res)
 {
     const char *message;
     int status = db_error_status(res, &message);
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    if (r->db && state && (strcmp(state, "42P01") == 0 || strcmp(state, "42703") == 0))
+        r->db->schema_stale = 1; /* a table or column went away: migrated down? */
     if (status >= 500) {
         char line[400];
         log_error("%s %s: database: %s", r->method, r->path,

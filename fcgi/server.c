@@ -93,6 +93,10 @@ void server_refresh_domains(struct server *s)
     }
     s->domains_mtime = mtime;
     s->primus_dirty = 0;
+    /* `selfctl db migrate --domain` touches the domain file: look at every
+     * schema again before the next request uses it */
+    for (size_t i = 0; i < s->nconns; i++)
+        s->conns[i].db.schema_stale = 1;
     domains_free(&s->domains);
     s->domains = fresh;
     /* close connections whose domain went away or points elsewhere now */
@@ -179,6 +183,16 @@ int server_domain_db(struct server *s, const char *domain, struct db_conn **db, 
         log_warn("domain %s: connection lost, reconnecting later", dc->name);
         db_close(&dc->db);
         dc->connected = 0;
+    }
+    if (dc->connected && dc->db.schema_stale) {
+        char err[512];
+        int64_t version;
+        dc->db.schema_stale = 0;
+        if (migrate_check_servable(&dc->db, &version, err, sizeof err) != OK) {
+            log_error("domain %s: not serving: %s", dc->name, err);
+            db_close(&dc->db);
+            dc->connected = 0;
+        }
     }
     if (!dc->connected && conn_open(s, dc) != OK) {
         *status = 503;

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <utime.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -13,6 +15,14 @@ static void progress(int64_t version, const char *name, const char *direction, v
 {
     (void)ctx;
     printf("%s %06" PRId64 "_%s\n", direction, version, name);
+}
+
+/* Running responders check a domain's schema when the domain file changes:
+ * touch it after a migration so they notice the new schema at once. */
+static void nudge_responders(struct cli *c)
+{
+    if (c->cfg_loaded && c->cfg.domainfile && access(c->cfg.domainfile, W_OK) == 0)
+        utime(c->cfg.domainfile, NULL);
 }
 
 static int parse_count(const char *s, int64_t *out)
@@ -71,8 +81,10 @@ int cmd_db_migrate(struct cli *c, int argc, char **argv)
             rc = fail("up takes a target version, not '%s'", count);
         else if (migrate_up(&db, n, progress, NULL, err, sizeof err) != OK)
             rc = fail("%s", err);
-        else
+        else {
+            nudge_responders(c);
             rc = show_status(&db, 0);
+        }
     } else if (strcmp(action, "down") == 0) {
         if (!count)
             rc = fail("down needs a number of steps or 'all' (refusing to guess)");
@@ -80,8 +92,10 @@ int cmd_db_migrate(struct cli *c, int argc, char **argv)
             rc = fail("down takes a number of steps or 'all', not '%s'", count);
         else if (migrate_down(&db, n, progress, NULL, err, sizeof err) != OK)
             rc = fail("%s", err);
-        else
+        else {
+            nudge_responders(c);
             rc = show_status(&db, 0);
+        }
     } else {
         rc = usage_of("db", "migrate", 1);
     }

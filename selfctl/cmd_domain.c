@@ -2,6 +2,7 @@
  * installation serves (the domain file; running processes reload it). */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -12,8 +13,31 @@
 #include "status.h"
 #include "token_store.h"
 
+/* Tables, views and sequences of the database outside the system schemas
+ * and not belonging to an extension: 0 for a new database. */
+static int count_relations(struct db_conn *db, long *n)
+{
+    PGresult *res = db_exec_sql(db,
+        "SELECT count(*) FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace "
+        "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') "
+        "AND ns.nspname NOT IN ('pg_catalog', 'information_schema') "
+        "AND ns.nspname NOT LIKE 'pg\\_toast%' AND ns.nspname NOT LIKE 'pg\\_temp\\_%' "
+        "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass "
+        "                AND d.objid = c.oid AND d.deptype = 'e')");
+    int ok = db_ok(res);
+    if (ok)
+        *n = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+    else {
+        char line[400];
+        fail("cannot look into the database: %s", db_error_line(db, res, line, sizeof line));
+    }
+    PQclear(res);
+    return ok ? OK : ERROR;
+}
+
 /* Brings a new database to the latest schema and replaces the seeded
- * "root" token; an existing selfhost database is left as it is. */
+ * "root" token; an existing selfhost database is left as it is, and a
+ * database holding something else is refused. */
 static int prepare_database(struct db_conn *db, const char *name)
 {
     int64_t version;
@@ -21,7 +45,14 @@ static int prepare_database(struct db_conn *db, const char *name)
     char err[1024];
     if (migrate_current(db, &version, &dirty, err, sizeof err) != OK)
         return fail("%s", err);
-    if (version == 0) {
+    long relations = 0;
+    if (version == 0 && !dirty && count_relations(db, &relations) != OK)
+        return 1;
+    if (version == 0 && relations > 0)
+        return fail("not a Self-host database: it holds %ld table%s but no Self-host schema "
+                    "(schema_migrations); give a new, empty database, or one Self-host migrated",
+                    relations, relations == 1 ? "" : "s");
+    if (version == 0 && !dirty) {
         if (migrate_up(db, -1, NULL, NULL, err, sizeof err) != OK)
             return fail("%s", err);
         char secret[TOKEN_MAX];

@@ -32,6 +32,18 @@ const struct command commands[] = {
       "  Create an API token for USER (name or uuid) and print it once." },
     { "config", "show", cmd_config_show,
       "selfctl config show\n  Print the effective configuration (file, environment, defaults)." },
+    { "config", "import", cmd_config_import,
+      "selfctl config import AAPIJE.yaml [DOMAINS.yaml] [JUVULN.yaml] [MALGOMAJ.yaml] [--out DIR]\n"
+      "                      [--domains FILE] [--juvuln FILE] [--malgomaj FILE]\n"
+      "  Convert the Go reference's YAML configuration (API server aapije, its domain file,\n"
+      "  program manager juvuln, worker malgomaj) into DIR/selfhost.conf, DIR/domains.conf and\n"
+      "  DIR/nginx-selfhost.conf (listen address, CORS). DIR defaults to the current folder;\n"
+      "  existing files are not overwritten. The domain file defaults to aapije's domainfile.\n"
+      "  Prints what was carried over and every key that was not, with the reason." },
+    { "program", "compile", cmd_program_compile,
+      "selfctl program compile FILE.tengo\n"
+      "  Check a Tengo program: exit 0 when it compiles, else print the error with\n"
+      "  FILE:LINE:COLUMN on stderr and exit 1. (For now the check is the parse.)" },
 };
 const int n_commands = (int)(sizeof commands / sizeof *commands);
 

@@ -32,8 +32,11 @@ start() {
   stop
   sh_ensure_user
   dir=$(mktemp -d /tmp/selfhost-itest.XXXXXX)
-  # on failure, show what the services said: CI has nothing else to look at
-  trap 'for f in "$dir"/log/*; do echo "--- $f"; tail -n 20 "$f"; done >&2' ERR EXIT
+  # on failure, show what the services said (CI has nothing else to look
+  # at), then stop what did start: without itest.env `stop` cannot find it
+  trap 'for f in "$dir"/log/*; do echo "--- $f"; tail -n 20 "$f"; done >&2
+        sh_nginx_stop "$dir"; sh_fcgi_stop "$dir"; sh_pg_stop "$dir"
+        [ -n "${ITEST_KEEP:-}" ] || rm -rf "$dir"' ERR EXIT
 
   chmod 755 "$dir"
   chown "$SELFHOST_USER:" "$dir"
@@ -59,8 +62,14 @@ CONF
   token=$(printf '%s\n' "$out" | grep '^secret-token\.' || true)
   [ -n "$token" ] || sh_die "no token from selfctl domain add: $out"
   sh_fcgi_start "$dir" "${ITEST_POOL:-2}" "$dir/etc/selfhost.conf" "$dir/bin/selfserv"
-  local port
-  SELFHOST_NGINX_LIMIT_REQ="# no per-IP limit in tests" sh_nginx_start "$dir" "$(sh_free_port)" "$src"
+  local port tries
+  # a port found free can be taken before nginx binds it (other test worlds
+  # run at the same time): try a few
+  for tries in 1 2 3 4 5; do
+    (SELFHOST_NGINX_LIMIT_REQ="# no per-IP limit in tests" sh_nginx_start "$dir" "$(sh_free_port)" "$src") &&
+      break
+    [ "$tries" -lt 5 ] || sh_die "nginx did not start; see $dir/log/nginx-error.log"
+  done
   port=$(sed -n 's/^ *listen 127.0.0.1:\([0-9]*\);/\1/p' "$dir/nginx/nginx.conf")
   cat > "$envfile" <<ENV
 ITEST_DIR=$dir
