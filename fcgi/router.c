@@ -41,12 +41,18 @@ static int param_valid(const char *name, const char *value, const char **error)
     return 0;
 }
 
-/* Compares one pattern against the path; on a match stores the raw
- * parameters (not yet validated) and returns 1 + a specificity score: one
- * bit per segment, set for a literal segment, earlier segments weighing
- * more. */
-static unsigned path_matches(struct req *r, const char *pattern, const char *path,
-                             struct path_param *params, int *nparams)
+/* A path parameter as found: pointers into the pattern and the path. */
+struct raw_param {
+    const char *name, *value;
+    size_t name_len, value_len;
+};
+
+/* Compares one pattern against the path; on a match stores where the
+ * parameters are (nothing is copied) and returns 1 + a specificity score:
+ * one bit per segment, set for a literal segment, earlier segments
+ * weighing more. 0 when the pattern does not match. */
+static unsigned path_matches(const char *pattern, const char *path, struct raw_param *params,
+                             int *nparams)
 {
     unsigned score = 0;
     *nparams = 0;
@@ -61,8 +67,7 @@ static unsigned path_matches(struct req *r, const char *pattern, const char *pat
         if (pattern[0] == '{') {
             if (slen == 0 || *nparams >= REQ_MAX_PARAMS)
                 return 0;
-            params[*nparams].name = arena_strndup(r->arena, pattern + 1, plen - 2);
-            params[*nparams].value = arena_strndup(r->arena, path, slen);
+            params[*nparams] = (struct raw_param){ pattern + 1, path, plen - 2, slen };
             (*nparams)++;
         } else if (plen != slen || memcmp(pattern, path, plen) != 0) {
             return 0;
@@ -81,9 +86,10 @@ static int method_fits(const char *route_method, const char *method)
            (strcmp(method, "HEAD") == 0 && strcmp(route_method, "GET") == 0);
 }
 
-/* Among the patterns matching the path, the most specific one decides
+/* Among the patterns matching the path, the most specific ones decide
  * (a literal segment beats a parameter: "/v2/users/me" is never taken for
- * "/v2/users/{uuid}"); its methods are the only ones allowed. */
+ * "/v2/users/{uuid}"); their methods are the only ones allowed. One pass
+ * over the table; only the chosen route's parameters are copied. */
 int router_match(struct req *r)
 {
     const char *path = r->path;
@@ -93,33 +99,43 @@ int router_match(struct req *r)
         path = arena_strndup(r->arena, path, len - 1);
 
     unsigned best = 0;
+    const struct route *chosen = NULL;
+    struct raw_param chosen_params[REQ_MAX_PARAMS];
+    int chosen_n = 0;
+    char allow[128] = "";
     for (int i = 0; i < n_routes; i++) {
-        struct path_param p[REQ_MAX_PARAMS];
+        struct raw_param p[REQ_MAX_PARAMS];
         int np;
-        unsigned score = path_matches(r, routes[i].pattern, path, p, &np);
-        if (score > best)
+        unsigned score = path_matches(routes[i].pattern, path, p, &np);
+        if (score == 0 || score < best)
+            continue;
+        if (score > best) { /* more specific than anything so far: start over */
             best = score;
+            chosen = NULL;
+            allow[0] = '\0';
+        }
+        if (!chosen && method_fits(routes[i].method, r->method)) {
+            chosen = &routes[i];
+            memcpy(chosen_params, p, sizeof p);
+            chosen_n = np;
+        } else if (!method_fits(routes[i].method, r->method)) {
+            size_t used = strlen(allow);
+            snprintf(allow + used, sizeof allow - used, "%s%s", used ? ", " : "", routes[i].method);
+        }
     }
     if (best == 0)
         return req_fail(r, 404, "The requestes resource does not exist");
-
-    char allow[128] = "";
-    for (int i = 0; i < n_routes; i++) {
-        struct path_param p[REQ_MAX_PARAMS];
-        int np;
-        if (path_matches(r, routes[i].pattern, path, p, &np) != best)
-            continue;
-        if (method_fits(routes[i].method, r->method)) {
-            r->route = &routes[i];
-            memcpy(r->params, p, sizeof p);
-            r->nparams = np;
-            return OK;
-        }
-        size_t used = strlen(allow);
-        snprintf(allow + used, sizeof allow - used, "%s%s", used ? ", " : "", routes[i].method);
+    if (!chosen) {
+        req_header(r, "Allow: %s", allow);
+        return req_fail(r, 405, "Method not allowed");
     }
-    req_header(r, "Allow: %s", allow);
-    return req_fail(r, 405, "Method not allowed");
+    r->route = chosen;
+    r->nparams = chosen_n;
+    for (int i = 0; i < chosen_n; i++) {
+        r->params[i].name = arena_strndup(r->arena, chosen_params[i].name, chosen_params[i].name_len);
+        r->params[i].value = arena_strndup(r->arena, chosen_params[i].value, chosen_params[i].value_len);
+    }
+    return OK;
 }
 
 int router_validate_params(struct req *r)
