@@ -42,8 +42,14 @@ const struct command commands[] = {
       "  Prints what was carried over and every key that was not, with the reason." },
     { "program", "compile", cmd_program_compile,
       "selfctl program compile FILE.tengo\n"
-      "  Check a Tengo program: exit 0 when it compiles, else print the error with\n"
-      "  FILE:LINE:COLUMN on stderr and exit 1. (For now the check is the parse.)" },
+      "  Check a Tengo program: exit 0 when it parses and compiles, else print the\n"
+      "  error with FILE:LINE:COLUMN on stderr and exit 1." },
+    { "program", "run", cmd_program_run,
+      "selfctl program run FILE.tengo [--timeout SECONDS]\n"
+      "  Compile and run a Tengo program; what fmt.print/println write goes to stdout.\n"
+      "  A compile or runtime error is printed with FILE:LINE:COLUMN on stderr (exit 1).\n"
+      "  The run is stopped after --timeout seconds (default 30). Modules so far: fmt\n"
+      "  (print, println)." },
 };
 const int n_commands = (int)(sizeof commands / sizeof *commands);
 

@@ -1,0 +1,496 @@
+/* builtins.c — Tengo's builtin functions (builtins.go) and the builtin
+ * modules importable so far (fmt's print and println). The table order is
+ * Tengo's; the compiler resolves builtins by index into it.
+ * Still missing: format, range, time, and fmt.printf/sprintf (they need
+ * Tengo's format verbs). */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compiler.h"
+#include "status.h"
+#include "vm.h"
+
+static int wrong_args(struct tg_vm *vm, const char *fn)
+{
+    return tg_vm_errorf(vm, "wrong number of arguments in call to 'builtin-function:%s'", fn);
+}
+
+static int bad_arg(struct tg_vm *vm, const char *fn, const char *which, const char *want,
+                   struct tg_value found)
+{
+    buf_t t = BUF_INIT;
+    tg_type_name(&t, found);
+    tg_vm_errorf(vm,
+                 "invalid type for argument '%s' in call to 'builtin-function:%s': expected %s, "
+                 "found %s",
+                 which, fn, want, buf_cstr(&t));
+    buf_free(&t);
+    return ERROR;
+}
+
+static int bi_len(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    if (n != 1)
+        return wrong_args(vm, "len");
+    switch ((enum tg_type)a[0].type) {
+    case TG_ARRAY:
+    case TG_IMMUTABLE_ARRAY:
+        *ret = tg_int(TG_ARR(a[0])->len);
+        return OK;
+    case TG_STRING:
+    case TG_BYTES:
+        *ret = tg_int(TG_STR(a[0])->len);
+        return OK;
+    case TG_MAP:
+    case TG_IMMUTABLE_MAP:
+        *ret = tg_int(TG_MAPV(a[0])->count);
+        return OK;
+    default:
+        return bad_arg(vm, "len", "first", "array/string/bytes/map", a[0]);
+    }
+}
+
+/* Tengo's Copy(): deep for containers; immutable ones copy to mutable. */
+static struct tg_value deep_copy(struct tg_vm *vm, struct tg_value v, int depth)
+{
+    if (depth > 10000)
+        return v;
+    switch ((enum tg_type)v.type) {
+    case TG_ARRAY:
+    case TG_IMMUTABLE_ARRAY: {
+        struct tg_array *a = TG_ARR(v), *r = tg_array_new(&vm->heap, a->len);
+        for (uint32_t i = 0; i < a->len; i++)
+            r->items[i] = deep_copy(vm, a->items[i], depth + 1);
+        r->len = a->len;
+        return tg_obj_value(r);
+    }
+    case TG_MAP:
+    case TG_IMMUTABLE_MAP: {
+        struct tg_map *m = TG_MAPV(v), *r = tg_map_new(&vm->heap);
+        for (uint32_t i = 0; i < m->nentries; i++)
+            if (m->entries[i].key)
+                tg_map_set_key(r, m->entries[i].key, deep_copy(vm, m->entries[i].value, depth + 1));
+        return tg_obj_value(r);
+    }
+    case TG_ERROR:
+        return tg_obj_value(
+            tg_error_new(&vm->heap, deep_copy(vm, ((struct tg_error_obj *)v.u.o)->value, depth + 1)));
+    default:
+        return v;
+    }
+}
+
+static int bi_copy(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    if (n != 1)
+        return wrong_args(vm, "copy");
+    *ret = deep_copy(vm, a[0], 0);
+    return OK;
+}
+
+static int bi_append(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    if (n < 2)
+        return wrong_args(vm, "append");
+    if (a[0].type != TG_ARRAY && a[0].type != TG_IMMUTABLE_ARRAY)
+        return bad_arg(vm, "append", "first", "array", a[0]);
+    struct tg_array *src = TG_ARR(a[0]);
+    struct tg_array *r = tg_array_new(&vm->heap, src->len + (uint32_t)n - 1);
+    if (src->len)
+        memcpy(r->items, src->items, src->len * sizeof *r->items);
+    for (int i = 1; i < n; i++)
+        r->items[src->len + (uint32_t)i - 1] = a[i];
+    r->len = src->len + (uint32_t)n - 1;
+    *ret = tg_obj_value(r);
+    return OK;
+}
+
+static int bi_delete(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    (void)ret;
+    if (n != 2)
+        return wrong_args(vm, "delete");
+    if (a[0].type != TG_MAP)
+        return bad_arg(vm, "delete", "first", "map", a[0]);
+    if (a[1].type != TG_STRING)
+        return bad_arg(vm, "delete", "second", "string", a[1]);
+    tg_map_delete(TG_MAPV(a[0]), TG_STR(a[1])->data, TG_STR(a[1])->len);
+    return OK;
+}
+
+static int bi_splice(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    if (n == 0)
+        return wrong_args(vm, "splice");
+    if (a[0].type != TG_ARRAY)
+        return bad_arg(vm, "splice", "first", "array", a[0]);
+    struct tg_array *arr = TG_ARR(a[0]);
+    int64_t len = arr->len, start = 0, del = len;
+    if (n > 1) {
+        if (a[1].type != TG_INT)
+            return bad_arg(vm, "splice", "second", "int", a[1]);
+        start = a[1].u.i;
+        if (start < 0 || start > len)
+            return tg_vm_errorf(vm, "index out of bounds");
+    }
+    if (n > 2) {
+        if (a[2].type != TG_INT)
+            return bad_arg(vm, "splice", "third", "int", a[2]);
+        del = a[2].u.i;
+        if (del < 0)
+            return tg_vm_errorf(vm, "index out of bounds");
+    }
+    if (start + del > len)
+        del = len - start;
+    struct tg_array *deleted = tg_array_new(&vm->heap, (uint32_t)del);
+    if (del)
+        memcpy(deleted->items, arr->items + start, (size_t)del * sizeof *arr->items);
+    deleted->len = (uint32_t)del;
+    uint32_t nins = n > 3 ? (uint32_t)n - 3 : 0;
+    int64_t tail = len - start - del;
+    int64_t newlen = len - del + nins;
+    struct tg_value *items = malloc((size_t)(newlen ? newlen : 1) * sizeof *items);
+    if (!items)
+        abort();
+    memcpy(items, arr->items, (size_t)start * sizeof *items);
+    for (uint32_t i = 0; i < nins; i++)
+        items[start + i] = a[3 + i];
+    memcpy(items + start + nins, arr->items + start + del, (size_t)tail * sizeof *items);
+    free(arr->items);
+    arr->items = items;
+    arr->len = arr->cap = (uint32_t)(newlen ? newlen : 1);
+    arr->len = (uint32_t)newlen;
+    *ret = tg_obj_value(deleted);
+    return OK;
+}
+
+static int bi_type_name(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    if (n != 1)
+        return wrong_args(vm, "type_name");
+    buf_t t = BUF_INIT;
+    tg_type_name(&t, a[0]);
+    *ret = tg_make_string(vm, t.data ? t.data : "", t.len);
+    buf_free(&t);
+    return OK;
+}
+
+/* ---- conversions ---- */
+
+static int bi_string(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    if (n != 1 && n != 2)
+        return wrong_args(vm, "string");
+    if (a[0].type == TG_STRING) {
+        *ret = a[0];
+        return OK;
+    }
+    buf_t s = BUF_INIT;
+    if (tg_to_string(&s, a[0]))
+        *ret = tg_make_string(vm, s.data ? s.data : "", s.len);
+    else if (n == 2)
+        *ret = a[1];
+    buf_free(&s);
+    return OK;
+}
+
+/* Go's strconv.ParseInt(s, 0, 64): optional sign, 0x/0o/0b/0 prefixes,
+ * underscores only after a prefix or between digits. */
+static bool parse_int(const char *s, size_t n, int64_t *out)
+{
+    if (n == 0 || memchr(s, 0, n))
+        return false;
+    char tmp[128];
+    size_t k = 0;
+    const char *p = s, *end = s + n;
+    bool neg = false;
+    if (*p == '+' || *p == '-')
+        neg = *p++ == '-';
+    int base = 10;
+    if (end - p >= 2 && p[0] == '0') {
+        char c = p[1] | 0x20;
+        if (c == 'x' || c == 'o' || c == 'b') {
+            base = c == 'x' ? 16 : c == 'o' ? 8 : 2;
+            p += 2;
+        } else {
+            base = 8;
+            p++;
+        }
+    }
+    bool prev_digit = base != 10 ? true : false;
+    for (; p < end; p++) {
+        if (*p == '_') {
+            if (!prev_digit)
+                return false;
+            prev_digit = false;
+            continue;
+        }
+        if (k + 1 >= sizeof tmp)
+            return false;
+        tmp[k++] = *p;
+        prev_digit = true;
+    }
+    if (!prev_digit && k == 0 && base != 8)
+        return false;
+    if (k == 0) { /* "0" alone */
+        if (base != 8)
+            return false;
+        *out = 0;
+        return true;
+    }
+    if (!prev_digit)
+        return false;
+    tmp[k] = 0;
+    for (size_t i = 0; i < k; i++) {
+        int d = tmp[i] >= '0' && tmp[i] <= '9'   ? tmp[i] - '0'
+                : (tmp[i] | 0x20) >= 'a' && (tmp[i] | 0x20) <= 'f' ? (tmp[i] | 0x20) - 'a' + 10
+                                                                : 99;
+        if (d >= base)
+            return false;
+    }
+    errno = 0;
+    char *e;
+    unsigned long long u = strtoull(tmp, &e, base);
+    if (errno || *e)
+        return false;
+    if (neg ? u > (unsigned long long)INT64_MAX + 1 : u > INT64_MAX)
+        return false;
+    *out = neg ? (int64_t)(0 - u) : (int64_t)u;
+    return true;
+}
+
+static bool parse_float(const char *s, size_t n, double *out)
+{
+    if (n == 0 || n > 1000 || memchr(s, 0, n))
+        return false;
+    char tmp[1024];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != '_')
+            tmp[k++] = s[i];
+    tmp[k] = 0;
+    if (k == 0 || tmp[0] == ' ' || tmp[0] == '\t' || tmp[0] == '\n')
+        return false;
+    char *e;
+    errno = 0;
+    double d = strtod(tmp, &e);
+    if (*e || (errno == ERANGE && (d == HUGE_VAL || d == -HUGE_VAL)))
+        return false;
+    *out = d;
+    return true;
+}
+
+static int bi_int(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    if (n != 1 && n != 2)
+        return wrong_args(vm, "int");
+    struct tg_value v = a[0];
+    int64_t i;
+    switch ((enum tg_type)v.type) {
+    case TG_INT:
+        *ret = v;
+        return OK;
+    case TG_FLOAT:
+        if (v.u.f != v.u.f)
+            i = INT64_MIN;
+        else if (v.u.f >= 9223372036854775808.0 || v.u.f < -9223372036854775808.0)
+            i = INT64_MIN; /* what Go yields on amd64 */
+        else
+            i = (int64_t)v.u.f;
+        *ret = tg_int(i);
+        return OK;
+    case TG_CHAR:
+        *ret = tg_int(v.u.c);
+        return OK;
+    case TG_BOOL:
+        *ret = tg_int(v.u.b ? 1 : 0);
+        return OK;
+    case TG_STRING:
+        if (parse_int(TG_STR(v)->data, TG_STR(v)->len, &i)) {
+            *ret = tg_int(i);
+            return OK;
+        }
+        break;
+    default:
+        break;
+    }
+    if (n == 2)
+        *ret = a[1];
+    return OK;
+}
+
+static int bi_float(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    if (n != 1 && n != 2)
+        return wrong_args(vm, "float");
+    struct tg_value v = a[0];
+    double d;
+    if (v.type == TG_FLOAT) {
+        *ret = v;
+        return OK;
+    }
+    if (v.type == TG_INT) {
+        *ret = tg_float((double)v.u.i);
+        return OK;
+    }
+    if (v.type == TG_STRING && parse_float(TG_STR(v)->data, TG_STR(v)->len, &d)) {
+        *ret = tg_float(d);
+        return OK;
+    }
+    if (n == 2)
+        *ret = a[1];
+    return OK;
+}
+
+static int bi_bool(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    if (n != 1)
+        return wrong_args(vm, "bool");
+    *ret = a[0].type == TG_BOOL ? a[0] : tg_bool(!tg_is_falsy(a[0]));
+    return OK;
+}
+
+static int bi_char(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    if (n != 1 && n != 2)
+        return wrong_args(vm, "char");
+    if (a[0].type == TG_CHAR)
+        *ret = a[0];
+    else if (a[0].type == TG_INT)
+        *ret = tg_char((int32_t)a[0].u.i);
+    else if (n == 2)
+        *ret = a[1];
+    return OK;
+}
+
+static int bi_bytes(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    if (n != 1 && n != 2)
+        return wrong_args(vm, "bytes");
+    struct tg_value v = a[0];
+    if (v.type == TG_BYTES) {
+        *ret = v;
+    } else if (v.type == TG_INT) {
+        if (v.u.i < 0 || v.u.i > (int64_t)TG_MAX_STRING_LEN)
+            return tg_vm_errorf(vm, "exceeding bytes size limit");
+        struct tg_string *b = tg_bytes_new(&vm->heap, NULL, (size_t)v.u.i);
+        memset(b->data, 0, (size_t)v.u.i);
+        *ret = tg_obj_value(b);
+    } else if (v.type == TG_STRING) {
+        *ret = tg_obj_value(tg_bytes_new(&vm->heap, TG_STR(v)->data, TG_STR(v)->len));
+    } else if (n == 2) {
+        *ret = a[1];
+    }
+    return OK;
+}
+
+/* ---- type predicates ---- */
+
+#define IS_FN(fname, cond)                                                            \
+    static int bi_##fname(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret) \
+    {                                                                                 \
+        if (n != 1)                                                                   \
+            return wrong_args(vm, #fname);                                            \
+        enum tg_type t = (enum tg_type)a[0].type;                                     \
+        *ret = tg_bool(cond);                                                         \
+        return OK;                                                                    \
+    }
+IS_FN(is_int, t == TG_INT)
+IS_FN(is_float, t == TG_FLOAT)
+IS_FN(is_string, t == TG_STRING)
+IS_FN(is_bool, t == TG_BOOL)
+IS_FN(is_char, t == TG_CHAR)
+IS_FN(is_bytes, t == TG_BYTES)
+IS_FN(is_array, t == TG_ARRAY)
+IS_FN(is_immutable_array, t == TG_IMMUTABLE_ARRAY)
+IS_FN(is_map, t == TG_MAP)
+IS_FN(is_immutable_map, t == TG_IMMUTABLE_MAP)
+IS_FN(is_iterable, t == TG_ARRAY || t == TG_IMMUTABLE_ARRAY || t == TG_MAP ||
+                       t == TG_IMMUTABLE_MAP || t == TG_STRING || t == TG_BYTES)
+IS_FN(is_time, false && t)
+IS_FN(is_error, t == TG_ERROR)
+IS_FN(is_undefined, t == TG_UNDEFINED)
+IS_FN(is_function, t == TG_FUNCTION)
+IS_FN(is_callable, t == TG_FUNCTION || t == TG_BUILTIN)
+#undef IS_FN
+
+const struct tg_builtin tg_builtins[] = {
+    { "len", bi_len },
+    { "copy", bi_copy },
+    { "append", bi_append },
+    { "delete", bi_delete },
+    { "string", bi_string },
+    { "int", bi_int },
+    { "bool", bi_bool },
+    { "float", bi_float },
+    { "char", bi_char },
+    { "bytes", bi_bytes },
+    { "is_int", bi_is_int },
+    { "is_float", bi_is_float },
+    { "is_string", bi_is_string },
+    { "is_bool", bi_is_bool },
+    { "is_char", bi_is_char },
+    { "is_bytes", bi_is_bytes },
+    { "is_array", bi_is_array },
+    { "is_immutable_array", bi_is_immutable_array },
+    { "is_map", bi_is_map },
+    { "is_immutable_map", bi_is_immutable_map },
+    { "is_iterable", bi_is_iterable },
+    { "is_time", bi_is_time },
+    { "is_error", bi_is_error },
+    { "is_undefined", bi_is_undefined },
+    { "is_function", bi_is_function },
+    { "is_callable", bi_is_callable },
+    { "type_name", bi_type_name },
+    { "splice", bi_splice },
+};
+const int tg_nbuiltins = (int)(sizeof tg_builtins / sizeof *tg_builtins);
+
+/* ---- fmt ---- */
+
+static int print_args(struct tg_vm *vm, struct tg_value *a, int n, const char *sep,
+                      const char *end)
+{
+    buf_t s = BUF_INIT;
+    for (int i = 0; i < n; i++) {
+        if (i)
+            buf_puts(&s, sep);
+        tg_to_string(&s, a[i]);
+    }
+    buf_puts(&s, end);
+    if (vm->out)
+        buf_append(vm->out, s.data, s.len);
+    buf_free(&s);
+    return OK;
+}
+
+static int fmt_print(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    (void)ret;
+    return print_args(vm, a, n, "", "");
+}
+
+static int fmt_println(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    (void)ret;
+    return print_args(vm, a, n, " ", "\n");
+}
+
+static const struct tg_builtin fmt_funcs[] = {
+    { "print", fmt_print },
+    { "println", fmt_println },
+};
+
+static const struct tg_module modules[] = {
+    { "fmt", fmt_funcs, (int)(sizeof fmt_funcs / sizeof *fmt_funcs) },
+};
+
+const struct tg_module *tg_module_find(const char *name, size_t len)
+{
+    for (size_t i = 0; i < sizeof modules / sizeof *modules; i++)
+        if (strlen(modules[i].name) == len && memcmp(modules[i].name, name, len) == 0)
+            return &modules[i];
+    return NULL;
+}

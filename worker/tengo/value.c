@@ -1,0 +1,678 @@
+/* value.c — Tengo values: allocation on a heap, mark and sweep, maps, and
+ * the per-type rules that are not operators (names, String(), falsiness,
+ * equality; objects.go in Tengo). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ast.h"
+#include "value.h"
+
+#define GC_MIN_BYTES (4u << 20)
+
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        abort();
+    return p;
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p)
+        abort();
+    return p;
+}
+
+void tg_heap_init(struct tg_heap *h, bool perm)
+{
+    memset(h, 0, sizeof *h);
+    h->perm = perm;
+    h->next_gc = GC_MIN_BYTES;
+}
+
+static void *heap_alloc(struct tg_heap *h, enum tg_type type, size_t size)
+{
+    struct tg_obj *o = xmalloc(size);
+    memset(o, 0, size);
+    o->type = (uint8_t)type;
+    o->perm = h->perm;
+    o->next = h->objs;
+    h->objs = o;
+    h->bytes += size;
+    return o;
+}
+
+static size_t obj_size(const struct tg_obj *o)
+{
+    size_t size = 0;
+    switch ((enum tg_type)o->type) {
+    case TG_STRING:
+    case TG_BYTES:
+        size = sizeof(struct tg_string) + ((struct tg_string *)o)->len + 1;
+        break;
+    case TG_ARRAY:
+    case TG_IMMUTABLE_ARRAY: {
+        struct tg_array *a = (struct tg_array *)o;
+        size = sizeof *a + a->cap * sizeof(struct tg_value);
+        break;
+    }
+    case TG_MAP:
+    case TG_IMMUTABLE_MAP: {
+        struct tg_map *m = (struct tg_map *)o;
+        size = sizeof *m + m->cap * sizeof(struct tg_map_entry) + m->index_cap * sizeof(int32_t);
+        break;
+    }
+    case TG_ERROR:
+        size = sizeof(struct tg_error_obj);
+        break;
+    case TG_FUNCTION:
+        size = sizeof(struct tg_function) + ((struct tg_function *)o)->nfree * sizeof(void *);
+        break;
+    case TG_CELL:
+        size = sizeof(struct tg_cell);
+        break;
+    case TG_ITERATOR:
+        size = sizeof(struct tg_iterator);
+        break;
+    default:
+        break;
+    }
+    return size;
+}
+
+static void obj_free(struct tg_obj *o)
+{
+    if (o->type == TG_ARRAY || o->type == TG_IMMUTABLE_ARRAY) {
+        free(((struct tg_array *)o)->items);
+    } else if (o->type == TG_MAP || o->type == TG_IMMUTABLE_MAP) {
+        free(((struct tg_map *)o)->entries);
+        free(((struct tg_map *)o)->index);
+    }
+    free(o);
+}
+
+void tg_heap_free(struct tg_heap *h)
+{
+    struct tg_obj *o = h->objs;
+    while (o) {
+        struct tg_obj *next = o->next;
+        obj_free(o);
+        o = next;
+    }
+    free(h->gray);
+    memset(h, 0, sizeof *h);
+}
+
+static void mark_obj(struct tg_heap *h, struct tg_obj *o)
+{
+    if (!o || o->perm || o->marked)
+        return;
+    o->marked = 1;
+    if (h->ngray == h->cap_gray) {
+        h->cap_gray = h->cap_gray ? 2 * h->cap_gray : 256;
+        h->gray = xrealloc(h->gray, h->cap_gray * sizeof *h->gray);
+    }
+    h->gray[h->ngray++] = o;
+}
+
+void tg_heap_mark_value(struct tg_heap *h, struct tg_value v)
+{
+    if (v.type >= TG_STRING)
+        mark_obj(h, v.u.o);
+}
+
+static void trace(struct tg_heap *h, struct tg_obj *o)
+{
+    switch ((enum tg_type)o->type) {
+    case TG_ARRAY:
+    case TG_IMMUTABLE_ARRAY: {
+        struct tg_array *a = (struct tg_array *)o;
+        for (uint32_t i = 0; i < a->len; i++)
+            tg_heap_mark_value(h, a->items[i]);
+        break;
+    }
+    case TG_MAP:
+    case TG_IMMUTABLE_MAP: {
+        struct tg_map *m = (struct tg_map *)o;
+        for (uint32_t i = 0; i < m->nentries; i++)
+            if (m->entries[i].key) {
+                mark_obj(h, &m->entries[i].key->h);
+                tg_heap_mark_value(h, m->entries[i].value);
+            }
+        break;
+    }
+    case TG_ERROR:
+        tg_heap_mark_value(h, ((struct tg_error_obj *)o)->value);
+        break;
+    case TG_CELL:
+        tg_heap_mark_value(h, ((struct tg_cell *)o)->v);
+        break;
+    case TG_FUNCTION: {
+        struct tg_function *f = (struct tg_function *)o;
+        for (uint32_t i = 0; i < f->nfree; i++)
+            mark_obj(h, &f->free[i]->h);
+        break;
+    }
+    case TG_ITERATOR: {
+        struct tg_iterator *it = (struct tg_iterator *)o;
+        tg_heap_mark_value(h, it->src);
+        if (it->keys)
+            mark_obj(h, &it->keys->h);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+void tg_heap_sweep(struct tg_heap *h)
+{
+    while (h->ngray)
+        trace(h, h->gray[--h->ngray]);
+    struct tg_obj **link = &h->objs;
+    h->bytes = 0;
+    while (*link) {
+        struct tg_obj *o = *link;
+        if (o->marked) {
+            o->marked = 0;
+            h->bytes += obj_size(o);
+            link = &o->next;
+        } else {
+            *link = o->next;
+            obj_free(o);
+        }
+    }
+    h->next_gc = h->bytes * 2 > GC_MIN_BYTES ? h->bytes * 2 : GC_MIN_BYTES;
+}
+
+void tg_heap_collect(struct tg_heap *h, const struct tg_value *roots, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        tg_heap_mark_value(h, roots[i]);
+    tg_heap_sweep(h);
+}
+
+static struct tg_string *bytes_alloc(struct tg_heap *h, enum tg_type type, const char *s,
+                                     size_t len)
+{
+    struct tg_string *str = heap_alloc(h, type, sizeof *str + len + 1);
+    str->len = (uint32_t)len;
+    if (len && s)
+        memcpy(str->data, s, len);
+    str->data[len] = 0;
+    return str;
+}
+
+struct tg_string *tg_string_new(struct tg_heap *h, const char *s, size_t len)
+{
+    return bytes_alloc(h, TG_STRING, s, len);
+}
+
+struct tg_string *tg_bytes_new(struct tg_heap *h, const char *s, size_t len)
+{
+    return bytes_alloc(h, TG_BYTES, s, len);
+}
+
+struct tg_array *tg_array_new(struct tg_heap *h, uint32_t cap)
+{
+    struct tg_array *a = heap_alloc(h, TG_ARRAY, sizeof *a);
+    a->cap = cap;
+    a->items = cap ? xmalloc(cap * sizeof *a->items) : NULL;
+    h->bytes += cap * sizeof *a->items;
+    return a;
+}
+
+/* Growth is not counted in heap bytes until the next sweep recounts them;
+ * the collector's schedule stays approximate, which is all it needs. */
+void tg_array_push(struct tg_array *a, struct tg_value v)
+{
+    if (a->len == a->cap) {
+        a->cap = a->cap ? 2 * a->cap : 4;
+        a->items = xrealloc(a->items, a->cap * sizeof *a->items);
+    }
+    a->items[a->len++] = v;
+}
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+struct tg_map *tg_map_new(struct tg_heap *h)
+{
+    return heap_alloc(h, TG_MAP, sizeof(struct tg_map));
+}
+
+static int32_t map_find(const struct tg_map *m, const char *key, size_t len, uint32_t hash,
+                        uint32_t *slot)
+{
+    if (!m->index_cap)
+        return -1;
+    uint32_t mask = m->index_cap - 1;
+    for (uint32_t i = hash & mask;; i = (i + 1) & mask) {
+        int32_t e = m->index[i];
+        if (e < 0) {
+            if (slot)
+                *slot = i;
+            return -1;
+        }
+        const struct tg_map_entry *me = &m->entries[e];
+        if (me->key && me->hash == hash && me->key->len == len &&
+            memcmp(me->key->data, key, len) == 0) {
+            if (slot)
+                *slot = i;
+            return e;
+        }
+    }
+}
+
+/* Drops deleted entries and rebuilds the index with room to grow. */
+static void map_rehash(struct tg_map *m)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < m->nentries; i++)
+        if (m->entries[i].key)
+            m->entries[n++] = m->entries[i];
+    m->nentries = n;
+    if (m->cap < 2 * n + 4) {
+        m->cap = 2 * n + 4;
+        m->entries = xrealloc(m->entries, m->cap * sizeof *m->entries);
+    }
+    uint32_t icap = 8;
+    while (icap < 2 * m->cap)
+        icap *= 2;
+    if (icap != m->index_cap) {
+        free(m->index);
+        m->index = xmalloc(icap * sizeof *m->index);
+        m->index_cap = icap;
+    }
+    memset(m->index, 0xff, icap * sizeof *m->index);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t mask = icap - 1, j = m->entries[i].hash & mask;
+        while (m->index[j] >= 0)
+            j = (j + 1) & mask;
+        m->index[j] = (int32_t)i;
+    }
+}
+
+struct tg_value *tg_map_get(const struct tg_map *m, const char *key, size_t len)
+{
+    int32_t e = map_find(m, key, len, hash_bytes(key, len), NULL);
+    return e < 0 ? NULL : &m->entries[e].value;
+}
+
+static struct tg_value *map_slot(struct tg_map *m, const char *key, size_t len, uint32_t hash,
+                                 int *created)
+{
+    int32_t e = map_find(m, key, len, hash, NULL);
+    if (e >= 0) {
+        *created = 0;
+        return &m->entries[e].value;
+    }
+    if (m->nentries == m->cap || !m->index_cap)
+        map_rehash(m);
+    uint32_t slot;
+    map_find(m, key, len, hash, &slot);
+    struct tg_map_entry *me = &m->entries[m->nentries];
+    me->hash = hash;
+    me->key = NULL;
+    m->index[slot] = (int32_t)m->nentries++;
+    m->count++;
+    *created = 1;
+    return &me->value;
+}
+
+void tg_map_set_key(struct tg_map *m, struct tg_string *key, struct tg_value v)
+{
+    int created;
+    uint32_t hash = hash_bytes(key->data, key->len);
+    struct tg_value *slot = map_slot(m, key->data, key->len, hash, &created);
+    if (created)
+        m->entries[m->nentries - 1].key = key;
+    *slot = v;
+}
+
+void tg_map_set(struct tg_heap *h, struct tg_map *m, const char *key, size_t len,
+                struct tg_value v)
+{
+    struct tg_value *old = tg_map_get(m, key, len);
+    if (old) {
+        *old = v;
+        return;
+    }
+    tg_map_set_key(m, tg_string_new(h, key, len), v);
+}
+
+void tg_map_delete(struct tg_map *m, const char *key, size_t len)
+{
+    uint32_t slot;
+    int32_t e = map_find(m, key, len, hash_bytes(key, len), &slot);
+    if (e < 0)
+        return;
+    m->entries[e].key = NULL;
+    m->count--;
+    /* The index slot must stay occupied for probing; the entry is skipped
+     * (key NULL) and dropped at the next rehash. */
+}
+
+struct tg_error_obj *tg_error_new(struct tg_heap *h, struct tg_value v)
+{
+    struct tg_error_obj *e = heap_alloc(h, TG_ERROR, sizeof *e);
+    e->value = v;
+    return e;
+}
+
+struct tg_cell *tg_cell_new(struct tg_heap *h, struct tg_value v)
+{
+    struct tg_cell *c = heap_alloc(h, TG_CELL, sizeof *c);
+    c->v = v;
+    return c;
+}
+
+struct tg_function *tg_function_new(struct tg_heap *h, const struct tg_code *code,
+                                    uint32_t nfree)
+{
+    struct tg_function *f = heap_alloc(h, TG_FUNCTION, sizeof *f + nfree * sizeof(void *));
+    f->code = code;
+    f->nfree = nfree;
+    return f;
+}
+
+struct tg_iterator *tg_iterator_new(struct tg_heap *h, struct tg_value src)
+{
+    struct tg_iterator *it = heap_alloc(h, TG_ITERATOR, sizeof *it);
+    it->src = src;
+    it->pos = -1;
+    return it;
+}
+
+const char *tg_type_name_static(struct tg_value v)
+{
+    static const char *const names[] = {
+        [TG_UNDEFINED] = "undefined",
+        [TG_BOOL] = "bool",
+        [TG_INT] = "int",
+        [TG_FLOAT] = "float",
+        [TG_CHAR] = "char",
+        [TG_BUILTIN] = "builtin-function",
+        [TG_STRING] = "string",
+        [TG_BYTES] = "bytes",
+        [TG_ARRAY] = "array",
+        [TG_IMMUTABLE_ARRAY] = "immutable-array",
+        [TG_MAP] = "map",
+        [TG_IMMUTABLE_MAP] = "immutable-map",
+        [TG_ERROR] = "error",
+        [TG_FUNCTION] = "compiled-function",
+        [TG_CELL] = "free-var",
+        [TG_ITERATOR] = "iterator",
+    };
+    return v.type <= TG_ITERATOR ? names[v.type] : "unknown";
+}
+
+void tg_type_name(buf_t *out, struct tg_value v)
+{
+    buf_puts(out, tg_type_name_static(v));
+    if (v.type == TG_BUILTIN) {
+        buf_putc(out, ':');
+        buf_puts(out, v.u.bi->name);
+    }
+}
+
+/* Go's strconv.FormatFloat(f, 'f', -1, 64): the shortest digits that read
+ * back as f, written without an exponent. */
+void tg_format_float(buf_t *out, double f)
+{
+    if (isnan(f)) {
+        buf_puts(out, "NaN");
+        return;
+    }
+    if (isinf(f)) {
+        buf_puts(out, f > 0 ? "+Inf" : "-Inf");
+        return;
+    }
+    char s[40];
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(s, sizeof s, "%.*e", prec - 1, f);
+        if (strtod(s, NULL) == f)
+            break;
+    }
+    /* s is [-]d[.ddd]e[+-]XX */
+    const char *p = s;
+    if (*p == '-') {
+        buf_putc(out, '-');
+        p++;
+    }
+    char digits[24];
+    int nd = 0;
+    for (; *p && *p != 'e'; p++)
+        if (*p != '.')
+            digits[nd++] = *p;
+    int exp = atoi(p + 1);
+    while (nd > 1 && digits[nd - 1] == '0')
+        nd--;
+    int point = exp + 1; /* digits before the decimal point */
+    if (point <= 0) {
+        buf_puts(out, "0");
+        if (!(nd == 1 && digits[0] == '0')) {
+            buf_putc(out, '.');
+            for (int i = 0; i < -point; i++)
+                buf_putc(out, '0');
+            buf_append(out, digits, (size_t)nd);
+        }
+        return;
+    }
+    for (int i = 0; i < point; i++)
+        buf_putc(out, i < nd ? digits[i] : '0');
+    if (nd > point) {
+        buf_putc(out, '.');
+        buf_append(out, digits + point, (size_t)(nd - point));
+    }
+}
+
+static void put_utf8(buf_t *out, int32_t c)
+{
+    unsigned char b[4];
+    size_t n;
+    if (c < 0 || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        c = 0xFFFD;
+    if (c < 0x80) {
+        b[0] = (unsigned char)c;
+        n = 1;
+    } else if (c < 0x800) {
+        b[0] = (unsigned char)(0xC0 | (c >> 6));
+        b[1] = (unsigned char)(0x80 | (c & 0x3F));
+        n = 2;
+    } else if (c < 0x10000) {
+        b[0] = (unsigned char)(0xE0 | (c >> 12));
+        b[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+        b[2] = (unsigned char)(0x80 | (c & 0x3F));
+        n = 3;
+    } else {
+        b[0] = (unsigned char)(0xF0 | (c >> 18));
+        b[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
+        b[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+        b[3] = (unsigned char)(0x80 | (c & 0x3F));
+        n = 4;
+    }
+    buf_append(out, b, n);
+}
+
+void tg_value_string(buf_t *out, struct tg_value v)
+{
+    switch ((enum tg_type)v.type) {
+    case TG_UNDEFINED:
+        buf_puts(out, "<undefined>");
+        break;
+    case TG_BOOL:
+        buf_puts(out, v.u.b ? "true" : "false");
+        break;
+    case TG_INT:
+        buf_printf(out, "%lld", (long long)v.u.i);
+        break;
+    case TG_FLOAT:
+        tg_format_float(out, v.u.f);
+        break;
+    case TG_CHAR:
+        put_utf8(out, v.u.c);
+        break;
+    case TG_BUILTIN:
+        buf_puts(out, "<builtin-function>");
+        break;
+    case TG_STRING:
+        tg_quote(out, TG_STR(v)->data, TG_STR(v)->len);
+        break;
+    case TG_BYTES:
+        buf_append(out, TG_STR(v)->data, TG_STR(v)->len);
+        break;
+    case TG_ARRAY:
+    case TG_IMMUTABLE_ARRAY: {
+        struct tg_array *a = TG_ARR(v);
+        buf_putc(out, '[');
+        for (uint32_t i = 0; i < a->len; i++) {
+            if (i)
+                buf_puts(out, ", ");
+            tg_value_string(out, a->items[i]);
+        }
+        buf_putc(out, ']');
+        break;
+    }
+    case TG_MAP:
+    case TG_IMMUTABLE_MAP: {
+        struct tg_map *m = TG_MAPV(v);
+        buf_putc(out, '{');
+        int first = 1;
+        for (uint32_t i = 0; i < m->nentries; i++) {
+            if (!m->entries[i].key)
+                continue;
+            if (!first)
+                buf_puts(out, ", ");
+            first = 0;
+            buf_append(out, m->entries[i].key->data, m->entries[i].key->len);
+            buf_puts(out, ": ");
+            tg_value_string(out, m->entries[i].value);
+        }
+        buf_putc(out, '}');
+        break;
+    }
+    case TG_ERROR:
+        buf_puts(out, "error: ");
+        tg_value_string(out, ((struct tg_error_obj *)v.u.o)->value);
+        break;
+    case TG_FUNCTION:
+        buf_puts(out, "<compiled-function>");
+        break;
+    case TG_CELL:
+        buf_puts(out, "free-var");
+        break;
+    case TG_ITERATOR:
+        buf_puts(out, "<iterator>");
+        break;
+    }
+}
+
+bool tg_to_string(buf_t *out, struct tg_value v)
+{
+    if (v.type == TG_UNDEFINED)
+        return false;
+    if (v.type == TG_STRING)
+        buf_append(out, TG_STR(v)->data, TG_STR(v)->len);
+    else
+        tg_value_string(out, v);
+    return true;
+}
+
+bool tg_is_falsy(struct tg_value v)
+{
+    switch ((enum tg_type)v.type) {
+    case TG_UNDEFINED:
+    case TG_ERROR:
+        return true;
+    case TG_BOOL:
+        return !v.u.b;
+    case TG_INT:
+        return v.u.i == 0;
+    case TG_FLOAT:
+        return isnan(v.u.f);
+    case TG_CHAR:
+        return v.u.c == 0;
+    case TG_STRING:
+    case TG_BYTES:
+        return TG_STR(v)->len == 0;
+    case TG_ARRAY:
+    case TG_IMMUTABLE_ARRAY:
+        return TG_ARR(v)->len == 0;
+    case TG_MAP:
+    case TG_IMMUTABLE_MAP:
+        return TG_MAPV(v)->count == 0;
+    default:
+        return false;
+    }
+}
+
+static bool is_array(struct tg_value v)
+{
+    return v.type == TG_ARRAY || v.type == TG_IMMUTABLE_ARRAY;
+}
+
+static bool is_map(struct tg_value v)
+{
+    return v.type == TG_MAP || v.type == TG_IMMUTABLE_MAP;
+}
+
+/* Tengo's Equals: same type (arrays and maps match their immutable twins),
+ * element-wise for containers, identity for errors and functions. */
+bool tg_equals(struct tg_value a, struct tg_value b)
+{
+    if (is_array(a) && is_array(b)) {
+        struct tg_array *x = TG_ARR(a), *y = TG_ARR(b);
+        if (x->len != y->len)
+            return false;
+        for (uint32_t i = 0; i < x->len; i++)
+            if (!tg_equals(x->items[i], y->items[i]))
+                return false;
+        return true;
+    }
+    if (is_map(a) && is_map(b)) {
+        struct tg_map *x = TG_MAPV(a), *y = TG_MAPV(b);
+        if (x->count != y->count)
+            return false;
+        for (uint32_t i = 0; i < x->nentries; i++) {
+            const struct tg_map_entry *e = &x->entries[i];
+            if (!e->key)
+                continue;
+            struct tg_value *o = tg_map_get(y, e->key->data, e->key->len);
+            if (!o || !tg_equals(e->value, *o))
+                return false;
+        }
+        return true;
+    }
+    if (a.type != b.type)
+        return false;
+    switch ((enum tg_type)a.type) {
+    case TG_UNDEFINED:
+        return true;
+    case TG_BOOL:
+        return a.u.b == b.u.b;
+    case TG_INT:
+        return a.u.i == b.u.i;
+    case TG_FLOAT:
+        return a.u.f == b.u.f;
+    case TG_CHAR:
+        return a.u.c == b.u.c;
+    case TG_BUILTIN:
+        return a.u.bi == b.u.bi;
+    case TG_STRING:
+    case TG_BYTES:
+        return TG_STR(a)->len == TG_STR(b)->len &&
+               memcmp(TG_STR(a)->data, TG_STR(b)->data, TG_STR(a)->len) == 0;
+    default:
+        return a.u.o == b.u.o;
+    }
+}

@@ -1,0 +1,218 @@
+/* value.h — Tengo's runtime values (docs/runtime-types.md) and the heap
+ * they live on.
+ *
+ * A value is a 16-byte tagged union: undefined, bool, int, float, char and
+ * builtin functions are immediate; everything else points to a heap object.
+ * Objects are owned by a heap (struct tg_heap): a list of every object it
+ * allocated. The VM's heap is collected by mark and sweep at instruction
+ * boundaries (never while a builtin runs, so C code may hold unrooted
+ * values) and freed whole at the end of a run. Constants live on the
+ * bytecode's own heap, are flagged `perm`, never marked nor swept, and never
+ * point into a VM heap: one compiled program can be run many times.
+ *
+ * Strings and bytes are immutable byte runs (bytes are only mutable through
+ * nothing: Tengo has no byte assignment). Arrays and maps share one struct
+ * with their immutable twins; the type tag tells them apart. Maps keep
+ * insertion order (Tengo's Go maps iterate in random order; any order is
+ * Tengo-compatible, a stable one makes output reproducible). */
+#ifndef TENGO_VALUE_H
+#define TENGO_VALUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+enum tg_type {
+    /* immediates */
+    TG_UNDEFINED,
+    TG_BOOL,
+    TG_INT,
+    TG_FLOAT,
+    TG_CHAR,
+    TG_BUILTIN,
+    /* heap objects (TG_CELL and TG_ITERATOR are internal to the VM) */
+    TG_STRING,
+    TG_BYTES,
+    TG_ARRAY,
+    TG_IMMUTABLE_ARRAY,
+    TG_MAP,
+    TG_IMMUTABLE_MAP,
+    TG_ERROR,
+    TG_FUNCTION,
+    TG_CELL,
+    TG_ITERATOR,
+};
+
+struct tg_obj {
+    struct tg_obj *next; /* the heap's list */
+    uint8_t type;
+    uint8_t marked;
+    uint8_t perm; /* a constant: never marked, never swept */
+};
+
+struct tg_vm;
+struct tg_value;
+
+/* A builtin: returns OK with *ret set (undefined if untouched), or ERROR
+ * with the message in vm (tg_vm_errorf). */
+typedef int (*tg_builtin_fn)(struct tg_vm *vm, struct tg_value *args, int nargs,
+                             struct tg_value *ret);
+struct tg_builtin {
+    const char *name;
+    tg_builtin_fn fn;
+};
+
+struct tg_value {
+    uint8_t type; /* enum tg_type */
+    union {
+        bool b;
+        int64_t i;
+        double f;
+        int32_t c;
+        const struct tg_builtin *bi;
+        struct tg_obj *o;
+    } u;
+};
+
+struct tg_string { /* TG_STRING and TG_BYTES */
+    struct tg_obj h;
+    uint32_t len;
+    char data[]; /* NUL-terminated for convenience; may hold NULs */
+};
+
+struct tg_array { /* TG_ARRAY and TG_IMMUTABLE_ARRAY */
+    struct tg_obj h;
+    uint32_t len, cap;
+    struct tg_value *items;
+};
+
+struct tg_map_entry {
+    struct tg_string *key; /* NULL: deleted */
+    uint32_t hash;
+    struct tg_value value;
+};
+
+struct tg_map { /* TG_MAP and TG_IMMUTABLE_MAP */
+    struct tg_obj h;
+    uint32_t count;             /* live entries */
+    uint32_t nentries, cap;     /* entries used (live or deleted), allocated */
+    struct tg_map_entry *entries;
+    int32_t *index;             /* open addressing over entries; -1 empty */
+    uint32_t index_cap;         /* a power of two, > 2 * nentries */
+};
+
+struct tg_error_obj {
+    struct tg_obj h;
+    struct tg_value value;
+};
+
+struct tg_cell { /* a captured variable (Tengo's ObjectPtr) */
+    struct tg_obj h;
+    struct tg_value v;
+};
+
+struct tg_code; /* compiler.h: a compiled function's instructions */
+
+struct tg_function { /* a compiled function, with its captured cells */
+    struct tg_obj h;
+    const struct tg_code *code;
+    uint32_t nfree;
+    struct tg_cell *free[];
+};
+
+struct tg_iterator {
+    struct tg_obj h;
+    struct tg_value src;  /* what is iterated */
+    struct tg_array *keys; /* maps: the keys when iteration began */
+    int64_t pos;           /* -1 before the first next */
+    int64_t len;           /* strings: the current rune's size */
+    int64_t idx;           /* strings: the current rune's index */
+};
+
+struct tg_heap {
+    struct tg_obj *objs;
+    size_t bytes;      /* allocated by live-or-unswept objects */
+    size_t next_gc;    /* collect when bytes passes this */
+    struct tg_obj **gray; /* the mark stack */
+    size_t ngray, cap_gray;
+    bool perm;         /* objects are constants */
+};
+
+#define TG_MAX_STRING_LEN 2147483647u
+
+static inline struct tg_value tg_undefined(void)
+{
+    struct tg_value v = { .type = TG_UNDEFINED, .u.i = 0 };
+    return v;
+}
+static inline struct tg_value tg_int(int64_t i)
+{
+    struct tg_value v = { .type = TG_INT, .u.i = i };
+    return v;
+}
+static inline struct tg_value tg_float(double f)
+{
+    struct tg_value v = { .type = TG_FLOAT, .u.f = f };
+    return v;
+}
+static inline struct tg_value tg_bool(bool b)
+{
+    struct tg_value v = { .type = TG_BOOL, .u.i = 0 };
+    v.u.b = b;
+    return v;
+}
+static inline struct tg_value tg_char(int32_t c)
+{
+    struct tg_value v = { .type = TG_CHAR, .u.i = 0 };
+    v.u.c = c;
+    return v;
+}
+static inline struct tg_value tg_obj_value(void *o)
+{
+    struct tg_value v = { .type = ((struct tg_obj *)o)->type, .u.o = o };
+    return v;
+}
+#define TG_STR(v) ((struct tg_string *)(v).u.o)
+#define TG_ARR(v) ((struct tg_array *)(v).u.o)
+#define TG_MAPV(v) ((struct tg_map *)(v).u.o)
+
+void tg_heap_init(struct tg_heap *h, bool perm);
+/* Frees every object of the heap. */
+void tg_heap_free(struct tg_heap *h);
+/* Collects: marks from roots[0..n), then sweeps. */
+void tg_heap_collect(struct tg_heap *h, const struct tg_value *roots, size_t n);
+/* Marks one more root (between collect_begin and collect_end). */
+void tg_heap_mark_value(struct tg_heap *h, struct tg_value v);
+void tg_heap_sweep(struct tg_heap *h);
+
+struct tg_string *tg_string_new(struct tg_heap *h, const char *s, size_t len);
+struct tg_string *tg_bytes_new(struct tg_heap *h, const char *s, size_t len);
+struct tg_array *tg_array_new(struct tg_heap *h, uint32_t cap);
+void tg_array_push(struct tg_array *a, struct tg_value v);
+struct tg_map *tg_map_new(struct tg_heap *h);
+/* NULL when absent. */
+struct tg_value *tg_map_get(const struct tg_map *m, const char *key, size_t len);
+void tg_map_set(struct tg_heap *h, struct tg_map *m, const char *key, size_t len,
+                struct tg_value v);
+void tg_map_set_key(struct tg_map *m, struct tg_string *key, struct tg_value v);
+void tg_map_delete(struct tg_map *m, const char *key, size_t len);
+struct tg_error_obj *tg_error_new(struct tg_heap *h, struct tg_value v);
+struct tg_cell *tg_cell_new(struct tg_heap *h, struct tg_value v);
+struct tg_function *tg_function_new(struct tg_heap *h, const struct tg_code *code,
+                                    uint32_t nfree);
+struct tg_iterator *tg_iterator_new(struct tg_heap *h, struct tg_value src);
+
+/* Tengo's TypeName(): "int", "immutable-map", "builtin-function:len", … */
+void tg_type_name(buf_t *out, struct tg_value v);
+const char *tg_type_name_static(struct tg_value v); /* without the builtin's name */
+/* Tengo's String(): strings quoted, floats as strconv 'f' -1, … */
+void tg_value_string(buf_t *out, struct tg_value v);
+/* Tengo's ToString(): strings raw, the rest as String(); false for undefined. */
+bool tg_to_string(buf_t *out, struct tg_value v);
+void tg_format_float(buf_t *out, double f);
+bool tg_is_falsy(struct tg_value v);
+bool tg_equals(struct tg_value a, struct tg_value b);
+
+#endif

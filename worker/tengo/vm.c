@@ -1,0 +1,607 @@
+/* vm.c — the instruction loop (Tengo's vm.go): frames, locals and cells,
+ * calls (compiled functions with variadics and spread arguments, self tail
+ * calls; builtins), iterators, and the error report with the position of
+ * every active call. Garbage is collected between instructions, when the
+ * heap has doubled since the last collection; the roots are the stack,
+ * the globals and the running functions. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "opcodes.h"
+#include "unicode.h"
+#include "status.h"
+#include "vm.h"
+
+#define CHECK_EVERY 1024 /* instructions between deadline checks */
+
+static void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size);
+    if (!p)
+        abort();
+    return p;
+}
+
+int64_t tg_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void tg_vm_init(struct tg_vm *vm, const struct tg_bytecode *bc)
+{
+    memset(vm, 0, sizeof *vm);
+    vm->bc = bc;
+    tg_heap_init(&vm->heap, false);
+    vm->stack = xcalloc(TG_STACK_SIZE, sizeof *vm->stack);
+    vm->nglobals = bc->nglobals;
+    vm->globals = xcalloc(bc->nglobals, sizeof *vm->globals);
+    vm->frames = xcalloc(TG_MAX_FRAMES, sizeof *vm->frames);
+    buf_init(&vm->error);
+    buf_init(&vm->msg);
+}
+
+void tg_vm_free(struct tg_vm *vm)
+{
+    tg_heap_free(&vm->heap);
+    free(vm->stack);
+    free(vm->globals);
+    free(vm->frames);
+    buf_free(&vm->error);
+    buf_free(&vm->msg);
+}
+
+int tg_vm_errorf(struct tg_vm *vm, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    buf_reset(&vm->msg);
+    buf_vprintf(&vm->msg, fmt, ap);
+    va_end(ap);
+    return ERROR;
+}
+
+struct tg_value tg_vm_global(const struct tg_vm *vm, const char *name)
+{
+    int i = tg_bytecode_global(vm->bc, name);
+    return i < 0 || (uint32_t)i >= vm->nglobals ? tg_undefined() : vm->globals[i];
+}
+
+static void collect(struct tg_vm *vm)
+{
+    struct tg_heap *h = &vm->heap;
+    for (uint32_t i = 0; i < vm->nframes; i++)
+        if (vm->frames[i].fn)
+            tg_heap_mark_value(h, tg_obj_value(vm->frames[i].fn));
+    for (uint32_t i = 0; i < vm->nglobals; i++)
+        tg_heap_mark_value(h, vm->globals[i]);
+    tg_heap_collect(h, vm->stack, vm->sp);
+}
+
+static struct tg_pos error_pos(const struct tg_code *code, uint32_t op_start)
+{
+    /* Tengo looks up ip-1 where ip is the last byte read: the instruction
+     * itself when it has operands, else the one before it. */
+    uint8_t op = code->insts[op_start];
+    if (tg_op_widths[op][0] || !op_start)
+        return tg_code_pos(code, op_start);
+    return tg_code_pos(code, op_start - 1);
+}
+
+static void put_pos(struct tg_vm *vm, struct tg_pos p)
+{
+    buf_printf(&vm->error, "\n\tat %s:%u:%u", vm->bc->filename, p.line, p.column);
+}
+
+static void report(struct tg_vm *vm, const struct tg_code *code, uint32_t op_start)
+{
+    buf_reset(&vm->error);
+    buf_puts(&vm->error, "Runtime Error: ");
+    buf_append(&vm->error, vm->msg.data, vm->msg.len);
+    put_pos(vm, error_pos(code, op_start));
+    for (uint32_t i = vm->nframes - 1; i-- > 0;)
+        put_pos(vm, tg_code_pos(vm->frames[i].code, vm->frames[i].call_ip));
+}
+
+static bool is_array(struct tg_value v)
+{
+    return v.type == TG_ARRAY || v.type == TG_IMMUTABLE_ARRAY;
+}
+
+static int type_error(struct tg_vm *vm, const char *what, struct tg_value v)
+{
+    buf_t t = BUF_INIT;
+    tg_type_name(&t, v);
+    tg_vm_errorf(vm, "%s: %s", what, buf_cstr(&t));
+    buf_free(&t);
+    return ERROR;
+}
+
+static int iterator_init(struct tg_vm *vm, struct tg_value src, struct tg_value *res)
+{
+    struct tg_iterator *it;
+    switch ((enum tg_type)src.type) {
+    case TG_ARRAY:
+    case TG_IMMUTABLE_ARRAY:
+    case TG_STRING:
+    case TG_BYTES:
+        it = tg_iterator_new(&vm->heap, src);
+        break;
+    case TG_MAP:
+    case TG_IMMUTABLE_MAP: {
+        it = tg_iterator_new(&vm->heap, src);
+        struct tg_map *m = TG_MAPV(src);
+        it->keys = tg_array_new(&vm->heap, m->count);
+        for (uint32_t i = 0; i < m->nentries; i++)
+            if (m->entries[i].key)
+                it->keys->items[it->keys->len++] = tg_obj_value(m->entries[i].key);
+        break;
+    }
+    default:
+        return type_error(vm, "not iterable", src);
+    }
+    *res = tg_obj_value(it);
+    return OK;
+}
+
+static int32_t decode_at(const struct tg_string *s, int64_t off, size_t *w)
+{
+    return tg_utf8_decode((const unsigned char *)s->data + off, s->len - (size_t)off, w);
+}
+
+/* Strings iterate by rune: pos is the byte offset, len the rune's size,
+ * idx the rune's index. */
+static bool iterator_next(struct tg_iterator *it)
+{
+    struct tg_value s = it->src;
+    if (s.type == TG_STRING) {
+        int64_t next = it->pos < 0 ? 0 : it->pos + it->len;
+        if (next >= TG_STR(s)->len)
+            return false;
+        size_t w;
+        decode_at(TG_STR(s), next, &w);
+        it->idx = it->pos < 0 ? 0 : it->idx + 1;
+        it->pos = next;
+        it->len = (int64_t)w;
+        return true;
+    }
+    it->pos++;
+    int64_t n = s.type == TG_BYTES ? TG_STR(s)->len
+              : it->keys          ? it->keys->len
+                                  : TG_ARR(s)->len;
+    return it->pos < n;
+}
+
+static struct tg_value iterator_key(struct tg_iterator *it)
+{
+    if (it->keys)
+        return it->keys->items[it->pos];
+    if (it->src.type == TG_STRING)
+        return tg_int(it->idx);
+    return tg_int(it->pos);
+}
+
+static struct tg_value iterator_value(struct tg_iterator *it)
+{
+    struct tg_value s = it->src;
+    switch ((enum tg_type)s.type) {
+    case TG_STRING: {
+        size_t w;
+        return tg_char(decode_at(TG_STR(s), it->pos, &w));
+    }
+    case TG_BYTES:
+        return tg_int((unsigned char)TG_STR(s)->data[it->pos]);
+    case TG_MAP:
+    case TG_IMMUTABLE_MAP: {
+        struct tg_string *k = TG_STR(it->keys->items[it->pos]);
+        struct tg_value *v = tg_map_get(TG_MAPV(s), k->data, k->len);
+        return v ? *v : tg_undefined();
+    }
+    default:
+        return it->pos < TG_ARR(s)->len ? TG_ARR(s)->items[it->pos] : tg_undefined();
+    }
+}
+
+static int call_builtin(struct tg_vm *vm, struct tg_value callee, uint32_t nargs)
+{
+    struct tg_value ret = tg_undefined();
+    int rc = callee.u.bi->fn(vm, vm->stack + vm->sp - nargs, (int)nargs, &ret);
+    vm->sp -= nargs + 1;
+    if (rc != OK)
+        return ERROR;
+    vm->stack[vm->sp++] = ret;
+    return OK;
+}
+
+#define READ8() (code->insts[ip++])
+#define READ16() (ip += 2, tg_read_u16(code->insts + ip - 2))
+#define READ32() (ip += 4, tg_read_u32(code->insts + ip - 4))
+#define PUSH(v) (vm->stack[vm->sp++] = (v))
+#define FAIL() goto fail
+
+int tg_vm_run(struct tg_vm *vm)
+{
+    const struct tg_bytecode *bc = vm->bc;
+    const struct tg_code *code = bc->main;
+    struct tg_frame *fr = &vm->frames[0];
+    uint32_t ip = 0, op_start = 0;
+    unsigned check = CHECK_EVERY;
+    memset(fr, 0, sizeof *fr);
+    fr->code = code;
+    vm->nframes = 1;
+    vm->sp = 0;
+    buf_reset(&vm->error);
+    if ((uint64_t)code->max_stack + 16 >= TG_STACK_SIZE) {
+        tg_vm_errorf(vm, "stack overflow");
+        FAIL();
+    }
+    for (;;) {
+        if (--check == 0) {
+            check = CHECK_EVERY;
+            if (vm->abort && *vm->abort) {
+                tg_vm_errorf(vm, "VM aborted");
+                FAIL();
+            }
+            if (vm->deadline_ns && tg_now_ns() >= vm->deadline_ns) {
+                tg_vm_errorf(vm, "deadline exceeded");
+                FAIL();
+            }
+        }
+        if (vm->heap.bytes > vm->heap.next_gc) {
+            collect(vm);
+            if (vm->max_heap_bytes && vm->heap.bytes > vm->max_heap_bytes) {
+                tg_vm_errorf(vm, "object allocation limit exceeded");
+                FAIL();
+            }
+        }
+        op_start = ip;
+        uint8_t op = READ8();
+        switch ((enum tg_opcode)op) {
+        case TG_OP_CONSTANT:
+            PUSH(bc->constants[READ32()]);
+            break;
+        case TG_OP_NULL:
+            PUSH(tg_undefined());
+            break;
+        case TG_OP_TRUE:
+            PUSH(tg_bool(true));
+            break;
+        case TG_OP_FALSE:
+            PUSH(tg_bool(false));
+            break;
+        case TG_OP_POP:
+            vm->sp--;
+            break;
+        case TG_OP_BINARY: {
+            int tok = READ8();
+            struct tg_value r;
+            if (tg_binary_op(vm, tok, vm->stack[vm->sp - 2], vm->stack[vm->sp - 1], &r) != OK)
+                FAIL();
+            vm->stack[vm->sp - 2] = r;
+            vm->sp--;
+            break;
+        }
+        case TG_OP_EQUAL:
+        case TG_OP_NOT_EQUAL: {
+            bool eq = tg_equals(vm->stack[vm->sp - 2], vm->stack[vm->sp - 1]);
+            vm->sp--;
+            vm->stack[vm->sp - 1] = tg_bool(op == TG_OP_EQUAL ? eq : !eq);
+            break;
+        }
+        case TG_OP_MINUS: {
+            struct tg_value *v = &vm->stack[vm->sp - 1];
+            if (v->type == TG_INT)
+                *v = tg_int((int64_t)(0 - (uint64_t)v->u.i));
+            else if (v->type == TG_FLOAT)
+                *v = tg_float(-v->u.f);
+            else {
+                buf_t m = BUF_INIT;
+                tg_type_name(&m, *v);
+                tg_vm_errorf(vm, "invalid operation: -%s", buf_cstr(&m));
+                buf_free(&m);
+                FAIL();
+            }
+            break;
+        }
+        case TG_OP_BCOMPLEMENT: {
+            struct tg_value *v = &vm->stack[vm->sp - 1];
+            if (v->type != TG_INT) {
+                buf_t m = BUF_INIT;
+                tg_type_name(&m, *v);
+                tg_vm_errorf(vm, "invalid operation: ^%s", buf_cstr(&m));
+                buf_free(&m);
+                FAIL();
+            }
+            *v = tg_int(~v->u.i);
+            break;
+        }
+        case TG_OP_LNOT:
+            vm->stack[vm->sp - 1] = tg_bool(tg_is_falsy(vm->stack[vm->sp - 1]));
+            break;
+        case TG_OP_JUMP:
+            ip = READ32();
+            break;
+        case TG_OP_JUMP_FALSY: {
+            uint32_t to = READ32();
+            if (tg_is_falsy(vm->stack[--vm->sp]))
+                ip = to;
+            break;
+        }
+        case TG_OP_AND_JUMP: {
+            uint32_t to = READ32();
+            if (tg_is_falsy(vm->stack[vm->sp - 1]))
+                ip = to;
+            else
+                vm->sp--;
+            break;
+        }
+        case TG_OP_OR_JUMP: {
+            uint32_t to = READ32();
+            if (!tg_is_falsy(vm->stack[vm->sp - 1]))
+                ip = to;
+            else
+                vm->sp--;
+            break;
+        }
+        case TG_OP_GET_GLOBAL:
+            PUSH(vm->globals[READ16()]);
+            break;
+        case TG_OP_SET_GLOBAL:
+            vm->globals[READ16()] = vm->stack[--vm->sp];
+            break;
+        case TG_OP_SET_SEL_GLOBAL:
+        case TG_OP_SET_SEL_LOCAL:
+        case TG_OP_SET_SEL_FREE: {
+            uint32_t idx = op == TG_OP_SET_SEL_GLOBAL ? READ16() : READ8();
+            uint32_t nsel = READ8();
+            struct tg_value dst;
+            if (op == TG_OP_SET_SEL_GLOBAL) {
+                dst = vm->globals[idx];
+            } else if (op == TG_OP_SET_SEL_LOCAL) {
+                dst = vm->stack[fr->bp + idx];
+                if (dst.type == TG_CELL)
+                    dst = ((struct tg_cell *)dst.u.o)->v;
+            } else {
+                dst = fr->fn->free[idx]->v;
+            }
+            vm->sp -= nsel + 1;
+            if (tg_index_assign(vm, dst, vm->stack[vm->sp], vm->stack + vm->sp + 1, (int)nsel) != OK)
+                FAIL();
+            break;
+        }
+        case TG_OP_GET_LOCAL: {
+            struct tg_value v = vm->stack[fr->bp + READ8()];
+            if (v.type == TG_CELL)
+                v = ((struct tg_cell *)v.u.o)->v;
+            PUSH(v);
+            break;
+        }
+        case TG_OP_SET_LOCAL: {
+            struct tg_value *slot = &vm->stack[fr->bp + READ8()];
+            struct tg_value v = vm->stack[--vm->sp];
+            if (slot->type == TG_CELL)
+                ((struct tg_cell *)slot->u.o)->v = v;
+            else
+                *slot = v;
+            break;
+        }
+        case TG_OP_DEFINE_LOCAL:
+            vm->stack[fr->bp + READ8()] = vm->stack[--vm->sp];
+            break;
+        case TG_OP_GET_LOCAL_PTR: {
+            struct tg_value *slot = &vm->stack[fr->bp + READ8()];
+            if (slot->type != TG_CELL)
+                *slot = tg_obj_value(tg_cell_new(&vm->heap, *slot));
+            PUSH(*slot);
+            break;
+        }
+        case TG_OP_GET_FREE:
+            PUSH(fr->fn->free[READ8()]->v);
+            break;
+        case TG_OP_SET_FREE:
+            fr->fn->free[READ8()]->v = vm->stack[--vm->sp];
+            break;
+        case TG_OP_GET_FREE_PTR:
+            PUSH(tg_obj_value(fr->fn->free[READ8()]));
+            break;
+        case TG_OP_GET_BUILTIN: {
+            struct tg_value v = { .type = TG_BUILTIN, .u.bi = &tg_builtins[READ8()] };
+            PUSH(v);
+            break;
+        }
+        case TG_OP_ARRAY: {
+            uint32_t n = READ32();
+            struct tg_array *a = tg_array_new(&vm->heap, n);
+            vm->sp -= n;
+            if (n)
+                memcpy(a->items, vm->stack + vm->sp, n * sizeof *a->items);
+            a->len = n;
+            PUSH(tg_obj_value(a));
+            break;
+        }
+        case TG_OP_MAP: {
+            uint32_t n = READ32();
+            struct tg_map *m = tg_map_new(&vm->heap);
+            vm->sp -= n;
+            for (uint32_t i = 0; i < n; i += 2)
+                tg_map_set_key(m, TG_STR(vm->stack[vm->sp + i]), vm->stack[vm->sp + i + 1]);
+            PUSH(tg_obj_value(m));
+            break;
+        }
+        case TG_OP_ERROR:
+            vm->stack[vm->sp - 1] = tg_obj_value(tg_error_new(&vm->heap, vm->stack[vm->sp - 1]));
+            break;
+        case TG_OP_IMMUTABLE: {
+            struct tg_value v = vm->stack[vm->sp - 1];
+            if (v.type == TG_ARRAY) {
+                struct tg_array *a = TG_ARR(v), *r = tg_array_new(&vm->heap, a->len);
+                if (a->len)
+                    memcpy(r->items, a->items, a->len * sizeof *r->items);
+                r->len = a->len;
+                r->h.type = TG_IMMUTABLE_ARRAY;
+                vm->stack[vm->sp - 1] = tg_obj_value(r);
+            } else if (v.type == TG_MAP) {
+                struct tg_map *a = TG_MAPV(v), *r = tg_map_new(&vm->heap);
+                for (uint32_t i = 0; i < a->nentries; i++)
+                    if (a->entries[i].key)
+                        tg_map_set_key(r, a->entries[i].key, a->entries[i].value);
+                r->h.type = TG_IMMUTABLE_MAP;
+                vm->stack[vm->sp - 1] = tg_obj_value(r);
+            }
+            break;
+        }
+        case TG_OP_INDEX: {
+            struct tg_value r;
+            vm->sp -= 2;
+            if (tg_index_get(vm, vm->stack[vm->sp], vm->stack[vm->sp + 1], &r) != OK)
+                FAIL();
+            PUSH(r);
+            break;
+        }
+        case TG_OP_SLICE_INDEX: {
+            struct tg_value r;
+            vm->sp -= 3;
+            if (tg_slice(vm, vm->stack[vm->sp], vm->stack[vm->sp + 1], vm->stack[vm->sp + 2], &r) !=
+                OK)
+                FAIL();
+            PUSH(r);
+            break;
+        }
+        case TG_OP_CALL: {
+            uint32_t nargs = READ8();
+            uint32_t spread = READ8();
+            struct tg_value callee = vm->stack[vm->sp - 1 - nargs];
+            if (callee.type != TG_FUNCTION && callee.type != TG_BUILTIN) {
+                type_error(vm, "not callable", callee);
+                FAIL();
+            }
+            if (spread) {
+                struct tg_value arr = vm->stack[--vm->sp];
+                if (!is_array(arr)) {
+                    type_error(vm, "not an array", arr);
+                    FAIL();
+                }
+                struct tg_array *a = TG_ARR(arr);
+                if ((uint64_t)vm->sp + a->len + 16 >= TG_STACK_SIZE) {
+                    tg_vm_errorf(vm, "stack overflow");
+                    FAIL();
+                }
+                memcpy(vm->stack + vm->sp, a->items, a->len * sizeof *a->items);
+                vm->sp += a->len;
+                nargs = nargs - 1 + a->len;
+            }
+            if (callee.type == TG_BUILTIN) {
+                if (call_builtin(vm, callee, nargs) != OK)
+                    FAIL();
+                break;
+            }
+            struct tg_function *fn = (struct tg_function *)callee.u.o;
+            const struct tg_code *fc = fn->code;
+            if (fc->varargs) {
+                uint32_t real = fc->num_params - 1;
+                if (nargs >= real) {
+                    uint32_t nvar = nargs - real;
+                    struct tg_array *rest = tg_array_new(&vm->heap, nvar);
+                    vm->sp -= nvar;
+                    if (nvar)
+                        memcpy(rest->items, vm->stack + vm->sp, nvar * sizeof *rest->items);
+                    rest->len = nvar;
+                    PUSH(tg_obj_value(rest));
+                    nargs = real + 1;
+                }
+            }
+            if (nargs != fc->num_params) {
+                if (fc->varargs)
+                    tg_vm_errorf(vm, "wrong number of arguments: want>=%u, got=%u",
+                                 fc->num_params - 1, nargs);
+                else
+                    tg_vm_errorf(vm, "wrong number of arguments: want=%u, got=%u", fc->num_params,
+                                 nargs);
+                FAIL();
+            }
+            /* a self call in tail position reuses the frame (as Tengo) */
+            if (fn == fr->fn && ip < code->len &&
+                (code->insts[ip] == TG_OP_RETURN ||
+                 (code->insts[ip] == TG_OP_POP && ip + 1 < code->len &&
+                  code->insts[ip + 1] == TG_OP_RETURN))) {
+                memmove(vm->stack + fr->bp, vm->stack + vm->sp - nargs, nargs * sizeof *vm->stack);
+                vm->sp -= nargs + 1;
+                for (uint32_t i = nargs; i < fc->num_locals; i++)
+                    vm->stack[fr->bp + i] = tg_undefined();
+                ip = 0;
+                break;
+            }
+            if (vm->nframes >= TG_MAX_FRAMES ||
+                (uint64_t)vm->sp + fc->num_locals + fc->max_stack + 16 >= TG_STACK_SIZE) {
+                tg_vm_errorf(vm, "stack overflow");
+                FAIL();
+            }
+            fr->ip = ip;
+            fr->call_ip = op_start;
+            fr = &vm->frames[vm->nframes++];
+            fr->code = code = fc;
+            fr->fn = fn;
+            fr->bp = vm->sp - nargs;
+            fr->ip = 0;
+            for (uint32_t i = nargs; i < fc->num_locals; i++)
+                vm->stack[fr->bp + i] = tg_undefined();
+            vm->sp = fr->bp + fc->num_locals;
+            ip = 0;
+            break;
+        }
+        case TG_OP_RETURN: {
+            struct tg_value ret = READ8() ? vm->stack[vm->sp - 1] : tg_undefined();
+            uint32_t bp = fr->bp;
+            vm->nframes--;
+            fr = &vm->frames[vm->nframes - 1];
+            code = fr->code;
+            ip = fr->ip;
+            vm->sp = bp;
+            vm->stack[vm->sp - 1] = ret;
+            break;
+        }
+        case TG_OP_CLOSURE: {
+            const struct tg_function *proto = (const struct tg_function *)bc->constants[READ32()].u.o;
+            uint32_t nfree = READ8();
+            struct tg_function *f = tg_function_new(&vm->heap, proto->code, nfree);
+            vm->sp -= nfree;
+            for (uint32_t i = 0; i < nfree; i++)
+                f->free[i] = (struct tg_cell *)vm->stack[vm->sp + i].u.o;
+            PUSH(tg_obj_value(f));
+            break;
+        }
+        case TG_OP_ITERATOR_INIT: {
+            struct tg_value it;
+            if (iterator_init(vm, vm->stack[vm->sp - 1], &it) != OK)
+                FAIL();
+            vm->stack[vm->sp - 1] = it;
+            break;
+        }
+        case TG_OP_ITERATOR_NEXT:
+            vm->stack[vm->sp - 1] =
+                tg_bool(iterator_next((struct tg_iterator *)vm->stack[vm->sp - 1].u.o));
+            break;
+        case TG_OP_ITERATOR_KEY:
+            vm->stack[vm->sp - 1] = iterator_key((struct tg_iterator *)vm->stack[vm->sp - 1].u.o);
+            break;
+        case TG_OP_ITERATOR_VALUE:
+            vm->stack[vm->sp - 1] =
+                iterator_value((struct tg_iterator *)vm->stack[vm->sp - 1].u.o);
+            break;
+        case TG_OP_SUSPEND:
+            vm->sp = 0;
+            return OK;
+        default:
+            tg_vm_errorf(vm, "unknown opcode: %u", op);
+            FAIL();
+        }
+    }
+fail:
+    report(vm, code, op_start);
+    vm->sp = 0;
+    vm->nframes = 0;
+    return ERROR;
+}

@@ -1,0 +1,71 @@
+/* vm.h — runs Tengo bytecode (compiler.h): Tengo's stack machine (vm.go)
+ * with its runtime errors, positions and limits.
+ *
+ * A VM owns its heap, stack and globals; the bytecode is only read, and
+ * must outlive the VM (its constants, strings included, are referenced
+ * from the VM's values without copying). A run
+ * ends at the end of the main function, at a runtime error, or when the
+ * deadline passes or *abort becomes non-zero (both checked in the loop).
+ * Everything the run allocated is freed by tg_vm_free. */
+#ifndef TENGO_VM_H
+#define TENGO_VM_H
+
+#include <stdint.h>
+
+#include "buf.h"
+#include "compiler.h"
+#include "value.h"
+
+#define TG_STACK_SIZE 65536
+#define TG_MAX_FRAMES 1024
+
+struct tg_frame {
+    const struct tg_code *code;
+    struct tg_function *fn;
+    uint32_t ip;      /* resume here (callers), or the current ip */
+    uint32_t call_ip; /* callers: start of the call instruction */
+    uint32_t bp;      /* first local */
+};
+
+struct tg_vm {
+    const struct tg_bytecode *bc;
+    struct tg_heap heap;
+    struct tg_value *stack;
+    uint32_t sp;
+    struct tg_value *globals;
+    uint32_t nglobals;
+    struct tg_frame *frames;
+    uint32_t nframes;
+    /* limits, set by the caller before running */
+    int64_t deadline_ns;       /* CLOCK_MONOTONIC; 0: none */
+    volatile int *abort;       /* non-zero aborts; NULL: none */
+    size_t max_heap_bytes;     /* live heap after a collection; 0: none */
+    buf_t *out;                /* where fmt's print functions write; NULL: dropped */
+    /* the error of the last run: "Runtime Error: …\n\tat FILE:L:C…" */
+    buf_t error;
+    buf_t msg; /* the bare message while unwinding */
+};
+
+void tg_vm_init(struct tg_vm *vm, const struct tg_bytecode *bc);
+void tg_vm_free(struct tg_vm *vm);
+/* OK, or ERROR with vm->error set. */
+int tg_vm_run(struct tg_vm *vm);
+/* A top-level variable after the run (undefined when unknown). */
+struct tg_value tg_vm_global(const struct tg_vm *vm, const char *name);
+/* For builtins: records the runtime error message; returns ERROR. */
+int tg_vm_errorf(struct tg_vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Monotonic now, for deadlines. */
+int64_t tg_now_ns(void);
+
+/* vm_ops.c: operators and indexing with Tengo's rules; ERROR with the
+ * message recorded in vm. */
+int tg_binary_op(struct tg_vm *vm, int tok, struct tg_value a, struct tg_value b,
+                 struct tg_value *res);
+int tg_index_get(struct tg_vm *vm, struct tg_value x, struct tg_value idx, struct tg_value *res);
+int tg_index_assign(struct tg_vm *vm, struct tg_value dst, struct tg_value val,
+                    const struct tg_value *sel, int nsel);
+int tg_slice(struct tg_vm *vm, struct tg_value x, struct tg_value lo, struct tg_value hi,
+             struct tg_value *res);
+struct tg_value tg_make_string(struct tg_vm *vm, const char *s, size_t len);
+
+#endif
