@@ -6,7 +6,7 @@
 
 SELFHOST_USER=${SELFHOST_USER:-selfhost}
 SELFHOST_PACKAGES="gcc make cmake pkg-config libc6-dev libfcgi-dev libpq-dev libjson-c-dev
-  libcurl4-openssl-dev libsodium-dev libcunit1-dev libyaml-dev spawn-fcgi libfcgi-bin multiwatch nginx-light
+  libcurl4-openssl-dev libsodium-dev libcunit1-dev libyaml-dev libpcre2-dev spawn-fcgi libfcgi-bin multiwatch nginx-light
   lighttpd lighttpd-mod-openssl openssl postgresql
   postgresql-client curl ca-certificates procps"
 

@@ -435,7 +435,7 @@ static void test_vm_fmt_prints(void)
                                 "undefined)\nfmt.print(\"x\", 2, \"\\n\")",
                                 &got, &printed, 1000),
                     OK);
-    CU_ASSERT_STRING_EQUAL(buf_cstr(&printed), "a 1 [2, \"b\"] \nx2\n");
+    CU_ASSERT_STRING_EQUAL(buf_cstr(&printed), "a1[2, \"b\"]\nx2\n"); /* Tengo adds no spaces */
     buf_free(&got);
     buf_free(&printed);
 }

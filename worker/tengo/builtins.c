@@ -1,14 +1,16 @@
-/* builtins.c — Tengo's builtin functions (builtins.go) and the builtin
- * modules importable so far (fmt's print and println). The table order is
- * Tengo's; the compiler resolves builtins by index into it.
- * Still missing: format, range, time, and fmt.printf/sprintf (they need
- * Tengo's format verbs). */
+/* builtins.c — Tengo's builtin functions (builtins.go) and the fmt module
+ * (stdlib/fmt.go; the other modules have their own files, listed in
+ * modules.c). The table order is Tengo's; the compiler resolves builtins by
+ * index into it. format() and fmt.printf/sprintf share format.c.
+ * Still missing: range, time. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "compiler.h"
+#include "format.h"
+#include "modules.h"
 #include "status.h"
 #include "vm.h"
 
@@ -416,6 +418,43 @@ IS_FN(is_function, t == TG_FUNCTION)
 IS_FN(is_callable, t == TG_FUNCTION || t == TG_BUILTIN)
 #undef IS_FN
 
+/* format(fmt, args...) and fmt.sprintf: the formatted string; with no
+ * arguments after the format, the format itself. */
+static int format_args(struct tg_vm *vm, const char *fn, struct tg_value *a, int n,
+                       struct tg_value *ret)
+{
+    if (n == 0)
+        return tg_vm_errorf(vm, "wrong number of arguments in call to '%s'", fn);
+    if (a[0].type != TG_STRING) {
+        buf_t t = BUF_INIT;
+        tg_type_name(&t, a[0]);
+        tg_vm_errorf(vm,
+                     "invalid type for argument 'format' in call to '%s': expected string, "
+                     "found %s",
+                     fn, buf_cstr(&t));
+        buf_free(&t);
+        return ERROR;
+    }
+    if (n == 1) {
+        *ret = a[0];
+        return OK;
+    }
+    buf_t s = BUF_INIT;
+    tg_format(&s, TG_STR(a[0])->data, TG_STR(a[0])->len, a + 1, n - 1);
+    if (s.len > TG_MAX_STRING_LEN) {
+        buf_free(&s);
+        return tg_vm_errorf(vm, "exceeding string size limit");
+    }
+    *ret = tg_make_string(vm, s.data ? s.data : "", s.len);
+    buf_free(&s);
+    return OK;
+}
+
+static int bi_format(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    return format_args(vm, "builtin-function:format", a, n, ret);
+}
+
 const struct tg_builtin tg_builtins[] = {
     { "len", bi_len },
     { "copy", bi_copy },
@@ -445,6 +484,7 @@ const struct tg_builtin tg_builtins[] = {
     { "is_callable", bi_is_callable },
     { "type_name", bi_type_name },
     { "splice", bi_splice },
+    { "format", bi_format },
 };
 const int tg_nbuiltins = (int)(sizeof tg_builtins / sizeof *tg_builtins);
 
@@ -475,22 +515,30 @@ static int fmt_print(struct tg_vm *vm, struct tg_value *a, int n, struct tg_valu
 static int fmt_println(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
 {
     (void)ret;
-    return print_args(vm, a, n, " ", "\n");
+    return print_args(vm, a, n, "", "\n");
+}
+
+static int fmt_sprintf(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    return format_args(vm, "user-function:sprintf", a, n, ret);
+}
+
+static int fmt_printf(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    struct tg_value s;
+    if (format_args(vm, "user-function:printf", a, n, &s) != OK)
+        return ERROR;
+    if (vm->out)
+        buf_append(vm->out, TG_STR(s)->data, TG_STR(s)->len);
+    *ret = tg_undefined();
+    return OK;
 }
 
 static const struct tg_builtin fmt_funcs[] = {
     { "print", fmt_print },
+    { "printf", fmt_printf },
     { "println", fmt_println },
+    { "sprintf", fmt_sprintf },
 };
 
-static const struct tg_module modules[] = {
-    { "fmt", fmt_funcs, (int)(sizeof fmt_funcs / sizeof *fmt_funcs) },
-};
-
-const struct tg_module *tg_module_find(const char *name, size_t len)
-{
-    for (size_t i = 0; i < sizeof modules / sizeof *modules; i++)
-        if (strlen(modules[i].name) == len && memcmp(modules[i].name, name, len) == 0)
-            return &modules[i];
-    return NULL;
-}
+const struct tg_module tg_mod_fmt = { "fmt", fmt_funcs, TG_NELEMS(fmt_funcs), NULL, 0 };

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "compiler.h"
+#include "modules.h"
 #include "opcodes.h"
 #include "parser.h"
 #include "status.h"
@@ -602,6 +603,25 @@ static int compile_import(struct compiler *c, const struct tg_node *n)
     for (int i = 0; i < m->nfuncs; i++) {
         struct tg_value v = { .type = TG_BUILTIN, .u.bi = &m->funcs[i] };
         tg_map_set(&c->bc->heap, map, m->funcs[i].name, strlen(m->funcs[i].name), v);
+    }
+    for (int i = 0; i < m->nconsts; i++) {
+        const struct tg_module_const *k = &m->consts[i];
+        struct tg_value v;
+        switch (k->kind) {
+        case TG_CONST_INT:
+            v = tg_int(k->i);
+            break;
+        case TG_CONST_FLOAT:
+            v = tg_float(k->f);
+            break;
+        case TG_CONST_BOOL:
+            v = tg_bool(k->i != 0);
+            break;
+        default:
+            v = tg_obj_value(tg_string_new(&c->bc->heap, k->s, strlen(k->s)));
+            break;
+        }
+        tg_map_set(&c->bc->heap, map, k->name, strlen(k->name), v);
     }
     map->h.type = TG_IMMUTABLE_MAP;
     emit(c, n->pos, TG_OP_CONSTANT, add_constant(c, tg_obj_value(map)), 0);

@@ -48,13 +48,6 @@ struct tg_bytecode {
     struct tg_heap heap; /* the constants (perm objects) */
 };
 
-/* A module importable with import("name"): a table of builtins. */
-struct tg_module {
-    const char *name;
-    const struct tg_builtin *funcs;
-    int nfuncs;
-};
-
 /* Compiles a parsed file. `predefined` (NULL-terminated, may be NULL)
  * names globals that exist before the program starts (undefined until the
  * embedder sets them; Tengo's Script.Add). On ERROR, *err holds Tengo's
@@ -73,6 +66,5 @@ void tg_code_dump(buf_t *out, const struct tg_code *code);
 /* builtins.c */
 extern const struct tg_builtin tg_builtins[];
 extern const int tg_nbuiltins;
-const struct tg_module *tg_module_find(const char *name, size_t len);
 
 #endif

@@ -1,0 +1,37 @@
+/* modules.h — the standard modules importable with import("name"): each is
+ * a descriptor (functions and named constants) defined in its own file
+ * (stdlib_math.c, stdlib_text.c, …) and listed in modules.c. The compiler
+ * turns a descriptor into an immutable map constant. */
+#ifndef TENGO_MODULES_H
+#define TENGO_MODULES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "value.h"
+
+enum tg_const_kind { TG_CONST_INT, TG_CONST_FLOAT, TG_CONST_STRING, TG_CONST_BOOL };
+
+/* A named constant of a module (math.pi, times.second, …). */
+struct tg_module_const {
+    const char *name;
+    enum tg_const_kind kind;
+    int64_t i;     /* TG_CONST_INT, TG_CONST_BOOL */
+    double f;      /* TG_CONST_FLOAT */
+    const char *s; /* TG_CONST_STRING */
+};
+
+struct tg_module {
+    const char *name;
+    const struct tg_builtin *funcs;
+    int nfuncs;
+    const struct tg_module_const *consts;
+    int nconsts;
+};
+
+#define TG_NELEMS(a) ((int)(sizeof(a) / sizeof *(a)))
+
+/* modules.c: the module named name[0..len), or NULL. */
+const struct tg_module *tg_module_find(const char *name, size_t len);
+
+#endif
