@@ -19,7 +19,7 @@ void *arena_calloc(arena_t *a, size_t n, size_t size); /* checks n*size overflow
 char *arena_strdup(arena_t *a, const char *s);
 char *arena_strndup(arena_t *a, const char *s, size_t n); /* copies at most n, always NUL-terminates */
 char *arena_sprintf(arena_t *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-char *arena_vsprintf(arena_t *a, const char *fmt, va_list ap);
+char *arena_vsprintf(arena_t *a, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Total bytes handed out since creation/reset, as requested (alignment
  * padding not counted; for tests and stats). */
 size_t arena_used(const arena_t *a);

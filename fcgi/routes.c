@@ -18,7 +18,7 @@
 #define ROUTE(method, path, handler, perm, query, body) \
     { method, path, handler, { perm, NULL }, query, body }
 
-static const struct query_param PAGING[] = { QUERY_LIMIT, QUERY_OFFSET, { NULL } };
+static const struct query_param PAGING[] = { QUERY_LIMIT, QUERY_OFFSET, { NULL, 0, NULL, 0, 0 } };
 
 const struct route routes[] = {
     /* users */

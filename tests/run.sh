@@ -9,6 +9,10 @@
 #   ./tests/run.sh                 everything
 #   ./tests/run.sh -L unit         only unit tests (any ctest arguments pass through)
 #   SELFHOST_SANITIZE=1 ./tests/run.sh   build with ASan + UBSan in build-san/
+#   SELFHOST_SKIP_FUZZ=1 ./tests/run.sh  without the fuzz stage
+#
+# Then a second stage: the libFuzzer targets (tests/fuzz/) built with clang
+# in build-fuzz/ and run for 10 s each (ctest -L fuzz there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . deploy/lib/common.sh
@@ -26,5 +30,16 @@ sh_build "$build" "${args[@]}"
 
 # a world left over by a killed run is stopped before a new one starts
 trap 'tests/integration/harness.sh stop "$build" . >/dev/null 2>&1 || true' EXIT
-cd "$build"
-ctest --output-on-failure --timeout 900 -j"$(nproc)" "$@"
+(cd "$build" && ctest --output-on-failure --timeout 900 -j"$(nproc)" "$@")
+
+# fuzz stage: clang + libFuzzer (libclang-rt-14-dev holds libclang_rt.fuzzer
+# on Debian 12), the whole tree instrumented, short runs of every target
+if [ -z "${SELFHOST_SKIP_FUZZ:-}" ]; then
+  sh_install_packages clang libclang-rt-14-dev
+  sh_log "fuzz stage: build-fuzz/"
+  CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSELFHOST_FUZZ=ON \
+    >/dev/null || sh_die "cmake configure (fuzz) failed"
+  cmake --build build-fuzz --target fuzz -j"$(nproc)" >/dev/null ||
+    { cmake --build build-fuzz --target fuzz -j1; sh_die "fuzz build failed"; }
+  (cd build-fuzz && ctest --output-on-failure -L fuzz -j"$(nproc)")
+fi
