@@ -411,7 +411,7 @@ IS_FN(is_map, t == TG_MAP)
 IS_FN(is_immutable_map, t == TG_IMMUTABLE_MAP)
 IS_FN(is_iterable, t == TG_ARRAY || t == TG_IMMUTABLE_ARRAY || t == TG_MAP ||
                        t == TG_IMMUTABLE_MAP || t == TG_STRING || t == TG_BYTES)
-IS_FN(is_time, false && t)
+IS_FN(is_time, t == TG_TIME)
 IS_FN(is_error, t == TG_ERROR)
 IS_FN(is_undefined, t == TG_UNDEFINED)
 IS_FN(is_function, t == TG_FUNCTION)

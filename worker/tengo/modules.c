@@ -15,6 +15,7 @@
     X(json)           \
     X(rand)           \
     X(enum)           \
+    X(times)          \
     /* end of modules */
 
 #define DECLARE(n) extern const struct tg_module tg_mod_##n;

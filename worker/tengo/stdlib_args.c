@@ -8,7 +8,8 @@
 #include "stdlib_args.h"
 #include "vm.h"
 
-static const char *const ordinals[] = { "first", "second", "third", "fourth", "fifth", "sixth" };
+static const char *const ordinals[] = { "first", "second", "third",  "fourth",
+                                        "fifth", "sixth",  "seventh" };
 
 int tg_arg_count_error(struct tg_vm *vm, const char *fn)
 {
@@ -23,7 +24,7 @@ int tg_arg_type_error(struct tg_vm *vm, const char *fn, int idx, const char *wan
     tg_vm_errorf(vm,
                  "invalid type for argument '%s' in call to 'user-function:%s': expected %s, "
                  "found %s",
-                 idx < 6 ? ordinals[idx] : "?", fn, want, buf_cstr(&t));
+                 idx < 7 ? ordinals[idx] : "?", fn, want, buf_cstr(&t));
     buf_free(&t);
     return ERROR;
 }

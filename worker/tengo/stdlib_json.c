@@ -178,6 +178,15 @@ static const char *encode_value(buf_t *o, struct tg_value v, int depth)
     case TG_UNDEFINED:
         buf_puts(o, "null");
         return NULL;
+    case TG_TIME: { /* Go's Time.MarshalJSON: RFC 3339 with nanoseconds */
+        static const char layout[] = "\"2006-01-02T15:04:05.999999999Z07:00\"";
+        struct tg_civil c;
+        tg_time_civil(TG_TIMEV(v), &c);
+        if (c.year < 0 || c.year > 9999)
+            return "Time.MarshalJSON: year outside of range [0,9999]";
+        tg_time_format(o, TG_TIMEV(v), layout, sizeof layout - 1);
+        return NULL;
+    }
     default: /* unknown types are written as nothing, as Tengo */
         return NULL;
     }

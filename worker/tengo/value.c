@@ -78,6 +78,9 @@ static size_t obj_size(const struct tg_obj *o)
     case TG_ITERATOR:
         size = sizeof(struct tg_iterator);
         break;
+    case TG_TIME:
+        size = sizeof(struct tg_time);
+        break;
     default:
         break;
     }
@@ -393,6 +396,25 @@ struct tg_iterator *tg_iterator_new(struct tg_heap *h, struct tg_value src)
     return it;
 }
 
+struct tg_time *tg_time_new(struct tg_heap *h, int64_t sec, int64_t nsec, int32_t offset,
+                            const char *zone)
+{
+    struct tg_time *t = heap_alloc(h, TG_TIME, sizeof *t);
+    /* normalise nsec into [0, 1e9), carrying into sec */
+    sec += nsec / 1000000000;
+    nsec %= 1000000000;
+    if (nsec < 0) {
+        nsec += 1000000000;
+        sec--;
+    }
+    t->sec = sec;
+    t->nsec = (int32_t)nsec;
+    t->offset = offset;
+    if (zone)
+        snprintf(t->zone, sizeof t->zone, "%s", zone);
+    return t;
+}
+
 const char *tg_type_name_static(struct tg_value v)
 {
     static const char *const names[] = {
@@ -412,8 +434,9 @@ const char *tg_type_name_static(struct tg_value v)
         [TG_FUNCTION] = "compiled-function",
         [TG_CELL] = "free-var",
         [TG_ITERATOR] = "iterator",
+        [TG_TIME] = "time",
     };
-    return v.type <= TG_ITERATOR ? names[v.type] : "unknown";
+    return v.type <= TG_TIME ? names[v.type] : "unknown";
 }
 
 void tg_type_name(buf_t *out, struct tg_value v)
@@ -574,6 +597,11 @@ void tg_value_string(buf_t *out, struct tg_value v)
     case TG_ITERATOR:
         buf_puts(out, "<iterator>");
         break;
+    case TG_TIME: {
+        static const char layout[] = "2006-01-02 15:04:05.999999999 -0700 MST";
+        tg_time_format(out, TG_TIMEV(v), layout, sizeof layout - 1);
+        break;
+    }
     }
 }
 
@@ -611,6 +639,8 @@ bool tg_is_falsy(struct tg_value v)
     case TG_MAP:
     case TG_IMMUTABLE_MAP:
         return TG_MAPV(v)->count == 0;
+    case TG_TIME:
+        return TG_TIMEV(v)->sec == TG_TIME_ZERO_SEC && TG_TIMEV(v)->nsec == 0;
     default:
         return false;
     }
@@ -672,6 +702,8 @@ bool tg_equals(struct tg_value a, struct tg_value b)
     case TG_BYTES:
         return TG_STR(a)->len == TG_STR(b)->len &&
                memcmp(TG_STR(a)->data, TG_STR(b)->data, TG_STR(a)->len) == 0;
+    case TG_TIME: /* Go's Time.Equal: the same instant, whatever the zone */
+        return TG_TIMEV(a)->sec == TG_TIMEV(b)->sec && TG_TIMEV(a)->nsec == TG_TIMEV(b)->nsec;
     default:
         return a.u.o == b.u.o;
     }

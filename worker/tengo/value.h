@@ -43,6 +43,7 @@ enum tg_type {
     TG_FUNCTION,
     TG_CELL,
     TG_ITERATOR,
+    TG_TIME,
 };
 
 struct tg_obj {
@@ -131,6 +132,23 @@ struct tg_iterator {
     int64_t idx;           /* strings: the current rune's index */
 };
 
+/* Tengo's Time (Go's time.Time without the monotonic reading): an instant
+ * as Unix seconds and nanoseconds, shown at a fixed UTC offset. zone is
+ * the zone's abbreviation ("UTC", "CET", …); empty prints the offset
+ * (Go's unnamed fixed zones). IANA zones are not modelled: a time keeps
+ * the offset it was made with. */
+struct tg_time {
+    struct tg_obj h;
+    int64_t sec;    /* since 1970-01-01 00:00:00 UTC */
+    int32_t nsec;   /* [0, 1e9) */
+    int32_t offset; /* seconds east of UTC */
+    bool local;     /* made in the process's zone: location "Local" */
+    char zone[8];
+};
+#define TG_TIMEV(v) ((struct tg_time *)(v).u.o)
+/* Go's zero Time (January 1, year 1, 00:00:00 UTC) in Unix seconds. */
+#define TG_TIME_ZERO_SEC (-62135596800LL)
+
 struct tg_heap {
     struct tg_obj *objs;
     size_t bytes;      /* allocated by live-or-unswept objects */
@@ -203,6 +221,25 @@ struct tg_cell *tg_cell_new(struct tg_heap *h, struct tg_value v);
 struct tg_function *tg_function_new(struct tg_heap *h, const struct tg_code *code,
                                     uint32_t nfree);
 struct tg_iterator *tg_iterator_new(struct tg_heap *h, struct tg_value src);
+/* zone: NULL or "" for an unnamed offset; truncated to 7 bytes. */
+struct tg_time *tg_time_new(struct tg_heap *h, int64_t sec, int64_t nsec, int32_t offset,
+                            const char *zone);
+/* Go's Time.Format(layout) (the layout tokens of package time). */
+void tg_time_format(buf_t *out, const struct tg_time *t, const char *layout, size_t len);
+/* value_time.c: a time's wall clock at its offset; wday 0 is Sunday. */
+struct tg_civil {
+    int64_t year;
+    int month, day, hour, min, sec, nsec, wday, yday;
+};
+void tg_time_civil(const struct tg_time *t, struct tg_civil *c);
+/* Days since 1970-01-01 of y-m-d, m in [1, 12]. */
+int64_t tg_days_from_civil(int64_t y, int64_t m, int64_t d);
+/* "January" … "December", or NULL. */
+const char *tg_month_name(int64_t m);
+/* Go's Time.Add(d nanoseconds), in t's zone. */
+struct tg_time *tg_time_add(struct tg_heap *h, const struct tg_time *t, int64_t d);
+/* Go's time.Time.Sub: nanoseconds, saturated to the int64 range. */
+int64_t tg_time_sub(const struct tg_time *a, const struct tg_time *b);
 
 /* Tengo's TypeName(): "int", "immutable-map", "builtin-function:len", … */
 void tg_type_name(buf_t *out, struct tg_value v);

@@ -183,6 +183,23 @@ int tg_binary_op(struct tg_vm *vm, int tok, struct tg_value a, struct tg_value b
             return OK;
         }
         break;
+    case TG_TIME:
+        if (b.type == TG_INT && addsub) {
+            /* time ± int (nanoseconds) => time, in the same zone */
+            const struct tg_time *t = TG_TIMEV(a);
+            int64_t d = tok == TK_ADD ? b.u.i : (int64_t)(0 - (uint64_t)b.u.i);
+            *res = d == 0 ? a : tg_obj_value(tg_time_add(&vm->heap, t, d));
+            return OK;
+        }
+        if (b.type == TG_TIME) {
+            int64_t d = tg_time_sub(TG_TIMEV(a), TG_TIMEV(b));
+            if (tok == TK_SUB) {
+                *res = tg_int(d);
+                return OK;
+            }
+            rc = compare(tok, cmp_i(d, 0), res);
+        }
+        break;
     default:
         break;
     }

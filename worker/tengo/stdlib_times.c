@@ -1,0 +1,663 @@
+/* stdlib_times.c — Tengo's times module (stdlib/times.go): the layout,
+ * duration and month constants and the functions over time values
+ * (struct tg_time, value.h).
+ *
+ * Differences from Go's time package, all from not carrying a zone
+ * database: a time keeps the UTC offset it was made with, so add_date and
+ * time arithmetic across a daylight-saving change keep the old offset;
+ * "local" is the C library's zone (localtime_r) and its abbreviation.
+ * times.now() has no monotonic reading (its String() has no " m=+…").
+ * parse and in_location are not provided. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "ast.h"
+#include "modules.h"
+#include "status.h"
+#include "stdlib_args.h"
+#include "vm.h"
+
+#define NS_PER_SEC 1000000000LL
+
+/* A time at the process's local offset. */
+static struct tg_time *local_time(struct tg_vm *vm, int64_t sec, int64_t nsec)
+{
+    struct tg_time *t = tg_time_new(&vm->heap, sec, nsec, 0, "UTC");
+    time_t tt = (time_t)t->sec;
+    struct tm tm;
+    if (localtime_r(&tt, &tm)) {
+        t->offset = (int32_t)tm.tm_gmtoff;
+        snprintf(t->zone, sizeof t->zone, "%s", tm.tm_zone ? tm.tm_zone : "");
+    }
+    t->local = true;
+    return t;
+}
+
+/* Tengo's ToTime: a time, or an int as Unix seconds (local). */
+static int arg_time(struct tg_vm *vm, const char *fn, struct tg_value *a, int idx,
+                    struct tg_time **out)
+{
+    if (a[idx].type == TG_TIME)
+        *out = TG_TIMEV(a[idx]);
+    else if (a[idx].type == TG_INT)
+        *out = local_time(vm, a[idx].u.i, 0);
+    else
+        return tg_arg_type_error(vm, fn, idx, "time(compatible)", a[idx]);
+    return OK;
+}
+
+#define NARGS(want, fn)                                                                            \
+    do {                                                                                           \
+        if (n != (want))                                                                           \
+            return tg_arg_count_error(vm, fn);                                                     \
+    } while (0)
+
+static struct tg_value error_value(struct tg_vm *vm, const buf_t *m)
+{
+    return tg_obj_value(tg_error_new(&vm->heap, tg_make_string(vm, m->data, m->len)));
+}
+
+/* ---- durations ---- */
+
+static int t_sleep(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    int64_t d;
+    NARGS(1, "sleep");
+    if (tg_arg_int(vm, "sleep", a, 0, &d) != OK)
+        return ERROR;
+    /* sleep in slices so the run's deadline and abort flag still bite */
+    int64_t end = tg_now_ns() + (d > 0 ? d : 0);
+    for (;;) {
+        if (vm->abort && *vm->abort)
+            return tg_vm_errorf(vm, "VM aborted");
+        int64_t now = tg_now_ns();
+        if (vm->deadline_ns && now >= vm->deadline_ns)
+            return tg_vm_errorf(vm, "deadline exceeded");
+        if (now >= end)
+            return OK;
+        int64_t left = end - now;
+        if (vm->deadline_ns && vm->deadline_ns - now < left)
+            left = vm->deadline_ns - now;
+        if (left > 50000000)
+            left = 50000000;
+        struct timespec ts = { 0, (long)left };
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* Go's Duration.String: "1h2m3.5s", "1.5ms", "0s". */
+static void duration_string(buf_t *out, int64_t d)
+{
+    uint64_t u = d < 0 ? 0 - (uint64_t)d : (uint64_t)d;
+    if (d < 0)
+        buf_putc(out, '-');
+    if (u == 0) {
+        buf_puts(out, "0s");
+        return;
+    }
+    int prec = 9;
+    const char *unit = "s";
+    if (u < 1000) {
+        prec = 0;
+        unit = "ns";
+    } else if (u < 1000000) {
+        prec = 3;
+        unit = "\xc2\xb5s";
+    } else if (u < (uint64_t)NS_PER_SEC) {
+        prec = 6;
+        unit = "ms";
+    }
+    uint64_t scale = 1;
+    for (int i = 0; i < prec; i++)
+        scale *= 10;
+    uint64_t whole = u / scale, frac = u % scale;
+    if (prec == 9 && whole >= 60) {
+        uint64_t h = whole / 3600, m = whole / 60 % 60;
+        if (h)
+            buf_printf(out, "%lluh", (unsigned long long)h);
+        buf_printf(out, "%llum", (unsigned long long)m);
+        whole %= 60;
+    }
+    buf_printf(out, "%llu", (unsigned long long)whole);
+    if (frac) {
+        char f[24];
+        snprintf(f, sizeof f, "%0*llu", prec, (unsigned long long)frac);
+        int k = prec;
+        while (k > 0 && f[k - 1] == '0')
+            k--;
+        buf_putc(out, '.');
+        buf_append(out, f, (size_t)k);
+    }
+    buf_puts(out, unit);
+}
+
+static const struct {
+    const char *name;
+    uint64_t ns;
+} units[] = {
+    { "ns", 1 },          { "us", 1000 },           { "\xc2\xb5s", 1000 }, { "\xce\xbcs", 1000 },
+    { "ms", 1000000 },    { "s", 1000000000 },      { "m", 60000000000 },  { "h", 3600000000000 },
+};
+
+/* Go's time.ParseDuration; NULL, or the error message in err. */
+static int parse_duration(const char *s, size_t len, int64_t *out, buf_t *err)
+{
+    const char *p = s, *end = s + len;
+    const uint64_t lim = (uint64_t)1 << 63;
+    uint64_t d = 0;
+    bool neg = false;
+    if (p < end && (*p == '-' || *p == '+'))
+        neg = *p++ == '-';
+    if (end - p == 1 && *p == '0') {
+        *out = 0;
+        return OK;
+    }
+    if (p == end)
+        goto invalid;
+    while (p < end) {
+        uint64_t v = 0, f = 0;
+        double scale = 1;
+        if (!(*p == '.' || (*p >= '0' && *p <= '9')))
+            goto invalid;
+        const char *q = p;
+        for (; p < end && *p >= '0' && *p <= '9'; p++) {
+            if (v > lim / 10)
+                goto invalid;
+            v = v * 10 + (uint64_t)(*p - '0');
+            if (v > lim)
+                goto invalid;
+        }
+        bool pre = p != q, post = false;
+        if (p < end && *p == '.') {
+            q = ++p;
+            bool overflow = false;
+            for (; p < end && *p >= '0' && *p <= '9'; p++) {
+                if (overflow)
+                    continue;
+                if (f > (lim - 1) / 10) {
+                    overflow = true;
+                    continue;
+                }
+                f = f * 10 + (uint64_t)(*p - '0');
+                scale *= 10;
+            }
+            post = p != q;
+        }
+        if (!pre && !post)
+            goto invalid;
+        q = p;
+        while (p < end && *p != '.' && !(*p >= '0' && *p <= '9'))
+            p++;
+        if (p == q) {
+            buf_puts(err, "time: missing unit in duration ");
+            tg_quote(err, s, len);
+            return ERROR;
+        }
+        uint64_t unit = 0;
+        for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+            if (strlen(units[i].name) == (size_t)(p - q) && memcmp(units[i].name, q, (size_t)(p - q)) == 0)
+                unit = units[i].ns;
+        if (!unit) {
+            buf_puts(err, "time: unknown unit ");
+            tg_quote(err, q, (size_t)(p - q));
+            buf_puts(err, " in duration ");
+            tg_quote(err, s, len);
+            return ERROR;
+        }
+        if (v > lim / unit)
+            goto invalid;
+        v *= unit;
+        if (f > 0) {
+            v += (uint64_t)((double)f * ((double)unit / scale));
+            if (v > lim)
+                goto invalid;
+        }
+        d += v;
+        if (d > lim)
+            goto invalid;
+    }
+    if (neg) {
+        *out = (int64_t)(0 - d);
+        return OK;
+    }
+    if (d > lim - 1)
+        goto invalid;
+    *out = (int64_t)d;
+    return OK;
+invalid:
+    buf_puts(err, "time: invalid duration ");
+    tg_quote(err, s, len);
+    return ERROR;
+}
+
+static int t_parse_duration(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    NARGS(1, "parse_duration");
+    buf_t s = BUF_INIT, err = BUF_INIT;
+    if (tg_arg_string(vm, "parse_duration", a, 0, &s) != OK) {
+        buf_free(&s);
+        return ERROR;
+    }
+    int64_t d;
+    if (parse_duration(s.data ? s.data : "", s.len, &d, &err) == OK)
+        *ret = tg_int(d);
+    else
+        *ret = error_value(vm, &err);
+    buf_free(&s);
+    buf_free(&err);
+    return OK;
+}
+
+static int duration_arg(struct tg_vm *vm, const char *fn, struct tg_value *a, int n, int64_t *d)
+{
+    NARGS(1, fn);
+    return tg_arg_int(vm, fn, a, 0, d);
+}
+
+static int t_duration_hours(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    int64_t d;
+    if (duration_arg(vm, "duration_hours", a, n, &d) != OK)
+        return ERROR;
+    const int64_t h = 3600 * NS_PER_SEC;
+    *ret = tg_float((double)(d / h) + (double)(d % h) / (60 * 60 * 1e9));
+    return OK;
+}
+
+static int t_duration_minutes(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    int64_t d;
+    if (duration_arg(vm, "duration_minutes", a, n, &d) != OK)
+        return ERROR;
+    const int64_t m = 60 * NS_PER_SEC;
+    *ret = tg_float((double)(d / m) + (double)(d % m) / (60 * 1e9));
+    return OK;
+}
+
+static int t_duration_seconds(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    int64_t d;
+    if (duration_arg(vm, "duration_seconds", a, n, &d) != OK)
+        return ERROR;
+    *ret = tg_float((double)(d / NS_PER_SEC) + (double)(d % NS_PER_SEC) / 1e9);
+    return OK;
+}
+
+static int t_duration_nanoseconds(struct tg_vm *vm, struct tg_value *a, int n,
+                                  struct tg_value *ret)
+{
+    int64_t d;
+    if (duration_arg(vm, "duration_nanoseconds", a, n, &d) != OK)
+        return ERROR;
+    *ret = tg_int(d);
+    return OK;
+}
+
+static int t_duration_string(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    int64_t d;
+    if (duration_arg(vm, "duration_string", a, n, &d) != OK)
+        return ERROR;
+    buf_t s = BUF_INIT;
+    duration_string(&s, d);
+    *ret = tg_make_string(vm, s.data, s.len);
+    buf_free(&s);
+    return OK;
+}
+
+static int t_month_string(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    int64_t m;
+    if (duration_arg(vm, "month_string", a, n, &m) != OK)
+        return ERROR;
+    buf_t s = BUF_INIT;
+    const char *name = tg_month_name(m);
+    if (name)
+        buf_puts(&s, name);
+    else
+        buf_printf(&s, "%%!Month(%lld)", (long long)m);
+    *ret = tg_make_string(vm, s.data, s.len);
+    buf_free(&s);
+    return OK;
+}
+
+/* ---- making times ---- */
+
+static int t_now(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    NARGS(0, "now");
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    *ret = tg_obj_value(local_time(vm, ts.tv_sec, ts.tv_nsec));
+    return OK;
+}
+
+static int t_unix(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    int64_t sec, nsec;
+    NARGS(2, "unix");
+    if (tg_arg_int(vm, "unix", a, 0, &sec) != OK || tg_arg_int(vm, "unix", a, 1, &nsec) != OK)
+        return ERROR;
+    *ret = tg_obj_value(local_time(vm, sec, nsec));
+    return OK;
+}
+
+static int64_t saturate(__int128 x)
+{
+    return x > INT64_MAX ? INT64_MAX : x < INT64_MIN ? INT64_MIN : (int64_t)x;
+}
+
+/* Go's time.Date: out-of-range fields carry over (month 13 is next
+ * January); the offset is the one in force at that wall time. */
+static struct tg_time *make_date(struct tg_vm *vm, const int64_t f[7], const struct tg_time *zone)
+{
+    int64_t year = f[0], m = f[1] - 1;
+    year += m / 12 - (m % 12 < 0);
+    m = ((m % 12) + 12) % 12;
+    if (year > 1000000000000LL)
+        year = 1000000000000LL;
+    if (year < -1000000000000LL)
+        year = -1000000000000LL;
+    __int128 wall = (__int128)tg_days_from_civil(year, m + 1, 1) * 86400 +
+                    ((__int128)f[2] - 1) * 86400 + (__int128)f[3] * 3600 + (__int128)f[4] * 60 +
+                    f[5] + f[6] / NS_PER_SEC;
+    int64_t w = saturate(wall), nsec = f[6] % NS_PER_SEC;
+    if (zone && !zone->local) {
+        struct tg_time *t = tg_time_new(&vm->heap, w, nsec, zone->offset, zone->zone);
+        t->sec = (int64_t)((uint64_t)t->sec - (uint64_t)(int64_t)zone->offset);
+        return t;
+    }
+    struct tg_time *guess = local_time(vm, w, 0);
+    struct tg_time *probe = local_time(vm, (int64_t)((uint64_t)w - (uint64_t)(int64_t)guess->offset), 0);
+    return local_time(vm, (int64_t)((uint64_t)w - (uint64_t)(int64_t)probe->offset), nsec);
+}
+
+static int t_date(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    int64_t f[7];
+    NARGS(7, "date");
+    for (int i = 0; i < 7; i++)
+        if (tg_arg_int(vm, "date", a, i, &f[i]) != OK)
+            return ERROR;
+    *ret = tg_obj_value(make_date(vm, f, NULL));
+    return OK;
+}
+
+static int t_add(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    struct tg_time *t = NULL;
+    int64_t d;
+    NARGS(2, "add");
+    if (arg_time(vm, "add", a, 0, &t) != OK || tg_arg_int(vm, "add", a, 1, &d) != OK)
+        return ERROR;
+    *ret = tg_obj_value(tg_time_add(&vm->heap, t, d));
+    return OK;
+}
+
+static int t_add_date(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    struct tg_time *t = NULL;
+    int64_t y, m, d;
+    NARGS(4, "add_date");
+    if (arg_time(vm, "add_date", a, 0, &t) != OK || tg_arg_int(vm, "add_date", a, 1, &y) != OK ||
+        tg_arg_int(vm, "add_date", a, 2, &m) != OK || tg_arg_int(vm, "add_date", a, 3, &d) != OK)
+        return ERROR;
+    struct tg_civil c;
+    tg_time_civil(t, &c);
+    int64_t f[7] = { (int64_t)((uint64_t)c.year + (uint64_t)y),
+                     (int64_t)((uint64_t)c.month + (uint64_t)m),
+                     (int64_t)((uint64_t)c.day + (uint64_t)d),
+                     c.hour, c.min, c.sec, c.nsec };
+    *ret = tg_obj_value(make_date(vm, f, t));
+    return OK;
+}
+
+static int two_times(struct tg_vm *vm, const char *fn, struct tg_value *a, int n,
+                     struct tg_time **t, struct tg_time **u)
+{
+    NARGS(2, fn);
+    if (arg_time(vm, fn, a, 0, t) != OK || arg_time(vm, fn, a, 1, u) != OK)
+        return ERROR;
+    return OK;
+}
+
+static int t_sub(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    struct tg_time *t = NULL, *u = NULL;
+    if (two_times(vm, "sub", a, n, &t, &u) != OK)
+        return ERROR;
+    *ret = tg_int(tg_time_sub(t, u));
+    return OK;
+}
+
+static int t_after(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    struct tg_time *t = NULL, *u = NULL;
+    if (two_times(vm, "after", a, n, &t, &u) != OK)
+        return ERROR;
+    *ret = tg_bool(tg_time_sub(t, u) > 0);
+    return OK;
+}
+
+static int t_before(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    struct tg_time *t = NULL, *u = NULL;
+    if (two_times(vm, "before", a, n, &t, &u) != OK)
+        return ERROR;
+    *ret = tg_bool(tg_time_sub(t, u) < 0);
+    return OK;
+}
+
+static int now_minus(struct tg_vm *vm, const char *fn, struct tg_value *a, int n, int sign,
+                     struct tg_value *ret)
+{
+    struct tg_time *t = NULL;
+    NARGS(1, fn);
+    if (arg_time(vm, fn, a, 0, &t) != OK)
+        return ERROR;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tg_time now = { .sec = ts.tv_sec, .nsec = (int32_t)ts.tv_nsec };
+    *ret = tg_int(sign > 0 ? tg_time_sub(&now, t) : tg_time_sub(t, &now));
+    return OK;
+}
+
+static int t_since(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    return now_minus(vm, "since", a, n, 1, ret);
+}
+
+static int t_until(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    return now_minus(vm, "until", a, n, -1, ret);
+}
+
+/* ---- reading times ---- */
+
+enum field { F_YEAR, F_MONTH, F_DAY, F_WEEKDAY, F_HOUR, F_MINUTE, F_SECOND, F_NSEC, F_UNIX, F_UNIX_NANO };
+
+static int time_field(struct tg_vm *vm, const char *fn, struct tg_value *a, int n, enum field f,
+                      struct tg_value *ret)
+{
+    struct tg_time *t = NULL;
+    NARGS(1, fn);
+    if (arg_time(vm, fn, a, 0, &t) != OK)
+        return ERROR;
+    struct tg_civil c;
+    tg_time_civil(t, &c);
+    int64_t v = 0;
+    switch (f) {
+    case F_YEAR: v = c.year; break;
+    case F_MONTH: v = c.month; break;
+    case F_DAY: v = c.day; break;
+    case F_WEEKDAY: v = c.wday; break;
+    case F_HOUR: v = c.hour; break;
+    case F_MINUTE: v = c.min; break;
+    case F_SECOND: v = c.sec; break;
+    case F_NSEC: v = c.nsec; break;
+    case F_UNIX: v = t->sec; break;
+    case F_UNIX_NANO: v = (int64_t)((uint64_t)t->sec * 1000000000u + (uint64_t)t->nsec); break;
+    }
+    *ret = tg_int(v);
+    return OK;
+}
+
+#define FIELD_FN(name, f)                                                                          \
+    static int t_##name(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)        \
+    {                                                                                              \
+        return time_field(vm, #name, a, n, f, ret);                                                \
+    }
+FIELD_FN(time_year, F_YEAR)
+FIELD_FN(time_month, F_MONTH)
+FIELD_FN(time_day, F_DAY)
+FIELD_FN(time_weekday, F_WEEKDAY)
+FIELD_FN(time_hour, F_HOUR)
+FIELD_FN(time_minute, F_MINUTE)
+FIELD_FN(time_second, F_SECOND)
+FIELD_FN(time_nanosecond, F_NSEC)
+FIELD_FN(time_unix, F_UNIX)
+FIELD_FN(time_unix_nano, F_UNIX_NANO)
+
+static int t_time_format(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    struct tg_time *t = NULL;
+    NARGS(2, "time_format");
+    if (arg_time(vm, "time_format", a, 0, &t) != OK)
+        return ERROR;
+    buf_t layout = BUF_INIT, s = BUF_INIT;
+    if (tg_arg_string(vm, "time_format", a, 1, &layout) != OK) {
+        buf_free(&layout);
+        return ERROR;
+    }
+    tg_time_format(&s, t, layout.data ? layout.data : "", layout.len);
+    *ret = tg_make_string(vm, s.data ? s.data : "", s.len);
+    buf_free(&layout);
+    buf_free(&s);
+    return OK;
+}
+
+static int t_time_string(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    struct tg_time *t = NULL;
+    NARGS(1, "time_string");
+    if (arg_time(vm, "time_string", a, 0, &t) != OK)
+        return ERROR;
+    buf_t s = BUF_INIT;
+    tg_value_string(&s, tg_obj_value(t));
+    *ret = tg_make_string(vm, s.data, s.len);
+    buf_free(&s);
+    return OK;
+}
+
+static int t_time_location(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    struct tg_time *t = NULL;
+    NARGS(1, "time_location");
+    if (arg_time(vm, "time_location", a, 0, &t) != OK)
+        return ERROR;
+    const char *name = t->local ? "Local" : t->zone;
+    *ret = tg_make_string(vm, name, strlen(name));
+    return OK;
+}
+
+static int t_is_zero(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    struct tg_time *t = NULL;
+    NARGS(1, "is_zero");
+    if (arg_time(vm, "is_zero", a, 0, &t) != OK)
+        return ERROR;
+    *ret = tg_bool(t->sec == TG_TIME_ZERO_SEC && t->nsec == 0);
+    return OK;
+}
+
+static int t_to_local(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    struct tg_time *t = NULL;
+    NARGS(1, "to_local");
+    if (arg_time(vm, "to_local", a, 0, &t) != OK)
+        return ERROR;
+    *ret = tg_obj_value(local_time(vm, t->sec, t->nsec));
+    return OK;
+}
+
+static int t_to_utc(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    struct tg_time *t = NULL;
+    NARGS(1, "to_utc");
+    if (arg_time(vm, "to_utc", a, 0, &t) != OK)
+        return ERROR;
+    *ret = tg_obj_value(tg_time_new(&vm->heap, t->sec, t->nsec, 0, "UTC"));
+    return OK;
+}
+
+static const struct tg_builtin funcs[] = {
+    { "sleep", t_sleep },
+    { "parse_duration", t_parse_duration },
+    { "since", t_since },
+    { "until", t_until },
+    { "duration_hours", t_duration_hours },
+    { "duration_minutes", t_duration_minutes },
+    { "duration_nanoseconds", t_duration_nanoseconds },
+    { "duration_seconds", t_duration_seconds },
+    { "duration_string", t_duration_string },
+    { "month_string", t_month_string },
+    { "date", t_date },
+    { "now", t_now },
+    { "unix", t_unix },
+    { "add", t_add },
+    { "add_date", t_add_date },
+    { "sub", t_sub },
+    { "after", t_after },
+    { "before", t_before },
+    { "time_year", t_time_year },
+    { "time_month", t_time_month },
+    { "time_day", t_time_day },
+    { "time_weekday", t_time_weekday },
+    { "time_hour", t_time_hour },
+    { "time_minute", t_time_minute },
+    { "time_second", t_time_second },
+    { "time_nanosecond", t_time_nanosecond },
+    { "time_unix", t_time_unix },
+    { "time_unix_nano", t_time_unix_nano },
+    { "time_format", t_time_format },
+    { "time_location", t_time_location },
+    { "time_string", t_time_string },
+    { "is_zero", t_is_zero },
+    { "to_local", t_to_local },
+    { "to_utc", t_to_utc },
+};
+
+#define S(name, v) { name, TG_CONST_STRING, 0, 0, v }
+#define I(name, v) { name, TG_CONST_INT, v, 0, NULL }
+static const struct tg_module_const consts[] = {
+    S("format_ansic", "Mon Jan _2 15:04:05 2006"),
+    S("format_unix_date", "Mon Jan _2 15:04:05 MST 2006"),
+    S("format_ruby_date", "Mon Jan 02 15:04:05 -0700 2006"),
+    S("format_rfc822", "02 Jan 06 15:04 MST"),
+    S("format_rfc822z", "02 Jan 06 15:04 -0700"),
+    S("format_rfc850", "Monday, 02-Jan-06 15:04:05 MST"),
+    S("format_rfc1123", "Mon, 02 Jan 2006 15:04:05 MST"),
+    S("format_rfc1123z", "Mon, 02 Jan 2006 15:04:05 -0700"),
+    S("format_rfc3339", "2006-01-02T15:04:05Z07:00"),
+    S("format_rfc3339_nano", "2006-01-02T15:04:05.999999999Z07:00"),
+    S("format_kitchen", "3:04PM"),
+    S("format_stamp", "Jan _2 15:04:05"),
+    S("format_stamp_milli", "Jan _2 15:04:05.000"),
+    S("format_stamp_micro", "Jan _2 15:04:05.000000"),
+    S("format_stamp_nano", "Jan _2 15:04:05.000000000"),
+    I("nanosecond", 1),
+    I("microsecond", 1000),
+    I("millisecond", 1000000),
+    I("second", 1000000000),
+    I("minute", 60000000000),
+    I("hour", 3600000000000),
+    I("january", 1), I("february", 2), I("march", 3), I("april", 4),
+    I("may", 5), I("june", 6), I("july", 7), I("august", 8),
+    I("september", 9), I("october", 10), I("november", 11), I("december", 12),
+};
+#undef S
+#undef I
+
+const struct tg_module tg_mod_times = { "times", funcs, TG_NELEMS(funcs), consts,
+                                        TG_NELEMS(consts) };
