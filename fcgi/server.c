@@ -69,13 +69,13 @@ void server_free(struct server *s)
     memset(s, 0, sizeof *s);
 }
 
-void server_refresh_domains(struct server *s)
+void server_refresh_domains(struct server *s, int now_please)
 {
     char err[512];
     if (primus_enabled(&s->cfg) && primus_changed(&s->primus) != 0)
         s->primus_dirty = 1;
     time_t now = time(NULL);
-    if (now == s->domains_checked)
+    if (now == s->domains_checked && !now_please)
         return; /* at most one look (and one retry) per second */
     s->domains_checked = now;
     int64_t mtime = domains_file_mtime(s->cfg.domainfile);
@@ -168,8 +168,14 @@ int server_schema_at_least(struct db_conn *db, int64_t version)
 
 int server_domain_db(struct server *s, const char *domain, struct db_conn **db, int *status)
 {
-    server_refresh_domains(s);
+    server_refresh_domains(s, 0);
     const struct domain *d = domains_find(&s->domains, domain);
+    if (!d) {
+        /* a domain added a moment ago is served at once by every responder:
+         * look at the domain file again (a stat when it did not change) */
+        server_refresh_domains(s, 1);
+        d = domains_find(&s->domains, domain);
+    }
     if (!d) {
         *status = 401;
         return ERROR;

@@ -38,9 +38,10 @@ int server_init(struct server *s, const char *config_path, char *err, size_t err
 void server_free(struct server *s);
 /* Re-reads the domains when the domain file changed (checked at most once
  * a second) or the registry sent a NOTIFY (checked on every request: one
- * non-blocking read); connections of removed or re-pointed domains are
- * closed. */
-void server_refresh_domains(struct server *s);
+ * non-blocking read); now_please skips the once-a-second limit (for a
+ * request naming a domain not known yet). Connections of removed or
+ * re-pointed domains are closed. */
+void server_refresh_domains(struct server *s, int now_please);
 /* 1 when the domain's schema is at least version; an older one is looked
  * up again first (it may have been migrated while we were connected). */
 int server_schema_at_least(struct db_conn *db, int64_t version);

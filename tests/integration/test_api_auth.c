@@ -9,42 +9,11 @@
 
 #include "base64.h"
 #include "itest.h"
+#include "itest_data.h"
 #include "token.h"
 #include "uuid.h"
 
 #define ROOT_UUID "00000000-0000-1000-8000-000000000000"
-
-static PGconn *db;
-
-static void sql(const char *query, int nparams, const char *const *params)
-{
-    PGresult *res = PQexecParams(db, query, nparams, NULL, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
-        fprintf(stderr, "sql failed: %s\n", PQerrorMessage(db));
-    CU_ASSERT_TRUE(PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK);
-    PQclear(res);
-}
-
-/* A user with no group at all and a token for it; returns "domain:token". */
-static void make_user(char uuid[UUID_STRLEN + 1], char *userpwd, size_t n)
-{
-    struct uuid u;
-    uuid_v4(&u);
-    uuid_format(&u, uuid);
-    char name[64], secret[TOKEN_MAX], hex[2 * TOKEN_HASH_LEN + 3];
-    snprintf(name, sizeof name, "itest-%s", uuid);
-    token_generate(secret);
-    uint8_t hash[TOKEN_HASH_LEN];
-    token_hash(secret, strlen(secret), hash);
-    strcpy(hex, "\\x");
-    for (int i = 0; i < TOKEN_HASH_LEN; i++)
-        sprintf(hex + 2 + 2 * i, "%02x", hash[i]);
-    const char *p1[] = { uuid, name };
-    sql("INSERT INTO users(uuid, name) VALUES ($1, $2)", 2, p1);
-    const char *p2[] = { uuid, hex };
-    sql("INSERT INTO user_tokens(user_uuid, name, token_hash) VALUES ($1, 'itest', $2::bytea)", 2, p2);
-    snprintf(userpwd, n, "%s:%s", itest_env("ITEST_DOMAIN"), secret);
-}
 
 static void test_users_me_with_admin_token_is_root(void)
 {
@@ -263,15 +232,13 @@ static void test_wrong_method_is_405_with_allow(void)
 
 static int suite_init(void)
 {
-    char uri[1024];
-    snprintf(uri, sizeof uri, "postgresql:///itest_main?host=%s&user=postgres", itest_env("ITEST_PGHOST"));
-    db = PQconnectdb(uri);
+    PGconn *db = itest_db();
     return PQstatus(db) == CONNECTION_OK ? 0 : 1;
 }
 
 static int suite_clean(void)
 {
-    PQfinish(db);
+    itest_db_close();
     return 0;
 }
 

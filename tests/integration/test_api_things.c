@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "itest.h"
+#include "itest_data.h"
 #include "status.h"
 #include "token.h"
 #include "uuid.h"
@@ -23,135 +24,7 @@
 #define NO_SUCH_UUID "5a8d3e0c-0000-4000-8000-00000000dead"
 #define SHA256_HELLO "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
 
-static PGconn *db;
-
 /* ---- helpers ------------------------------------------------------------ */
-
-static PGresult *sql_res(const char *query, int nparams, const char *const *params)
-{
-    PGresult *res = PQexecParams(db, query, nparams, NULL, params, NULL, NULL, 0);
-    int ok = PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK;
-    if (!ok)
-        fprintf(stderr, "sql failed: %s\n", PQerrorMessage(db));
-    CU_ASSERT_TRUE(ok);
-    return res;
-}
-
-static void sql(const char *query, int nparams, const char *const *params)
-{
-    PQclear(sql_res(query, nparams, params));
-}
-
-static long sql_long(const char *query, int nparams, const char *const *params)
-{
-    PGresult *res = sql_res(query, nparams, params);
-    long v = PQntuples(res) > 0 ? strtol(PQgetvalue(res, 0, 0), NULL, 10) : -1;
-    PQclear(res);
-    return v;
-}
-
-static void new_uuid(char out[UUID_STRLEN + 1])
-{
-    struct uuid u;
-    uuid_v4(&u);
-    uuid_format(&u, out);
-}
-
-/* A user in no group, with a token; userpwd gets "domain:token". */
-static void make_user(char uuid[UUID_STRLEN + 1], char *userpwd, size_t n)
-{
-    new_uuid(uuid);
-    char name[64], secret[TOKEN_MAX], hex[2 * TOKEN_HASH_LEN + 3];
-    snprintf(name, sizeof name, "itest-%s", uuid);
-    token_generate(secret);
-    uint8_t hash[TOKEN_HASH_LEN];
-    token_hash(secret, strlen(secret), hash);
-    strcpy(hex, "\\x");
-    for (int i = 0; i < TOKEN_HASH_LEN; i++)
-        sprintf(hex + 2 + 2 * i, "%02x", hash[i]);
-    const char *p1[] = { uuid, name };
-    sql("INSERT INTO users(uuid, name) VALUES ($1, $2)", 2, p1);
-    const char *p2[] = { uuid, hex };
-    sql("INSERT INTO user_tokens(user_uuid, name, token_hash) VALUES ($1, 'itest', $2::bytea)", 2, p2);
-    snprintf(userpwd, n, "%s:%s", itest_env("ITEST_DOMAIN"), secret);
-}
-
-/* Adds a policy to the user's own test group "ug-<uuid>" (made on first use). */
-static void grant(const char *user, const char *effect, const char *action, const char *resource)
-{
-    char gname[64];
-    snprintf(gname, sizeof gname, "ug-%s", user);
-    const char *p[] = { gname, user, effect, action, resource };
-    sql("WITH g AS (INSERT INTO groups(name) VALUES ($1) "
-        "           ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING uuid), "
-        "m AS (INSERT INTO user_groups(user_uuid, group_uuid) SELECT $2::uuid, uuid FROM g "
-        "      ON CONFLICT DO NOTHING) "
-        "INSERT INTO group_policies(group_uuid, effect, action, resource) "
-        "SELECT uuid, $3::policy_effect, $4::policy_action, $5 FROM g",
-        5, p);
-}
-
-static struct http_reply call(const char *method, const char *path, const char *userpwd,
-                              const char *body)
-{
-    struct http_reply r;
-    CU_ASSERT_EQUAL(itest_http(method, path, userpwd, body, body ? "application/json" : NULL, &r), 0);
-    return r;
-}
-
-static void expect_status(const char *method, const char *path, const char *userpwd,
-                          const char *body, long status)
-{
-    struct http_reply r = call(method, path, userpwd, body);
-    if (status >= 400)
-        itest_assert_error(&r, status);
-    else
-        CU_ASSERT_EQUAL(r.status, status);
-    if (r.status != status)
-        fprintf(stderr, "\n%s %s %s -> %ld %s (want %ld)\n", method, path, body ? body : "",
-                r.status, r.body, status);
-    itest_reply_free(&r);
-}
-
-static const char *jstr(json_object *o, const char *key)
-{
-    json_object *v;
-    if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-        return NULL;
-    return json_object_get_string(v);
-}
-
-static int jstr_is(json_object *o, const char *key, const char *want)
-{
-    const char *s = jstr(o, key);
-    return s && strcmp(s, want) == 0;
-}
-
-static int jnull(json_object *o, const char *key)
-{
-    json_object *v;
-    return o && json_object_object_get_ex(o, key, &v) && v == NULL;
-}
-
-/* o[key] is an array of exactly the strings of want (NULL-terminated). */
-static int jstrings_are(json_object *o, const char *key, const char *const *want)
-{
-    json_object *arr;
-    if (!o || !json_object_object_get_ex(o, key, &arr) || !json_object_is_type(arr, json_type_array))
-        return 0;
-    size_t n = 0;
-    while (want[n])
-        n++;
-    if (json_object_array_length(arr) != n)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        json_object *item = json_object_array_get_idx(arr, i);
-        if (!json_object_is_type(item, json_type_string) ||
-            strcmp(json_object_get_string(item), want[i]) != 0)
-            return 0;
-    }
-    return 1;
-}
 
 static const char *const NO_TAGS[] = { NULL };
 
@@ -191,32 +64,6 @@ static void api_thing(const char *name, const char *tags_json, char uuid[UUID_ST
     snprintf(body, sizeof body, "{\"name\":\"%s\"%s%s}", name, tags_json ? ",\"tags\":" : "",
              tags_json ? tags_json : "");
     CU_ASSERT_EQUAL(post_thing(itest_admin(), body, uuid), 201);
-}
-
-/* The uuids of a JSON array reply, comma-joined, for order assertions. */
-static void uuids_of(json_object *arr, char *out, size_t n)
-{
-    out[0] = '\0';
-    if (!json_object_is_type(arr, json_type_array))
-        return;
-    for (size_t i = 0; i < json_object_array_length(arr); i++) {
-        const char *u = jstr(json_object_array_get_idx(arr, i), "uuid");
-        size_t len = strlen(out);
-        snprintf(out + len, n - len, "%s%s", i ? "," : "", u ? u : "?");
-    }
-}
-
-static void expect_list(const char *path, const char *userpwd, const char *want)
-{
-    struct http_reply r = call("GET", path, userpwd, NULL);
-    CU_ASSERT_EQUAL(r.status, 200);
-    CU_ASSERT_TRUE(json_object_is_type(r.json, json_type_array));
-    char got[4096];
-    uuids_of(r.json, got, sizeof got);
-    CU_ASSERT_STRING_EQUAL(got, want);
-    if (strcmp(got, want) != 0)
-        fprintf(stderr, "\nGET %s\n  got  %s\n  want %s\n", path, got, want);
-    itest_reply_free(&r);
 }
 
 /* ---- create ------------------------------------------------------------- */
@@ -1028,16 +875,13 @@ static void test_things_update_and_delete_policies_apply(void)
 
 static int suite_init(void)
 {
-    char uri[1024];
-    snprintf(uri, sizeof uri, "postgresql:///itest_main?host=%s&user=postgres",
-             itest_env("ITEST_PGHOST"));
-    db = PQconnectdb(uri);
+    PGconn *db = itest_db();
     return PQstatus(db) == CONNECTION_OK ? 0 : 1;
 }
 
 static int suite_clean(void)
 {
-    PQfinish(db);
+    itest_db_close();
     return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "itest.h"
+#include "itest_data.h"
 #include "status.h"
 #include "token.h"
 #include "uuid.h"
@@ -20,32 +21,7 @@
 #define NIL_UUID "00000000-0000-0000-0000-000000000000"
 #define NO_SUCH_UUID "5a8d3e0c-0000-4000-8000-00000000dead"
 
-static PGconn *db;
-
 /* ---- helpers ------------------------------------------------------------ */
-
-static PGresult *sql_res(const char *query, int nparams, const char *const *params)
-{
-    PGresult *res = PQexecParams(db, query, nparams, NULL, params, NULL, NULL, 0);
-    int ok = PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK;
-    if (!ok)
-        fprintf(stderr, "sql failed: %s\n", PQerrorMessage(db));
-    CU_ASSERT_TRUE(ok);
-    return res;
-}
-
-static void sql(const char *query, int nparams, const char *const *params)
-{
-    PQclear(sql_res(query, nparams, params));
-}
-
-static long sql_long(const char *query, int nparams, const char *const *params)
-{
-    PGresult *res = sql_res(query, nparams, params);
-    long v = PQntuples(res) > 0 ? strtol(PQgetvalue(res, 0, 0), NULL, 10) : -1;
-    PQclear(res);
-    return v;
-}
 
 /* First column of the first row into out ("" when none). */
 static void sql_text(const char *query, int nparams, const char *const *params, char *out,
@@ -54,70 +30,6 @@ static void sql_text(const char *query, int nparams, const char *const *params, 
     PGresult *res = sql_res(query, nparams, params);
     snprintf(out, n, "%s", PQntuples(res) > 0 ? PQgetvalue(res, 0, 0) : "");
     PQclear(res);
-}
-
-static void new_uuid(char out[UUID_STRLEN + 1])
-{
-    struct uuid u;
-    uuid_v4(&u);
-    uuid_format(&u, out);
-}
-
-/* A user in no group, with a token; userpwd gets "domain:token". */
-static void make_user(char uuid[UUID_STRLEN + 1], char *userpwd, size_t n)
-{
-    new_uuid(uuid);
-    char name[64], secret[TOKEN_MAX], hex[2 * TOKEN_HASH_LEN + 3];
-    snprintf(name, sizeof name, "itest-%s", uuid);
-    token_generate(secret);
-    uint8_t hash[TOKEN_HASH_LEN];
-    token_hash(secret, strlen(secret), hash);
-    strcpy(hex, "\\x");
-    for (int i = 0; i < TOKEN_HASH_LEN; i++)
-        sprintf(hex + 2 + 2 * i, "%02x", hash[i]);
-    const char *p1[] = { uuid, name };
-    sql("INSERT INTO users(uuid, name) VALUES ($1, $2)", 2, p1);
-    const char *p2[] = { uuid, hex };
-    sql("INSERT INTO user_tokens(user_uuid, name, token_hash) VALUES ($1, 'itest', $2::bytea)", 2, p2);
-    snprintf(userpwd, n, "%s:%s", itest_env("ITEST_DOMAIN"), secret);
-}
-
-/* Adds a policy to the user's group "ug-<uuid>" (made on first use; not a
- * personal group: its name is not the user's). */
-static void grant(const char *user, const char *effect, const char *action, const char *resource)
-{
-    char gname[64];
-    snprintf(gname, sizeof gname, "ug-%s", user);
-    const char *p[] = { gname, user, effect, action, resource };
-    sql("WITH g AS (INSERT INTO groups(name) VALUES ($1) "
-        "           ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING uuid), "
-        "m AS (INSERT INTO user_groups(user_uuid, group_uuid) SELECT $2::uuid, uuid FROM g "
-        "      ON CONFLICT DO NOTHING) "
-        "INSERT INTO group_policies(group_uuid, effect, action, resource) "
-        "SELECT uuid, $3::policy_effect, $4::policy_action, $5 FROM g",
-        5, p);
-}
-
-static struct http_reply call(const char *method, const char *path, const char *userpwd,
-                              const char *body)
-{
-    struct http_reply r;
-    CU_ASSERT_EQUAL(itest_http(method, path, userpwd, body, body ? "application/json" : NULL, &r), 0);
-    return r;
-}
-
-static void expect_status(const char *method, const char *path, const char *userpwd,
-                          const char *body, long status)
-{
-    struct http_reply r = call(method, path, userpwd, body);
-    if (status >= 400)
-        itest_assert_error(&r, status);
-    else
-        CU_ASSERT_EQUAL(r.status, status);
-    if (r.status != status)
-        fprintf(stderr, "\n%s %s %s -> %ld %s (want %ld)\n", method, path, body ? body : "",
-                r.status, r.body, status);
-    itest_reply_free(&r);
 }
 
 /* The error reply's message must be exactly message. */
@@ -133,14 +45,6 @@ static void expect_error(const char *method, const char *path, const char *body,
         fprintf(stderr, "\n%s %s %s -> %ld %s (want %ld)\n", method, path, body ? body : "",
                 r.status, r.body, status);
     itest_reply_free(&r);
-}
-
-static const char *jstr(json_object *o, const char *key)
-{
-    json_object *v;
-    if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-        return NULL;
-    return json_object_get_string(v);
 }
 
 /* What a Timeseries object must hold. */
@@ -233,32 +137,6 @@ static void named_ts(const char *name, const char *tags, char uuid[UUID_STRLEN +
     snprintf(body, sizeof body, "{\"name\":\"%s\",\"si_unit\":\"C\",\"tags\":%s}", name,
              tags ? tags : "[]");
     api_ts(body, uuid);
-}
-
-/* The uuids of a JSON array reply, comma-joined, for order assertions. */
-static void uuids_of(json_object *arr, char *out, size_t n)
-{
-    out[0] = '\0';
-    if (!json_object_is_type(arr, json_type_array))
-        return;
-    for (size_t i = 0; i < json_object_array_length(arr); i++) {
-        const char *u = jstr(json_object_array_get_idx(arr, i), "uuid");
-        size_t len = strlen(out);
-        snprintf(out + len, n - len, "%s%s", i ? "," : "", u ? u : "?");
-    }
-}
-
-static void expect_list(const char *path, const char *userpwd, const char *want)
-{
-    struct http_reply r = call("GET", path, userpwd, NULL);
-    CU_ASSERT_EQUAL(r.status, 200);
-    CU_ASSERT_TRUE(json_object_is_type(r.json, json_type_array));
-    char got[4096];
-    uuids_of(r.json, got, sizeof got);
-    CU_ASSERT_STRING_EQUAL(got, want);
-    if (strcmp(got, want) != 0)
-        fprintf(stderr, "\nGET %s\n  got  %s\n  want %s\n", path, got, want);
-    itest_reply_free(&r);
 }
 
 static void join3(char *out, size_t n, const char *a, const char *b, const char *c)
@@ -1007,16 +885,13 @@ static void test_timeseries_seeded_timeseries_group_may_do_everything(void)
 
 static int suite_init(void)
 {
-    char uri[1024];
-    snprintf(uri, sizeof uri, "postgresql:///itest_main?host=%s&user=postgres",
-             itest_env("ITEST_PGHOST"));
-    db = PQconnectdb(uri);
+    PGconn *db = itest_db();
     return PQstatus(db) == CONNECTION_OK ? 0 : 1;
 }
 
 static int suite_clean(void)
 {
-    PQfinish(db);
+    itest_db_close();
     return 0;
 }
 

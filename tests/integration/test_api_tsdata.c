@@ -11,21 +11,10 @@
 
 #include "buf.h"
 #include "itest.h"
+#include "itest_data.h"
 #include "uuid.h"
 
 #define JSON "application/json"
-
-static const char *jstr(json_object *o, const char *key)
-{
-    json_object *v;
-    return o && json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : NULL;
-}
-
-static double jnum(json_object *o, const char *key)
-{
-    json_object *v;
-    return o && json_object_object_get_ex(o, key, &v) ? json_object_get_double(v) : NAN;
-}
 
 /* A new series (unit, optional bounds as JSON text or NULL); uuid out. */
 static void make_series(const char *unit, const char *bounds, char uuid[UUID_STRLEN + 1])

@@ -7,32 +7,13 @@
 #include <string.h>
 
 #include "itest.h"
+#include "itest_data.h"
 #include "uuid.h"
 
 #define ROOT_UUID "00000000-0000-1000-8000-000000000000"
 #define JSON "application/json"
 
 static const char *admin(void) { return itest_admin(); }
-
-/* A unique name with a prefix. */
-static const char *uname(const char *prefix)
-{
-    static char names[16][64];
-    static int next;
-    struct uuid u;
-    uuid_v4(&u);
-    char s[UUID_STRLEN + 1];
-    uuid_format(&u, s);
-    char *out = names[next++ % 16];
-    snprintf(out, 64, "%s-%.8s", prefix, s);
-    return out;
-}
-
-static const char *jstr(json_object *o, const char *key)
-{
-    json_object *v;
-    return o && json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : NULL;
-}
 
 /* POST /v2/users as admin; returns the new uuid (static storage per call site copy). */
 static void create_user(const char *name, char uuid[UUID_STRLEN + 1])
@@ -56,18 +37,6 @@ static void create_token(const char *uuid, char *userpwd, size_t n)
     CU_ASSERT_EQUAL_FATAL(r.status, 201);
     snprintf(userpwd, n, "%s:%s", itest_env("ITEST_DOMAIN"), jstr(r.json, "secret"));
     itest_reply_free(&r);
-}
-
-static long status_of(const char *method, const char *path, const char *userpwd, const char *body)
-{
-    struct http_reply r;
-    if (itest_http(method, path, userpwd, body, body ? JSON : NULL, &r) != 0)
-        return -1;
-    long s = r.status;
-    if (s >= 400)
-        itest_assert_error(&r, s);
-    itest_reply_free(&r);
-    return s;
 }
 
 static void test_create_user_returns_201_with_personal_group(void)
