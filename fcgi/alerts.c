@@ -332,20 +332,6 @@ static int body_check(struct req *r, const char **rawdata)
     return OK;
 }
 
-/* body[key], a validated string array, as a text[] literal; NULL when the
- * key is absent or null. */
-static const char *array_param(struct req *r, const char *key)
-{
-    json_object *arr;
-    if (!json_object_object_get_ex(r->body, key, &arr) || !arr)
-        return NULL;
-    buf_t b = BUF_INIT;
-    pgarray_put_json(&b, arr);
-    const char *out = arena_strdup(r->arena, buf_cstr(&b));
-    buf_free(&b);
-    return out;
-}
-
 static const char *timeout_param(struct req *r)
 {
     if (!json_has(r->body, "timeout"))
@@ -371,23 +357,6 @@ static int enum_filter(struct req *r, const char *name, const char *const *names
     return OK;
 }
 
-/* A list filter as a text[] literal; NULL when not given. */
-static int list_filter(struct req *r, const char *name, const char **out)
-{
-    const struct query_value *v = req_query(r, name);
-    *out = NULL;
-    if (!v->present)
-        return OK;
-    if (v->nlist == 0)
-        return req_fail(r, 400, arena_sprintf(r->arena, "query parameter '%s' must name at "
-                                                        "least one value", name));
-    buf_t b = BUF_INIT;
-    pgarray_put(&b, v->list, (size_t)v->nlist);
-    *out = arena_strdup(r->arena, buf_cstr(&b));
-    buf_free(&b);
-    return OK;
-}
-
 /* ---- handlers ------------------------------------------------------------- */
 
 int alerts_list(struct req *r)
@@ -397,7 +366,7 @@ int alerts_list(struct req *r)
         enum_filter(r, "severity", SEVERITIES, SEVERITY_LIST, &sev) != OK ||
         enum_filter(r, "severity_le", SEVERITIES, SEVERITY_LIST, &sev_le) != OK ||
         enum_filter(r, "severity_ge", SEVERITIES, SEVERITY_LIST, &sev_ge) != OK ||
-        list_filter(r, "service", &service) != OK || list_filter(r, "tags", &tags) != OK)
+        input_query_text_array(r, "service", &service) != OK || input_query_text_array(r, "tags", &tags) != OK)
         return ERROR;
     /* The route let the caller read 'alerts', so this only fails when the
      * caller's policies cannot be loaded: do not list without the denies. */
@@ -467,7 +436,7 @@ int alerts_create(struct req *r)
     if (body_check(r, &rawdata) != OK)
         return ERROR;
     json_object *b = r->body;
-    const char *service = array_param(r, "service"), *tags = array_param(r, "tags");
+    const char *service = input_body_text_array(r, "service"), *tags = input_body_text_array(r, "tags");
     const char *timeout = timeout_param(r);
     const char *params[] = {
         json_str(b, "resource", ""), json_str(b, "environment", ""), json_str(b, "event", ""),
@@ -516,8 +485,8 @@ int alerts_update(struct req *r)
         json_str(b, "resource", NULL), json_str(b, "environment", NULL),
         json_str(b, "event", NULL), json_str(b, "origin", NULL),
         json_str(b, "severity", NULL), json_str(b, "status", NULL),
-        array_param(r, "service"), json_str(b, "value", NULL),
-        json_str(b, "description", NULL), array_param(r, "tags"),
+        input_body_text_array(r, "service"), json_str(b, "value", NULL),
+        json_str(b, "description", NULL), input_body_text_array(r, "tags"),
         timeout_param(r), rawdata,
     };
     PGresult *res = db_exec(r->db, &SQL_ALERT_UPDATE, params);

@@ -275,48 +275,14 @@ static int content_param(struct req *r, const char *key, const char **data, int 
     return OK;
 }
 
-/* The tags of the body as a text[] literal; NULL when absent or null. */
-static const char *tags_param(struct req *r)
-{
-    json_object *tags;
-    if (!json_object_object_get_ex(r->body, "tags", &tags) || !tags)
-        return NULL;
-    buf_t b = BUF_INIT;
-    pgarray_put_json(&b, tags);
-    const char *out = arena_strdup(r->arena, buf_cstr(&b));
-    buf_free(&b);
-    return out;
-}
-
-/* An insert/update failed: a foreign key on belongs_to can only mean no
- * such thing; say so (400, as the reference). */
-static int write_failed(struct req *r, PGresult *res)
-{
-    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-    const char *constraint = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
-    if (state && strcmp(state, "23503") == 0 && constraint &&
-        strcmp(constraint, "datasets_belongs_to_fkey") == 0) {
-        PQclear(res);
-        return req_fail(r, 400, "Malformed request: field 'thing_uuid' names no thing");
-    }
-    return req_fail_db(r, res);
-}
-
 /* ---- handlers ------------------------------------------------------------- */
 
 int datasets_list(struct req *r)
 {
-    const struct query_value *tags = req_query(r, "tags");
-    if (tags->present && tags->nlist == 0)
-        return req_fail(r, 400, "query parameter 'tags' must name at least one tag");
-    const char *allow, *deny, *filter = NULL;
+    const char *allow, *deny, *filter;
+    if (input_query_text_array(r, "tags", &filter) != OK)
+        return ERROR;
     policy_patterns(r, "read", &allow, &deny);
-    if (tags->present) {
-        buf_t b = BUF_INIT;
-        pgarray_put(&b, tags->list, (size_t)tags->nlist);
-        filter = arena_strdup(r->arena, buf_cstr(&b));
-        buf_free(&b);
-    }
     const char *params[] = {
         allow, deny,
         arena_sprintf(r->arena, "%lld", (long long)req_query(r, "limit")->i),
@@ -343,7 +309,7 @@ int datasets_create(struct req *r)
     const char *field = json_has(r->body, "rawdata") ? "rawdata" : "content";
     if (content_param(r, field, &content, &len) != OK)
         return ERROR;
-    const char *tags = tags_param(r);
+    const char *tags = input_body_text_array(r, "tags");
     const char *params[] = {
         json_str(r->body, "name", ""), json_str(r->body, "format", ""), content ? content : "",
         json_str(r->body, "thing_uuid", NULL), r->user_uuid, tags ? tags : "{}",
@@ -352,7 +318,7 @@ int datasets_create(struct req *r)
     const int formats[] = { 0, 0, 1, 0, 0, 0 };
     PGresult *res = db_exec_full(r->db, &SQL_DS_CREATE, params, lengths, formats, 0);
     if (!db_ok(res))
-        return write_failed(r, res);
+        return req_fail_db_ref(r, res, "datasets_belongs_to_fkey", "thing_uuid", "thing");
     return reply_one(r, res, 201);
 }
 
@@ -383,7 +349,7 @@ int datasets_update(struct req *r)
     int thing_given = json_object_object_get_ex(r->body, "thing_uuid", NULL);
     const char *params[] = {
         req_param(r, "uuid"), json_str(r->body, "name", NULL), json_str(r->body, "format", NULL),
-        thing_given ? "true" : "false", json_str(r->body, "thing_uuid", NULL), tags_param(r),
+        thing_given ? "true" : "false", json_str(r->body, "thing_uuid", NULL), input_body_text_array(r, "tags"),
         r->user_uuid, content,
     };
     PGresult *res;
@@ -403,7 +369,7 @@ int datasets_update(struct req *r)
     res = db_exec_full(r->db, content ? &SQL_DS_UPDATE_CONTENT : &SQL_DS_UPDATE, params, lengths,
                        formats, 0);
     if (!db_ok(res))
-        return write_failed(r, res);
+        return req_fail_db_ref(r, res, "datasets_belongs_to_fkey", "thing_uuid", "thing");
     long n = strtol(PQcmdTuples(res), NULL, 10);
     PQclear(res);
     if (n == 0)

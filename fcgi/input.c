@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pgarray.h"
 #include "router.h"
 #include "rfc3339.h"
 #include "server.h"
@@ -141,6 +142,40 @@ int input_query(struct req *r, const struct query_param *spec)
     for (int i = 0; spec[i].name && i < QUERY_MAX; i++)
         if (!values[i].present && spec[i].dflt && convert(r, &spec[i], spec[i].dflt, &values[i]) != OK)
             return ERROR;
+    return OK;
+}
+
+const char *input_text_array(struct req *r, const char *const *items, size_t n)
+{
+    buf_t b = BUF_INIT;
+    pgarray_put(&b, items, n);
+    const char *out = arena_strdup(r->arena, buf_cstr(&b));
+    buf_free(&b);
+    return out;
+}
+
+const char *input_body_text_array(struct req *r, const char *key)
+{
+    json_object *arr;
+    if (!r->body || !json_object_object_get_ex(r->body, key, &arr) || !arr)
+        return NULL;
+    buf_t b = BUF_INIT;
+    pgarray_put_json(&b, arr);
+    const char *out = arena_strdup(r->arena, buf_cstr(&b));
+    buf_free(&b);
+    return out;
+}
+
+int input_query_text_array(struct req *r, const char *name, const char **out)
+{
+    const struct query_value *v = req_query(r, name);
+    *out = NULL;
+    if (!v->present)
+        return OK;
+    if (v->nlist == 0)
+        return req_fail(r, 400, arena_sprintf(r->arena, "query parameter '%s' must name at "
+                                                        "least one value", name));
+    *out = input_text_array(r, v->list, (size_t)v->nlist);
     return OK;
 }
 

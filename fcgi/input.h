@@ -57,6 +57,14 @@ int input_read_body(struct req *r, char **data, size_t *len);
  * check ->present). */
 const struct query_value *req_query(const struct req *r, const char *name);
 
+/* PostgreSQL text[] literals (in the arena) for SQL parameters:
+ * n strings; the JSON string array at `key` of the validated body (NULL
+ * when absent or null); a declared Q_LIST query parameter into *out (NULL
+ * when not given; 400 when given without any value). */
+const char *input_text_array(struct req *r, const char *const *items, size_t n);
+const char *input_body_text_array(struct req *r, const char *key);
+int input_query_text_array(struct req *r, const char *name, const char **out);
+
 /* 400 unless the text value of field has at least min characters (UTF-8
  * code points), as the OpenAPI minLength says. */
 int input_min_length(struct req *r, const char *field, const char *value, size_t min);

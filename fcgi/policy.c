@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "pgarray.h"
+#include "input.h"
 #include "policy_match.h"
 #include "router.h"
 #include "status.h"
@@ -67,7 +67,6 @@ int policy_may(struct req *r, const char *action, const char *resource)
     return policy_allows(r->action_rules[a], r->naction_rules[a], action, resource);
 }
 
-static const char *text_array(struct req *r, const char *const *items, size_t n);
 
 int policy_scopes(struct req *r, const char **acts, const char **resources)
 {
@@ -81,8 +80,8 @@ int policy_scopes(struct req *r, const char **acts, const char **resources)
         a[n] = arena_strdup(r->arena, action);
         res[n] = arena_strdup(r->arena, resource);
     }
-    *acts = text_array(r, a, n);
-    *resources = text_array(r, res, n);
+    *acts = input_text_array(r, a, n);
+    *resources = input_text_array(r, res, n);
     return OK;
 }
 
@@ -97,16 +96,6 @@ int policy_authorize(struct req *r)
             return req_fail(r, 403, "Forbidden");
     }
     return OK;
-}
-
-/* n strings as a PostgreSQL text[] literal in the arena. */
-static const char *text_array(struct req *r, const char *const *items, size_t n)
-{
-    buf_t b = BUF_INIT;
-    pgarray_put(&b, items, n);
-    const char *out = arena_strdup(r->arena, buf_cstr(&b));
-    buf_free(&b);
-    return out;
 }
 
 void policy_patterns(struct req *r, const char *action, const char **allow, const char **deny)
@@ -127,6 +116,6 @@ void policy_patterns(struct req *r, const char *action, const char **allow, cons
         else
             de[nd++] = rule->resource;
     }
-    *allow = text_array(r, al, na);
-    *deny = text_array(r, de, nd);
+    *allow = input_text_array(r, al, na);
+    *deny = input_text_array(r, de, nd);
 }

@@ -204,20 +204,6 @@ static int fields_check(struct req *r)
     return OK;
 }
 
-/* The validated string array body[key] as a text[] literal; NULL when the
- * key is absent or null. */
-static const char *tags_param(struct req *r)
-{
-    json_object *arr;
-    if (!json_object_object_get_ex(r->body, "tags", &arr) || !arr)
-        return NULL;
-    buf_t b = BUF_INIT;
-    pgarray_put_json(&b, arr);
-    const char *out = arena_strdup(r->arena, buf_cstr(&b));
-    buf_free(&b);
-    return out;
-}
-
 static const char *deadline_param(struct req *r)
 {
     if (!json_has(r->body, "deadline"))
@@ -229,17 +215,10 @@ static const char *deadline_param(struct req *r)
 
 int programs_list(struct req *r)
 {
-    const struct query_value *tags = req_query(r, "tags");
-    if (tags->present && tags->nlist == 0)
-        return req_fail(r, 400, "query parameter 'tags' must name at least one tag");
-    const char *allow, *deny, *filter = NULL;
+    const char *allow, *deny, *filter;
+    if (input_query_text_array(r, "tags", &filter) != OK)
+        return ERROR;
     policy_patterns(r, "read", &allow, &deny);
-    if (tags->present) {
-        buf_t b = BUF_INIT;
-        pgarray_put(&b, tags->list, (size_t)tags->nlist);
-        filter = arena_strdup(r->arena, buf_cstr(&b));
-        buf_free(&b);
-    }
     const char *params[] = {
         allow, deny,
         arena_sprintf(r->arena, "%lld", (long long)req_query(r, "limit")->i),
@@ -266,7 +245,7 @@ int programs_create(struct req *r)
     if (fields_check(r) != OK)
         return ERROR;
     json_object *b = r->body;
-    const char *tags = tags_param(r);
+    const char *tags = input_body_text_array(r, "tags");
     const char *params[] = {
         json_str(b, "name", ""), json_str(b, "type", ""), json_str(b, "state", ""),
         json_str(b, "schedule", ""), deadline_param(r), json_str(b, "language", ""),
@@ -309,7 +288,7 @@ int programs_update(struct req *r)
     const char *params[] = {
         req_param(r, "uuid"),         json_str(b, "name", NULL),     json_str(b, "type", NULL),
         json_str(b, "state", NULL),   json_str(b, "schedule", NULL), deadline_param(r),
-        json_str(b, "language", NULL), tags_param(r),
+        json_str(b, "language", NULL), input_body_text_array(r, "tags"),
     };
     PGresult *res = db_exec(r->db, &SQL_PROGRAM_UPDATE, params);
     if (!db_ok(res))

@@ -67,6 +67,19 @@ int req_fail_db(struct req *r, PGresult *res)
     return req_fail(r, status, message);
 }
 
+int req_fail_db_ref(struct req *r, PGresult *res, const char *constraint, const char *field,
+                    const char *what)
+{
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    const char *name = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+    if (state && strcmp(state, "23503") == 0 && name && strcmp(name, constraint) == 0) {
+        PQclear(res);
+        return req_fail(r, 400, arena_sprintf(r->arena, "Malformed request: field '%s' names no %s",
+                                              field, what));
+    }
+    return req_fail_db(r, res);
+}
+
 void req_header(struct req *r, const char *fmt, ...)
 {
     if (r->nheaders >= REQ_MAX_HEADERS)

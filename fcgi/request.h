@@ -87,6 +87,10 @@ int req_fail(struct req *r, int status, const char *message);
 /* Records the error of a failed database result (status from its SQLSTATE,
  * logged when it is a server fault) and PQclear's it. Returns ERROR. */
 int req_fail_db(struct req *r, PGresult *res);
+/* As req_fail_db, but a foreign-key violation of `constraint` becomes 400
+ * "field '<field>' names no <what>" (the value points at nothing). */
+int req_fail_db_ref(struct req *r, PGresult *res, const char *constraint, const char *field,
+                    const char *what);
 /* Adds a response header line ("Name: value"), copied into the arena. */
 void req_header(struct req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Sets a JSON reply: status and Content-Type; the body goes into r->out. */

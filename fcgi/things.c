@@ -134,36 +134,6 @@ static int not_found(struct req *r)
     return req_fail(r, 404, "The requestes resource does not exist");
 }
 
-/* The validated string array body[key] as a text[] literal; NULL when the
- * key is absent or null. */
-static const char *tags_param(struct req *r, const char *key)
-{
-    json_object *arr;
-    if (!json_object_object_get_ex(r->body, key, &arr) || !arr)
-        return NULL;
-    buf_t b = BUF_INIT;
-    pgarray_put_json(&b, arr);
-    const char *out = arena_strdup(r->arena, buf_cstr(&b));
-    buf_free(&b);
-    return out;
-}
-
-/* ?tags=a&tags=b (or a,b) as a text[] literal in *out; NULL: no filter. */
-static int tags_filter(struct req *r, const char **out)
-{
-    const struct query_value *v = req_query(r, "tags");
-    *out = NULL;
-    if (!v->present)
-        return OK;
-    if (v->nlist == 0)
-        return req_fail(r, 400, "query parameter 'tags' must name at least one tag");
-    buf_t b = BUF_INIT;
-    pgarray_put(&b, v->list, (size_t)v->nlist);
-    *out = arena_strdup(r->arena, buf_cstr(&b));
-    buf_free(&b);
-    return OK;
-}
-
 /* A text[] column as a JSON array; [] should it not parse (it always does
  * for a text[] column: this only keeps the reply well-formed). */
 static void tags_put(buf_t *b, const char *text)
@@ -227,7 +197,7 @@ static int thing_must_exist(struct req *r, const char *uuid)
 int things_list(struct req *r)
 {
     const char *tags, *allow, *deny;
-    if (tags_filter(r, &tags) != OK)
+    if (input_query_text_array(r, "tags", &tags) != OK)
         return ERROR;
     policy_patterns(r, "read", &allow, &deny);
     const char *params[] = {
@@ -258,7 +228,7 @@ int things_create(struct req *r)
     const char *type = json_str(r->body, "type", NULL);
     if (type && input_min_length(r, "type", type, THING_TYPE_MIN) != OK)
         return ERROR;
-    const char *tags = tags_param(r, "tags");
+    const char *tags = input_body_text_array(r, "tags");
     const char *params[] = {
         json_str(r->body, "name", ""), type, r->user_uuid, tags ? tags : "{}",
     };
@@ -301,7 +271,7 @@ int things_update(struct req *r)
         json_str(b, "name", NULL),
         json_str(b, "type", NULL),
         json_str(b, "state", NULL),
-        tags_param(r, "tags"),
+        input_body_text_array(r, "tags"),
     };
     PGresult *res = db_exec(r->db, &SQL_THING_UPDATE, params);
     if (!db_ok(res))

@@ -221,54 +221,20 @@ static const char *number_param(struct req *r, const char *key)
     return arena_sprintf(r->arena, "%.17g", json_num(r->body, key, 0));
 }
 
-/* The tags of the body as a text[] literal; NULL when absent or null. */
-static const char *tags_param(struct req *r)
-{
-    json_object *tags;
-    if (!json_object_object_get_ex(r->body, "tags", &tags) || !tags)
-        return NULL;
-    buf_t b = BUF_INIT;
-    pgarray_put_json(&b, tags);
-    const char *out = arena_strdup(r->arena, buf_cstr(&b));
-    buf_free(&b);
-    return out;
-}
-
 /* "true" when the body has key, null included. */
 static const char *given(struct req *r, const char *key)
 {
     return json_object_object_get_ex(r->body, key, NULL) ? "true" : "false";
 }
 
-/* Database failure of an insert/update: a foreign key on thing_uuid can
- * only mean no such thing; say so (still 400, as the reference). */
-static int write_failed(struct req *r, PGresult *res)
-{
-    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-    const char *constraint = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
-    if (state && strcmp(state, "23503") == 0 && constraint &&
-        strcmp(constraint, "timeseries_thing_uuid_fkey") == 0) {
-        PQclear(res);
-        return req_fail(r, 400, "Malformed request: field 'thing_uuid' names no thing");
-    }
-    return req_fail_db(r, res);
-}
-
 /* ---- handlers ------------------------------------------------------------- */
 
 int timeseries_list(struct req *r)
 {
-    const struct query_value *tags = req_query(r, "tags");
-    if (tags->present && tags->nlist == 0)
-        return req_fail(r, 400, "query parameter 'tags' must name at least one tag");
-    const char *allow, *deny, *filter = NULL;
+    const char *allow, *deny, *filter;
+    if (input_query_text_array(r, "tags", &filter) != OK)
+        return ERROR;
     policy_patterns(r, "read", &allow, &deny);
-    if (tags->present) {
-        buf_t b = BUF_INIT;
-        pgarray_put(&b, tags->list, (size_t)tags->nlist);
-        filter = arena_strdup(r->arena, buf_cstr(&b));
-        buf_free(&b);
-    }
     const char *params[] = {
         allow, deny,
         arena_sprintf(r->arena, "%lld", (long long)req_query(r, "limit")->i),
@@ -293,14 +259,14 @@ int timeseries_create(struct req *r)
     const char *lower = number_param(r, "lower_bound"), *upper = number_param(r, "upper_bound");
     if (lower && upper && json_num(r->body, "lower_bound", 0) > json_num(r->body, "upper_bound", 0))
         return bounds_crossed(r);
-    const char *tags = tags_param(r);
+    const char *tags = input_body_text_array(r, "tags");
     const char *params[] = {
         json_str(r->body, "thing_uuid", NULL), name, unit, lower, upper, r->user_uuid,
         tags ? tags : "{}",
     };
     PGresult *res = db_exec(r->db, &SQL_TS_CREATE, params);
     if (!db_ok(res))
-        return write_failed(r, res);
+        return req_fail_db_ref(r, res, "timeseries_thing_uuid_fkey", "thing_uuid", "thing");
     ts_write_one(r, res);
     PQclear(res);
     req_reply_json(r, 201);
@@ -335,14 +301,14 @@ int timeseries_update(struct req *r)
         given(r, "thing_uuid"), json_str(r->body, "thing_uuid", NULL),
         given(r, "lower_bound"), number_param(r, "lower_bound"),
         given(r, "upper_bound"), number_param(r, "upper_bound"),
-        tags_param(r),
+        input_body_text_array(r, "tags"),
     };
     if (db_begin(r->db) != OK)
         return req_fail(r, 503, "Service unavailable: database connection lost");
     PGresult *res = db_exec(r->db, &SQL_TS_UPDATE, params);
     if (!db_ok(res)) {
         db_rollback(r->db);
-        return write_failed(r, res);
+        return req_fail_db_ref(r, res, "timeseries_thing_uuid_fkey", "thing_uuid", "thing");
     }
     int found = PQntuples(res) == 1;
     int crossed = found && PQgetvalue(res, 0, 0)[0] == 't';
