@@ -47,6 +47,16 @@ static const struct cfg_key keys[] = {
         "DELETE FROM selfhost_domains WHERE name = $1", 0, 0),
     KEY("primus", "channel", CFG_STR, primus_channel, "selfhost_domains", 0, 0),
     KEY("manager", "socket", CFG_PATH, manager_socket, "/run/selfhost/selfpmgr.sock", 0, 0),
+    KEY("manager", "poll_interval", CFG_INT, manager_poll_interval, "60", 1, 86400),
+    KEY("manager", "max_attempts", CFG_INT, manager_max_attempts, "3", 1, 100),
+    KEY("manager", "runs_kept", CFG_INT, manager_runs_kept, "50", 1, 100000),
+    KEY("worker", "capacity", CFG_INT, worker_capacity, "2", 1, 1024),
+    KEY("worker", "memory_limit", CFG_INT, worker_memory_limit, "536870912", 16777216,
+        INT64_C(1) << 40),
+    KEY("worker", "open_files", CFG_INT, worker_open_files, "64", 16, 65536),
+    KEY("worker", "cache_size", CFG_INT, worker_cache_size, "64", 1, 100000),
+    KEY("programs", "webhook_max_body", CFG_INT, webhook_max_body, "8388608", 0, 12582912),
+    KEY("programs", "http_timeout", CFG_INT, http_timeout, "30", 1, 3600),
 };
 #define NKEYS (sizeof keys / sizeof *keys)
 

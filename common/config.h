@@ -38,6 +38,17 @@ struct config {
     char *primus_channel;    /* NOTIFY channel announcing changes */
     /* [manager] */
     char *manager_socket;
+    int64_t manager_poll_interval; /* seconds between full re-reads of the programs */
+    int64_t manager_max_attempts;  /* runs of one job, counting reruns after a worker died */
+    int64_t manager_runs_kept;     /* program_runs rows kept per program */
+    /* [worker] */
+    int64_t worker_capacity;       /* jobs run at once */
+    int64_t worker_memory_limit;   /* RLIMIT_AS of a program child, bytes */
+    int64_t worker_open_files;     /* RLIMIT_NOFILE of a program child */
+    int64_t worker_cache_size;     /* compiled programs kept */
+    /* [programs] */
+    int64_t webhook_max_body;      /* bytes of a webhook request or response body */
+    int64_t http_timeout;          /* seconds, per http.* call (also bounded by the deadline) */
     /* [domains] of the main file: parallel arrays, n_inline entries */
     char **inline_names;
     char **inline_uris;

@@ -1,0 +1,2 @@
+-- 000017 down
+DROP TABLE IF EXISTS program_runs;
