@@ -541,4 +541,4 @@ static const struct tg_builtin fmt_funcs[] = {
     { "sprintf", fmt_sprintf },
 };
 
-const struct tg_module tg_mod_fmt = { "fmt", fmt_funcs, TG_NELEMS(fmt_funcs), NULL, 0 };
+const struct tg_module tg_mod_fmt = { "fmt", fmt_funcs, TG_NELEMS(fmt_funcs), NULL, 0, NULL, 0 };

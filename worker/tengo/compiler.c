@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "compiler.h"
+#include "host.h"
 #include "modules.h"
 #include "opcodes.h"
 #include "parser.h"
@@ -60,9 +61,28 @@ struct cscope { /* one function being compiled */
     uint32_t last_op; /* start of the last instruction */
 };
 
+/* A source module compiled during this compile: its function's constant,
+ * called again at every import of the same name (as Tengo does). */
+struct compiled_module {
+    struct compiled_module *next;
+    const char *name;
+    uint32_t len;
+    uint32_t konst;
+};
+
+/* Source modules importing source modules: bounded so that a resolver
+ * handing out endless distinct names cannot exhaust the stack. */
+#define MAX_MODULE_DEPTH 32
+
 struct compiler {
     arena_t *a;
-    const char *filename;
+    const char *filename; /* of the file being compiled (main or module) */
+    const struct tg_compile_opts *opts;
+    /* the source modules being compiled, outermost first (cycle check) */
+    const struct tg_node *chain[MAX_MODULE_DEPTH];
+    int nchain;
+    struct compiled_module *modules;
+    int scope_base; /* the scope of the file being compiled (export's "top level") */
     struct tg_bytecode *bc;
     struct symtab *st;
     struct cscope *scopes[TG_MAX_DEPTH + 2];
@@ -330,6 +350,11 @@ static struct tg_code *leave_scope(struct compiler *c)
     code->nmap = s->nmap;
     code->max_stack = (uint32_t)s->max_depth + 4;
     code->num_locals = c->st->max_def;
+    if (c->nchain) {
+        code->filename = strdup(c->filename);
+        if (!code->filename)
+            abort();
+    }
     struct tg_bytecode *bc = c->bc;
     if (bc->ncodes == c->cap_codes) {
         c->cap_codes = c->cap_codes ? 2 * c->cap_codes : 16;
@@ -593,12 +618,10 @@ static int compile_func(struct compiler *c, const struct tg_node *n)
     return OK;
 }
 
-static int compile_import(struct compiler *c, const struct tg_node *n)
+/* A builtin module as an immutable map constant (nested modules as
+ * nested immutable maps). */
+static struct tg_map *module_map(struct compiler *c, const struct tg_module *m)
 {
-    const struct tg_module *m = tg_module_find(n->import_expr.module, n->import_expr.len);
-    if (!m)
-        return errorf(c, n->pos, "module '%.*s' not found", (int)n->import_expr.len,
-                      n->import_expr.module);
     struct tg_map *map = tg_map_new(&c->bc->heap);
     for (int i = 0; i < m->nfuncs; i++) {
         struct tg_value v = { .type = TG_BUILTIN, .u.bi = &m->funcs[i] };
@@ -623,9 +646,111 @@ static int compile_import(struct compiler *c, const struct tg_node *n)
         }
         tg_map_set(&c->bc->heap, map, k->name, strlen(k->name), v);
     }
+    for (int i = 0; i < m->nsubs; i++)
+        tg_map_set(&c->bc->heap, map, m->subs[i]->name, strlen(m->subs[i]->name),
+                   tg_obj_value(module_map(c, m->subs[i])));
     map->h.type = TG_IMMUTABLE_MAP;
-    emit(c, n->pos, TG_OP_CONSTANT, add_constant(c, tg_obj_value(map)), 0);
+    return map;
+}
+
+static bool same_name(const struct tg_node *imp, const char *name, uint32_t len)
+{
+    return imp->import_expr.len == len && memcmp(imp->import_expr.module, name, len) == 0;
+}
+
+/* Compiles src as the body of a function of no parameters, in a scope of
+ * its own (no access to the importer's names, builtins only), the way
+ * Tengo's compileModule does: top-level names are the function's locals
+ * and `export X` returns immutable(X). ERROR with the message set. */
+static int compile_module_body(struct compiler *c, const struct tg_node *imp,
+                               const struct tg_source *src, uint32_t *konst)
+{
+    const char *fname = src->filename
+                            ? arena_strdup(c->a, src->filename)
+                            : arena_strndup(c->a, imp->import_expr.module, imp->import_expr.len);
+    struct tg_file *file;
+    struct tg_error_list errs;
+    if (tg_parse(c->a, fname, src->code ? src->code : "", src->len, &file, &errs) != OK) {
+        if (!c->failed) {
+            c->failed = 1;
+            buf_puts(c->err, tg_error_list_string(c->a, &errs));
+        }
+        return ERROR;
+    }
+    const char *saved_file = c->filename;
+    struct symtab *saved_st = c->st;
+    int saved_base = c->scope_base;
+    int saved_nscopes = c->nscopes;
+    c->filename = fname;
+    c->chain[c->nchain++] = imp;
+    c->st = symtab_new(c, NULL, false); /* the builtins only */
+    enter_scope(c);
+    c->scope_base = c->nscopes - 1;
+    struct symtab *mst = c->st;
+    int rc = compile_list(c, &file->stmts);
+    if (rc == OK && mst->max_def > 0xFF + 1)
+        rc = errorf(c, (struct tg_pos){ 0, 1, 1 }, "too many local variables");
+    if (rc == OK) {
+        emit(c, (struct tg_pos){ 0, 0, 0 }, TG_OP_RETURN, 0, 0);
+        struct tg_code *code = leave_scope(c);
+        struct tg_function *f = tg_function_new(&c->bc->heap, code, 0);
+        *konst = add_constant(c, tg_obj_value(f));
+    } else {
+        while (c->nscopes > saved_nscopes)
+            free_scope(c->scopes[--c->nscopes]);
+    }
+    c->nchain--;
+    c->filename = saved_file;
+    c->st = saved_st;
+    c->scope_base = saved_base;
+    return rc;
+}
+
+static int compile_source_module(struct compiler *c, const struct tg_node *n)
+{
+    const char *name = n->import_expr.module;
+    uint32_t len = n->import_expr.len;
+    for (int i = 0; i < c->nchain; i++)
+        if (same_name(c->chain[i], name, len))
+            return errorf(c, n->pos, "cyclic module import: %.*s", (int)len, name);
+    struct compiled_module *m = c->modules;
+    while (m && !(m->len == len && memcmp(m->name, name, len) == 0))
+        m = m->next;
+    if (!m) {
+        struct tg_source src = { 0 };
+        if (c->opts->resolve(c->opts->resolve_ctx, name, len, &src) != OK)
+            return errorf(c, n->pos, "module '%.*s' not found", (int)len, name);
+        if (c->nchain == MAX_MODULE_DEPTH || c->nscopes > TG_MAX_DEPTH)
+            return errorf(c, n->pos, "modules nested too deeply");
+        uint32_t k;
+        if (compile_module_body(c, n, &src, &k) != OK)
+            return ERROR;
+        m = arena_calloc(c->a, 1, sizeof *m);
+        m->name = name;
+        m->len = len;
+        m->konst = k;
+        m->next = c->modules;
+        c->modules = m;
+    }
+    emit(c, n->pos, TG_OP_CONSTANT, m->konst, 0);
+    emit(c, n->pos, TG_OP_CALL, 0, 0);
     return OK;
+}
+
+static int compile_import(struct compiler *c, const struct tg_node *n)
+{
+    if (n->import_expr.len == 0)
+        return errorf(c, n->pos, "empty module name");
+    const struct tg_module *m =
+        tg_module_find(n->import_expr.module, n->import_expr.len, c->opts->modules);
+    if (m) {
+        emit(c, n->pos, TG_OP_CONSTANT, add_constant(c, tg_obj_value(module_map(c, m))), 0);
+        return OK;
+    }
+    if (c->opts->resolve)
+        return compile_source_module(c, n);
+    return errorf(c, n->pos, "module '%.*s' not found", (int)n->import_expr.len,
+                  n->import_expr.module);
 }
 
 static int compile_expr(struct compiler *c, const struct tg_node *n)
@@ -941,9 +1066,15 @@ static int compile_stmt(struct compiler *c, const struct tg_node *n)
         emit(c, n->pos, TG_OP_RETURN, 1, 0);
         return OK;
     case TG_EXPORT_STMT:
-        if (c->nscopes > 1)
+        if (c->nscopes > c->scope_base + 1)
             return errorf(c, n->pos, "export not allowed inside function");
-        return OK; /* ignored in the main program, as Tengo does */
+        if (!c->nchain)
+            return OK; /* ignored in the main program, as Tengo does */
+        if (compile(c, n->export_stmt.result) != OK)
+            return ERROR;
+        emit(c, n->pos, TG_OP_IMMUTABLE, 0, 0);
+        emit(c, n->pos, TG_OP_RETURN, 1, 0);
+        return OK;
     case TG_BRANCH_STMT: {
         struct cscope *s = CUR(c);
         bool brk = n->branch.tok == TK_BREAK;
@@ -1000,7 +1131,16 @@ static void collect_globals(struct compiler *c, const struct symtab *root)
 int tg_compile(const struct tg_file *file, const char *const *predefined, struct tg_bytecode **out,
                buf_t *err)
 {
+    struct tg_compile_opts opts = { .modules = TG_MODULES_STANDARD, .predefined = predefined };
+    return tg_compile_with(file, &opts, out, err);
+}
+
+int tg_compile_with(const struct tg_file *file, const struct tg_compile_opts *opts,
+                    struct tg_bytecode **out, buf_t *err)
+{
+    const char *const *predefined = opts->predefined;
     struct compiler c = { 0 };
+    c.opts = opts;
     c.a = arena_new(0);
     c.err = err;
     c.filename = file->name ? file->name : "";
@@ -1044,6 +1184,7 @@ void tg_bytecode_free(struct tg_bytecode *bc)
         free(bc->codes[i]->insts);
         free(bc->codes[i]->map_ip);
         free(bc->codes[i]->map_pos);
+        free(bc->codes[i]->filename);
         free(bc->codes[i]);
     }
     free(bc->codes);

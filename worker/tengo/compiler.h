@@ -28,6 +28,7 @@ struct tg_code {
     uint32_t *map_ip;
     struct tg_pos *map_pos;
     uint32_t nmap;
+    char *filename; /* a source module's name (its positions); NULL: the bytecode's */
 };
 
 struct tg_global_name {

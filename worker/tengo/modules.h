@@ -1,13 +1,15 @@
-/* modules.h — the standard modules importable with import("name"): each is
- * a descriptor (functions and named constants) defined in its own file
- * (stdlib_math.c, stdlib_text.c, …) and listed in modules.c. The compiler
- * turns a descriptor into an immutable map constant. */
+/* modules.h — the builtin modules importable with import("name"): each is
+ * a descriptor (functions, named constants and nested modules, e.g.
+ * cgi.request) defined in its own file (stdlib_math.c, stdlib_text.c, …)
+ * and listed in modules.c with the module sets (host.h) it belongs to. The
+ * compiler turns a descriptor into an immutable map constant. */
 #ifndef TENGO_MODULES_H
 #define TENGO_MODULES_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "host.h"
 #include "value.h"
 
 enum tg_const_kind { TG_CONST_INT, TG_CONST_FLOAT, TG_CONST_STRING, TG_CONST_BOOL };
@@ -27,11 +29,13 @@ struct tg_module {
     int nfuncs;
     const struct tg_module_const *consts;
     int nconsts;
+    const struct tg_module *const *subs; /* nested modules: immutable maps by name */
+    int nsubs;
 };
 
 #define TG_NELEMS(a) ((int)(sizeof(a) / sizeof *(a)))
 
-/* modules.c: the module named name[0..len), or NULL. */
-const struct tg_module *tg_module_find(const char *name, size_t len);
+/* modules.c: the module of the set named name[0..len), or NULL. */
+const struct tg_module *tg_module_find(const char *name, size_t len, enum tg_module_set set);
 
 #endif

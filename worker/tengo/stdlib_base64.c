@@ -185,4 +185,4 @@ static const struct tg_builtin funcs[] = {
     { "raw_url_encode", raw_url_encode }, { "raw_url_decode", raw_url_decode },
 };
 
-const struct tg_module tg_mod_base64 = { "base64", funcs, TG_NELEMS(funcs), NULL, 0 };
+const struct tg_module tg_mod_base64 = { "base64", funcs, TG_NELEMS(funcs), NULL, 0, NULL, 0 };

@@ -248,4 +248,4 @@ static const struct tg_builtin funcs[] = {
     { "value", enum_value },
 };
 
-const struct tg_module tg_mod_enum = { "enum", funcs, TG_NELEMS(funcs), NULL, 0 };
+const struct tg_module tg_mod_enum = { "enum", funcs, TG_NELEMS(funcs), NULL, 0, NULL, 0 };

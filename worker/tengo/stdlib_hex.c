@@ -105,4 +105,4 @@ static const struct tg_builtin funcs[] = {
     { "decode", hex_decode },
 };
 
-const struct tg_module tg_mod_hex = { "hex", funcs, TG_NELEMS(funcs), NULL, 0 };
+const struct tg_module tg_mod_hex = { "hex", funcs, TG_NELEMS(funcs), NULL, 0, NULL, 0 };

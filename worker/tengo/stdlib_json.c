@@ -717,4 +717,4 @@ static const struct tg_builtin funcs[] = {
     { "html_escape", json_html_escape },
 };
 
-const struct tg_module tg_mod_json = { "json", funcs, TG_NELEMS(funcs), NULL, 0 };
+const struct tg_module tg_mod_json = { "json", funcs, TG_NELEMS(funcs), NULL, 0, NULL, 0 };

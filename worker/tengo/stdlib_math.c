@@ -336,4 +336,5 @@ static const struct tg_module_const consts[] = {
 #undef CF
 #undef CI
 
-const struct tg_module tg_mod_math = { "math", funcs, TG_NELEMS(funcs), consts, TG_NELEMS(consts) };
+const struct tg_module tg_mod_math = { "math", funcs, TG_NELEMS(funcs), consts, TG_NELEMS(consts),
+                                       NULL, 0 };

@@ -213,4 +213,4 @@ static const struct tg_builtin funcs[] = {
     { "read", rand_read },
 };
 
-const struct tg_module tg_mod_rand = { "rand", funcs, TG_NELEMS(funcs), NULL, 0 };
+const struct tg_module tg_mod_rand = { "rand", funcs, TG_NELEMS(funcs), NULL, 0, NULL, 0 };

@@ -1104,4 +1104,4 @@ static const struct tg_builtin funcs[] = {
 };
 #undef F
 
-const struct tg_module tg_mod_text = { "text", funcs, TG_NELEMS(funcs), NULL, 0 };
+const struct tg_module tg_mod_text = { "text", funcs, TG_NELEMS(funcs), NULL, 0, NULL, 0 };

@@ -660,4 +660,4 @@ static const struct tg_module_const consts[] = {
 #undef I
 
 const struct tg_module tg_mod_times = { "times", funcs, TG_NELEMS(funcs), consts,
-                                        TG_NELEMS(consts) };
+                                        TG_NELEMS(consts), NULL, 0 };

@@ -16,6 +16,8 @@
 #include "compiler.h"
 #include "value.h"
 
+struct tg_host;
+
 #define TG_STACK_SIZE 65536
 #define TG_MAX_FRAMES 1024
 
@@ -41,6 +43,7 @@ struct tg_vm {
     volatile int *abort;       /* non-zero aborts; NULL: none */
     size_t max_heap_bytes;     /* live heap after a collection; 0: none */
     buf_t *out;                /* where fmt's print functions write; NULL: dropped */
+    const struct tg_host *host; /* log, http, cgi services (host.h); NULL: none */
     /* the error of the last run: "Runtime Error: …\n\tat FILE:L:C…" */
     buf_t error;
     buf_t msg; /* the bare message while unwinding */

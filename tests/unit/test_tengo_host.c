@@ -1,0 +1,285 @@
+/* test_tengo_host.c — what an embedder gives the Tengo library (host.h):
+ * tg_compile_with's module sets and source modules (resolver, export,
+ * cycles, positions in the module's file), and the extended modules of
+ * the selfhost set (log, http against a real local server, cgi). Each
+ * case is a whole program, run like test_tengo_vm.c runs its cases. */
+#include <CUnit/CUnit.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "compiler.h"
+#include "cunit_main.h"
+#include "host.h"
+#include "parser.h"
+#include "status.h"
+#include "vm.h"
+
+#define ADD(suite, fn) CU_add_test(suite, #fn, fn)
+
+/* ---- running programs with options ---- */
+
+struct source_module {
+    const char *name;
+    const char *src;
+};
+
+/* The source modules every test's resolver knows. */
+static const struct source_module source_modules[] = {
+    { "mapmod", "x := 40\nexport {a: x + 2, f: func(v) { return v * 2 }}" },
+    { "funcmod", "export func(s) { return s + \"!\" }" },
+    { "valmod", "export 7" },
+    { "noexport", "x := 1" },
+    { "counter", "n := 0\nexport func() { n++; return n }" },
+    { "outer", "inner := import(\"inner\")\nexport {v: inner.v + 1}" },
+    { "inner", "export {v: len(\"abc\")}" },
+    { "cyc_a", "b := import(\"cyc_b\")\nexport 1" },
+    { "cyc_b", "a := import(\"cyc_a\")\nexport 2" },
+    { "self", "s := import(\"self\")" },
+    { "badref@latest", "x := 1\ny := zzz + x" },
+    { "badparse", "x := (" },
+    { "seesmain", "export g" },
+    { "exportinfunc", "f := func() { export 1 }" },
+    { "usesfmt", "fmt := import(\"fmt\")\nexport fmt.sprintf(\"%d-%s\", 4, \"x\")" },
+    { "divzero", "export func(d) { return 10 / d }" },
+    { "importsmissing", "\n  m := import(\"nothere\")" },
+    { "toplevelreturn", "return 5" },
+};
+
+static int resolve_calls;
+
+static int test_resolve(void *ctx, const char *spec, size_t len, struct tg_source *out)
+{
+    (void)ctx;
+    resolve_calls++;
+    for (size_t i = 0; i < sizeof source_modules / sizeof *source_modules; i++) {
+        const struct source_module *m = &source_modules[i];
+        if (strlen(m->name) == len && memcmp(m->name, spec, len) == 0) {
+            out->code = m->src;
+            out->len = strlen(m->src);
+            out->filename = m->name;
+            return OK;
+        }
+    }
+    return ERROR;
+}
+
+/* Compiles src with opts (`out` predefined) and runs it with host (may be
+ * NULL); *got receives out's String() or the error text, *printed what fmt
+ * printed (may be NULL). */
+static int run_with(const char *src, struct tg_compile_opts *opts, const struct tg_host *host,
+                    buf_t *got, buf_t *printed, int64_t timeout_ms)
+{
+    arena_t *a = arena_new(0);
+    struct tg_file *file;
+    struct tg_error_list errs;
+    if (tg_parse(a, "test", src, strlen(src), &file, &errs) != OK) {
+        buf_puts(got, tg_error_list_string(a, &errs));
+        arena_free(a);
+        return ERROR;
+    }
+    static const char *const predefined[] = { "out", NULL };
+    opts->predefined = predefined;
+    struct tg_bytecode *bc;
+    int rc = tg_compile_with(file, opts, &bc, got);
+    arena_free(a);
+    if (rc != OK)
+        return ERROR;
+    struct tg_vm vm;
+    tg_vm_init(&vm, bc);
+    vm.out = printed;
+    vm.host = host;
+    if (timeout_ms)
+        vm.deadline_ns = tg_now_ns() + timeout_ms * 1000000;
+    if (tg_vm_run(&vm) == OK)
+        tg_value_string(got, tg_vm_global(&vm, "out"));
+    else
+        buf_append(got, vm.error.data, vm.error.len);
+    rc = vm.error.len ? ERROR : OK;
+    tg_vm_free(&vm);
+    tg_bytecode_free(bc);
+    return rc;
+}
+
+struct host_case {
+    const char *src;
+    const char *want; /* out's String() or the error; "..." at the end: a prefix */
+};
+
+static void check_with(const struct host_case *cases, size_t n, enum tg_module_set set,
+                       const struct tg_host *host)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct tg_compile_opts opts = { .modules = set, .resolve = test_resolve };
+        buf_t got = BUF_INIT;
+        run_with(cases[i].src, &opts, host, &got, NULL, 10000);
+        size_t wl = strlen(cases[i].want);
+        bool ok;
+        if (wl > 3 && strcmp(cases[i].want + wl - 3, "...") == 0)
+            ok = got.len >= wl - 3 && memcmp(got.data, cases[i].want, wl - 3) == 0;
+        else
+            ok = strcmp(buf_cstr(&got), cases[i].want) == 0;
+        if (!ok)
+            fprintf(stderr, "\ncase %zu: %s\n  want: %s\n  got:  %s\n", i, cases[i].src,
+                    cases[i].want, buf_cstr(&got));
+        CU_ASSERT(ok);
+        buf_free(&got);
+    }
+}
+
+#define CHECK_SET(cases, set, host) check_with(cases, sizeof cases / sizeof *cases, set, host)
+
+/* ---- source modules ---- */
+
+static void test_source_module_exports_map_func_and_value(void)
+{
+    static const struct host_case cases[] = {
+        { "m := import(\"mapmod\"); out = [m.a, m.f(3), is_immutable_map(m)]", "[42, 6, true]" },
+        { "f := import(\"funcmod\"); out = f(\"hi\")", "\"hi!\"" },
+        { "out = import(\"valmod\") + 1", "8" },
+        { "out = import(\"noexport\")", "<undefined>" },
+        { "out = import(\"usesfmt\")", "\"4-x\"" },
+        { "out = import(\"toplevelreturn\")", "5" },
+        { "m := import(\"mapmod\"); m.a = 1", "Runtime Error: not index-assignable: ..." },
+        /* inside a function of the main program too */
+        { "f := func() { return import(\"valmod\") }; out = f() * 2", "14" },
+    };
+    CHECK_SET(cases, TG_MODULES_STANDARD, NULL);
+    CHECK_SET(cases, TG_MODULES_SELFHOST, NULL);
+}
+
+static void test_source_module_imported_twice_runs_again(void)
+{
+    static const struct host_case cases[] = {
+        /* Tengo calls the module's function at every import: separate state */
+        { "a := import(\"counter\"); b := import(\"counter\"); out = [a(), a(), b(), a()]",
+          "[1, 2, 1, 3]" },
+        { "x := import(\"mapmod\"); y := import(\"mapmod\"); out = [x.a == y.a, x.f(1), y.f(2)]",
+          "[true, 2, 4]" },
+    };
+    resolve_calls = 0;
+    CHECK_SET(cases, TG_MODULES_STANDARD, NULL);
+    /* compiled once per compile: one resolver call per name per program */
+    CU_ASSERT_EQUAL(resolve_calls, 2);
+}
+
+static void test_source_module_nested_import(void)
+{
+    static const struct host_case cases[] = {
+        { "o := import(\"outer\"); out = o.v", "4" },
+        { "i := import(\"inner\"); o := import(\"outer\"); out = [i.v, o.v]", "[3, 4]" },
+    };
+    CHECK_SET(cases, TG_MODULES_STANDARD, NULL);
+}
+
+static void test_source_module_errors_name_their_file(void)
+{
+    static const struct host_case cases[] = {
+        { "a := import(\"cyc_a\")", "Compile Error: cyclic module import: cyc_a\n\tat cyc_b:1:6" },
+        { "s := import(\"self\")", "Compile Error: cyclic module import: self\n\tat self:1:6" },
+        { "x := 1\ny := import(\"zzz\")", "Compile Error: module 'zzz' not found\n\tat test:2:6" },
+        { "m := import(\"importsmissing\")",
+          "Compile Error: module 'nothere' not found\n\tat importsmissing:2:8" },
+        { "m := import(\"badref@latest\")",
+          "Compile Error: unresolved reference 'zzz'\n\tat badref@latest:2:6" },
+        { "m := import(\"badparse\")", "Parse Error: expected operand, found 'EOF'\n\tat badparse:1:..." },
+        /* a module sees builtins only, never the importer's names */
+        { "g := 1; m := import(\"seesmain\")",
+          "Compile Error: unresolved reference 'g'\n\tat seesmain:1:8" },
+        { "m := import(\"exportinfunc\")",
+          "Compile Error: export not allowed inside function\n\tat exportinfunc:1:15" },
+        { "m := import(\"\")", "Compile Error: empty module name\n\tat test:1:6" },
+        /* runtime errors inside a module's function are located in it */
+        { "d := import(\"divzero\")\nout = d(0)",
+          "Runtime Error: division by zero\n\tat divzero:1:25\n\tat test:2:7" },
+        /* export in the main program is ignored, as in Tengo */
+        { "export 5\nout = 1", "1" },
+    };
+    CHECK_SET(cases, TG_MODULES_STANDARD, NULL);
+}
+
+static void test_source_modules_without_resolver_are_not_found(void)
+{
+    struct tg_compile_opts opts = { .modules = TG_MODULES_SELFHOST };
+    buf_t got = BUF_INIT;
+    CU_ASSERT_EQUAL(run_with("m := import(\"mapmod\")", &opts, NULL, &got, NULL, 0), ERROR);
+    CU_ASSERT_STRING_EQUAL(buf_cstr(&got), "Compile Error: module 'mapmod' not found\n\tat test:1:6");
+    buf_free(&got);
+}
+
+/* A resolver handing out endless distinct names is stopped. */
+static int endless_resolve(void *ctx, const char *spec, size_t len, struct tg_source *out)
+{
+    (void)spec;
+    (void)len;
+    static char srcs[64][64];
+    int *n = ctx;
+    int i = (*n)++ % 64;
+    snprintf(srcs[i], sizeof srcs[i], "export import(\"m%d\")", *n);
+    out->code = srcs[i];
+    out->len = strlen(srcs[i]);
+    out->filename = NULL;
+    return OK;
+}
+
+static void test_source_modules_nested_too_deeply(void)
+{
+    int n = 0;
+    struct tg_compile_opts opts = { .modules = TG_MODULES_STANDARD,
+                                    .resolve = endless_resolve,
+                                    .resolve_ctx = &n };
+    buf_t got = BUF_INIT;
+    CU_ASSERT_EQUAL(run_with("m := import(\"m0\")", &opts, NULL, &got, NULL, 0), ERROR);
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf_cstr(&got), "modules nested too deeply"));
+    buf_free(&got);
+}
+
+/* ---- module sets ---- */
+
+static void test_module_sets_differ(void)
+{
+    static const struct host_case standard[] = {
+        { "x := import(\"os\")", "Compile Error: module 'os' not found\n\tat test:1:6" },
+        { "x := import(\"log\")", "Compile Error: module 'log' not found\n\tat test:1:6" },
+        { "x := import(\"http\")", "Compile Error: module 'http' not found\n\tat test:1:6" },
+        { "x := import(\"cgi\")", "Compile Error: module 'cgi' not found\n\tat test:1:6" },
+        { "m := import(\"math\"); t := import(\"times\"); out = m.abs(-2)", "2" },
+    };
+    CHECK_SET(standard, TG_MODULES_STANDARD, NULL);
+    static const struct host_case selfhost[] = {
+        { "x := import(\"os\")", "Compile Error: module 'os' not found\n\tat test:1:6" },
+        { "b := import(\"base64\"); e := import(\"enum\"); h := import(\"hex\"); j := "
+          "import(\"json\"); m := import(\"math\"); r := import(\"rand\"); t := "
+          "import(\"text\"); s := import(\"times\"); out = h.encode(bytes(\"A\"))",
+          "\"41\"" },
+    };
+    CHECK_SET(selfhost, TG_MODULES_SELFHOST, NULL);
+}
+
+static void test_fmt_prints_are_captured(void)
+{
+    struct tg_compile_opts opts = { .modules = TG_MODULES_SELFHOST };
+    buf_t got = BUF_INIT, printed = BUF_INIT;
+    CU_ASSERT_EQUAL(run_with("fmt := import(\"fmt\"); fmt.println(\"a\", 1); fmt.printf(\"%d|\", 2); "
+                             "fmt.print(\"z\"); out = fmt.sprintf(\"%05.1f\", 2.5)",
+                             &opts, NULL, &got, &printed, 0),
+                    OK);
+    CU_ASSERT_STRING_EQUAL(buf_cstr(&got), "\"002.5\"");
+    CU_ASSERT_STRING_EQUAL(buf_cstr(&printed), "a1\n2|z");
+    buf_free(&got);
+    buf_free(&printed);
+}
+
+void register_tests(void)
+{
+    CU_pSuite s = CU_add_suite("tengo_host", NULL, NULL);
+    ADD(s, test_source_module_exports_map_func_and_value);
+    ADD(s, test_source_module_imported_twice_runs_again);
+    ADD(s, test_source_module_nested_import);
+    ADD(s, test_source_module_errors_name_their_file);
+    ADD(s, test_source_modules_without_resolver_are_not_found);
+    ADD(s, test_source_modules_nested_too_deeply);
+    ADD(s, test_module_sets_differ);
+    ADD(s, test_fmt_prints_are_captured);
+}
