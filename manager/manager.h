@@ -1,0 +1,176 @@
+/* manager.h — the state of selfpmgr, the program manager, shared by its
+ * files: domains and their programs (pm_domain.c), the routine schedule
+ * (pm_schedule.c), connections on the manager socket (pm_conn.c), jobs and
+ * their dispatch to workers (pm_dispatch.c), imports resolved for a job
+ * (pm_imports.c), results written to program_runs (pm_record.c) and the
+ * status report (pm_status.c). One thread, one poll loop (main.c).
+ * The messages are documented in docs/protocol.md. */
+#ifndef SELFHOST_MANAGER_H
+#define SELFHOST_MANAGER_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "buf.h"
+#include "config.h"
+#include "cron.h"
+#include "db.h"
+#include "frame.h"
+
+#define PM_RECENT 20            /* finished jobs kept for the status report */
+#define PM_HEARTBEAT_LOST_US (30 * 1000000LL)
+#define PM_WEBHOOK_GRACE_US (2 * 1000000LL)
+#define PM_WRITE_TIMEOUT_MS 5000
+
+struct pm_program {
+    char uuid[37];
+    char *name;
+    bool webhook;           /* else a routine */
+    int64_t deadline_ms;
+    struct cron_spec spec;  /* routines */
+    int64_t next_run_us;    /* routines: next activation, 0 when none */
+    int revision;
+    char checksum[65];
+    char *code;             /* the newest signed revision */
+    size_t code_len;
+    bool busy;              /* a job of this routine is queued or running */
+    bool seen;              /* mark during a reload */
+};
+
+struct pm_domain {
+    char *name;
+    char *uri;
+    struct db_conn db;
+    bool connected;
+    int64_t schema;            /* schema version of its database */
+    int64_t retry_at_us;       /* when to try connecting again */
+    int64_t reload_at_us;      /* next full read of its programs */
+    bool reload_now;           /* a notification asked for a full read */
+    struct pm_program *programs;
+    size_t nprograms;
+};
+
+enum pm_conn_role { PM_PEER_NEW, PM_PEER_WORKER, PM_PEER_WEBHOOK, PM_PEER_STATUS };
+
+struct pm_conn {
+    int fd;
+    enum pm_conn_role role;
+    struct frame_reader *reader;
+    pid_t peer_pid;
+    /* workers */
+    int worker_id;
+    char *name;
+    int capacity;
+    int running;
+    int64_t jobs_done;
+    int64_t last_heard_us;
+    int64_t idle_since_us;
+    /* webhook callers: the job answering them, 0 when none */
+    int64_t webhook_job;
+    bool closing;
+    struct pm_conn *next;
+};
+
+enum pm_job_state { PM_JOB_QUEUED, PM_JOB_RUNNING };
+
+struct pm_job {
+    int64_t id;
+    bool webhook;
+    char *domain;
+    char program[37];
+    char *name;
+    int revision;
+    char checksum[65];
+    int64_t deadline_ms;
+    char *frame;             /* the job frame sent to a worker (without id) */
+    enum pm_job_state state;
+    int attempts;
+    int worker_id;           /* running: who has it */
+    int64_t started_us;      /* wall clock, for program_runs */
+    int64_t answer_by_us;    /* webhooks: monotonic time of the 504 */
+    struct pm_conn *caller;  /* webhooks: who waits; NULL once answered/gone */
+    struct pm_job *next;
+};
+
+struct pm_recent {
+    int64_t id;
+    char domain[64];
+    char program[37];
+    char name[64];
+    bool webhook;
+    char outcome[16];
+    int64_t duration_ms;
+    int64_t finished_us;
+};
+
+struct pm {
+    struct config cfg;
+    int listen_fd;
+    struct pm_domain *domains;
+    size_t ndomains;
+    int64_t domainfile_mtime;
+    struct pm_conn *conns;
+    struct pm_job *jobs;      /* queued and running, in arrival order */
+    int64_t next_job_id;
+    int next_worker_id;
+    struct pm_recent recent[PM_RECENT];
+    size_t nrecent;           /* total ever; ring index = n % PM_RECENT */
+    volatile int *stop;
+};
+
+/* clocks */
+int64_t pm_now_us(void);       /* wall clock, µs since the epoch */
+int64_t pm_mono_us(void);      /* monotonic */
+
+/* pm_domain.c */
+int pm_domains_load(struct pm *pm);                 /* (re)read the domain list */
+void pm_domains_free(struct pm *pm);
+void pm_domain_service(struct pm *pm, struct pm_domain *d); /* connect, notifications, reload */
+struct pm_domain *pm_domain_find(struct pm *pm, const char *name);
+struct pm_program *pm_program_find(struct pm_domain *d, const char *uuid);
+/* One program read fresh (webhooks): OK with *out filled (free with
+ * pm_program_clear), or ERROR with an HTTP status and message. */
+int pm_program_fetch(struct pm_domain *d, const char *uuid, struct pm_program *out, int *status,
+                     const char **message);
+void pm_program_clear(struct pm_program *p);
+
+/* pm_schedule.c */
+void pm_schedule_program(struct pm_program *p, int64_t now_us);
+/* Queues every routine that is due; returns µs until the next one is (or
+ * a cap). */
+int64_t pm_schedule_run(struct pm *pm);
+
+/* pm_imports.c: the modules[] member of a job: every "name@…" import of
+ * code and, recursively, of the modules it imports, read from d. */
+int pm_imports_json(struct pm_domain *d, const char *code, size_t len, buf_t *out);
+
+/* pm_dispatch.c */
+struct pm_job *pm_job_new(struct pm *pm, struct pm_domain *d, const struct pm_program *p,
+                          json_object *request);
+void pm_dispatch(struct pm *pm);                    /* start what can start */
+void pm_job_result(struct pm *pm, struct pm_conn *w, json_object *msg);
+void pm_worker_lost(struct pm *pm, struct pm_conn *w);
+void pm_caller_lost(struct pm *pm, struct pm_conn *c);
+int64_t pm_jobs_timeouts(struct pm *pm);           /* 504s; µs until the next */
+size_t pm_queue_length(const struct pm *pm);
+
+/* pm_conn.c */
+int pm_listen(struct pm *pm);
+void pm_accept(struct pm *pm);
+void pm_conn_readable(struct pm *pm, struct pm_conn *c);
+int pm_conn_send(struct pm_conn *c, const buf_t *frame);
+void pm_conn_close(struct pm *pm, struct pm_conn *c);
+void pm_conns_sweep(struct pm *pm);                 /* free closed, drop silent workers */
+void pm_send_error(struct pm_conn *c, int status, const char *message);
+
+/* pm_record.c */
+void pm_record_run(struct pm *pm, const struct pm_job *job, json_object *result,
+                   const char *outcome, int64_t duration_ms);
+
+/* pm_status.c */
+void pm_status_json(const struct pm *pm, buf_t *out);
+
+#endif

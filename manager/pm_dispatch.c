@@ -1,0 +1,326 @@
+/* pm_dispatch.c — jobs: made from a due routine or a webhook request,
+ * queued in arrival order, handed to the least loaded worker that has
+ * room (running / capacity lowest; ties go to the one idle longest), and
+ * finished by the worker's result. A job whose worker goes away is queued
+ * again, up to [manager] max_attempts starts in all. Webhook jobs also
+ * have a caller (selfserv) waiting with a deadline: it gets the program's
+ * response, or 503 when no worker exists, or 504 when the deadline plus a
+ * grace passes first. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base64.h"
+#include "json.h"
+#include "log.h"
+#include "manager.h"
+#include "status.h"
+
+size_t pm_queue_length(const struct pm *pm)
+{
+    size_t n = 0;
+    for (const struct pm_job *j = pm->jobs; j; j = j->next)
+        n += j->state == PM_JOB_QUEUED;
+    return n;
+}
+
+static void put_b64(buf_t *b, const char *data, size_t len)
+{
+    buf_putc(b, '"');
+    buf_reserve(b, base64_encoded_len(len) + 1);
+    b->len += base64_encode((const uint8_t *)data, len, b->data + b->len);
+    buf_putc(b, '"');
+}
+
+struct pm_job *pm_job_new(struct pm *pm, struct pm_domain *d, const struct pm_program *p,
+                          json_object *request)
+{
+    buf_t modules = BUF_INIT;
+    if (pm_imports_json(d, p->code, p->code_len, &modules) != OK) {
+        buf_free(&modules);
+        return NULL;
+    }
+    struct pm_job *j = calloc(1, sizeof *j);
+    j->id = ++pm->next_job_id;
+    j->webhook = request != NULL;
+    j->domain = strdup(d->name);
+    memcpy(j->program, p->uuid, sizeof j->program);
+    j->name = strdup(p->name);
+    j->revision = p->revision;
+    memcpy(j->checksum, p->checksum, sizeof j->checksum);
+    j->deadline_ms = p->deadline_ms;
+    j->state = PM_JOB_QUEUED;
+    j->answer_by_us = pm_mono_us() + p->deadline_ms * 1000 + PM_WEBHOOK_GRACE_US;
+
+    buf_t f = BUF_INIT;
+    buf_printf(&f, "{\"type\":\"job\",\"id\":%lld,\"kind\":\"%s\",\"domain\":", (long long)j->id,
+               j->webhook ? "webhook" : "routine");
+    json_put_str(&f, d->name);
+    buf_printf(&f, ",\"program\":\"%s\",\"name\":", p->uuid);
+    json_put_str(&f, p->name);
+    buf_printf(&f, ",\"revision\":%d,\"checksum\":\"%s\",\"deadline_ms\":%lld,\"code_b64\":",
+               p->revision, p->checksum, (long long)p->deadline_ms);
+    put_b64(&f, p->code, p->code_len);
+    buf_puts(&f, ",\"modules\":");
+    buf_append(&f, modules.data, modules.len);
+    if (request) {
+        buf_puts(&f, ",\"request\":");
+        buf_puts(&f, json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN));
+    }
+    buf_putc(&f, '}');
+    buf_free(&modules);
+    j->frame = buf_steal(&f, NULL);
+
+    struct pm_job **tail = &pm->jobs;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = j;
+    return j;
+}
+
+static void job_unlink(struct pm *pm, struct pm_job *j)
+{
+    for (struct pm_job **pp = &pm->jobs; *pp; pp = &(*pp)->next)
+        if (*pp == j) {
+            *pp = j->next;
+            break;
+        }
+    free(j->domain);
+    free(j->name);
+    free(j->frame);
+    free(j);
+}
+
+static void answer_caller(struct pm_job *j, int status, const char *message)
+{
+    if (!j->caller)
+        return;
+    pm_send_error(j->caller, status, message);
+    j->caller->webhook_job = 0;
+    j->caller->closing = true;
+    j->caller = NULL;
+}
+
+static void program_idle(struct pm *pm, const struct pm_job *j)
+{
+    struct pm_domain *d = pm_domain_find(pm, j->domain);
+    struct pm_program *p = d ? pm_program_find(d, j->program) : NULL;
+    if (p && !j->webhook)
+        p->busy = false;
+}
+
+static void remember(struct pm *pm, const struct pm_job *j, const char *outcome, int64_t ms)
+{
+    struct pm_recent *r = &pm->recent[pm->nrecent++ % PM_RECENT];
+    memset(r, 0, sizeof *r);
+    r->id = j->id;
+    snprintf(r->domain, sizeof r->domain, "%s", j->domain);
+    memcpy(r->program, j->program, sizeof r->program);
+    snprintf(r->name, sizeof r->name, "%s", j->name);
+    r->webhook = j->webhook;
+    snprintf(r->outcome, sizeof r->outcome, "%s", outcome);
+    r->duration_ms = ms;
+    r->finished_us = pm_now_us();
+}
+
+/* Ends a job that did not run to a result (no worker, given up). */
+static void job_abandon(struct pm *pm, struct pm_job *j, int status, const char *why)
+{
+    log_warn("job %lld (%s %s): %s", (long long)j->id, j->domain, j->name, why);
+    answer_caller(j, status, why);
+    if (j->attempts > 0) {
+        pm_record_run(pm, j, NULL, "crashed", 0);
+        remember(pm, j, "crashed", 0);
+    }
+    program_idle(pm, j);
+    job_unlink(pm, j);
+}
+
+static struct pm_conn *pick_worker(struct pm *pm, bool *any)
+{
+    struct pm_conn *best = NULL;
+    *any = false;
+    for (struct pm_conn *c = pm->conns; c; c = c->next) {
+        if (c->role != PM_PEER_WORKER || c->closing)
+            continue;
+        *any = true;
+        if (c->running >= c->capacity)
+            continue;
+        if (!best) {
+            best = c;
+            continue;
+        }
+        int64_t lhs = (int64_t)c->running * best->capacity;
+        int64_t rhs = (int64_t)best->running * c->capacity;
+        if (lhs < rhs || (lhs == rhs && c->idle_since_us < best->idle_since_us))
+            best = c;
+    }
+    return best;
+}
+
+void pm_dispatch(struct pm *pm)
+{
+    struct pm_job *j = pm->jobs;
+    while (j) {
+        struct pm_job *next = j->next;
+        if (j->state != PM_JOB_QUEUED) {
+            j = next;
+            continue;
+        }
+        if (j->webhook && !j->caller) { /* nobody waits any more */
+            job_unlink(pm, j);
+            j = next;
+            continue;
+        }
+        bool any;
+        struct pm_conn *w = pick_worker(pm, &any);
+        if (!any && j->webhook) {
+            job_abandon(pm, j, 503, "No program worker is available");
+            j = next;
+            continue;
+        }
+        if (!w)
+            return; /* every worker is full: keep the order, wait */
+        buf_t f = BUF_INIT;
+        buf_puts(&f, j->frame);
+        int sent = pm_conn_send(w, &f);
+        buf_free(&f);
+        if (sent != OK)
+            continue; /* w is closing now; try the same job elsewhere */
+        j->state = PM_JOB_RUNNING;
+        j->worker_id = w->worker_id;
+        j->attempts++;
+        j->started_us = pm_now_us();
+        w->running++;
+        log_debug("job %lld (%s %s) to worker %d", (long long)j->id, j->domain, j->name,
+                  w->worker_id);
+        j = next;
+    }
+}
+
+static struct pm_job *running_job(struct pm *pm, int worker_id, int64_t id)
+{
+    for (struct pm_job *j = pm->jobs; j; j = j->next)
+        if (j->id == id && j->state == PM_JOB_RUNNING && j->worker_id == worker_id)
+            return j;
+    return NULL;
+}
+
+/* The webhook_result frame from the result's response member. */
+static void answer_webhook(struct pm_job *j, json_object *response)
+{
+    if (!j->caller)
+        return;
+    json_object *v;
+    int status = 200;
+    if (json_object_object_get_ex(response, "status", &v) && json_object_is_type(v, json_type_int))
+        status = json_object_get_int(v);
+    buf_t f = BUF_INIT;
+    buf_printf(&f, "{\"type\":\"webhook_result\",\"status\":%d,\"headers\":", status);
+    if (json_object_object_get_ex(response, "headers", &v)
+        && json_object_is_type(v, json_type_object))
+        buf_puts(&f, json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+    else
+        buf_puts(&f, "{}");
+    buf_puts(&f, ",\"body_b64\":");
+    if (json_object_object_get_ex(response, "body_b64", &v)
+        && json_object_is_type(v, json_type_string))
+        json_put_str(&f, json_object_get_string(v));
+    else
+        buf_puts(&f, "\"\"");
+    buf_putc(&f, '}');
+    pm_conn_send(j->caller, &f);
+    buf_free(&f);
+    j->caller->webhook_job = 0;
+    j->caller->closing = true;
+    j->caller = NULL;
+}
+
+void pm_job_result(struct pm *pm, struct pm_conn *w, json_object *msg)
+{
+    json_object *v;
+    int64_t id = json_object_object_get_ex(msg, "id", &v) ? json_object_get_int64(v) : 0;
+    struct pm_job *j = running_job(pm, w->worker_id, id);
+    if (!j) {
+        log_warn("worker %d: result for unknown job %lld", w->worker_id, (long long)id);
+        return;
+    }
+    w->running--;
+    w->jobs_done++;
+    if (w->running == 0)
+        w->idle_since_us = pm_mono_us();
+    const char *outcome = json_str(msg, "outcome", "crashed");
+    static const char *const known[] = { "ok", "error", "deadline", "crashed" };
+    bool valid = false;
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+        valid |= strcmp(outcome, known[i]) == 0;
+    if (!valid)
+        outcome = "crashed";
+    int64_t ms = json_int(msg, "duration_ms", 0);
+    log_info("job %lld (%s %s %s rev %d): %s in %lld ms", (long long)j->id, j->domain,
+             j->webhook ? "webhook" : "routine", j->name, j->revision, outcome, (long long)ms);
+    pm_record_run(pm, j, msg, outcome, ms);
+    remember(pm, j, outcome, ms);
+    if (j->webhook) {
+        if (strcmp(outcome, "ok") == 0 && json_object_object_get_ex(msg, "response", &v))
+            answer_webhook(j, v);
+        else if (strcmp(outcome, "deadline") == 0)
+            answer_caller(j, 504, "The webhook program did not finish within its deadline");
+        else {
+            buf_t m = BUF_INIT;
+            const char *err = json_str(msg, "error", "");
+            buf_printf(&m, "The webhook program failed: %.*s", (int)strcspn(err, "\n"), err);
+            answer_caller(j, 500, buf_cstr(&m));
+            buf_free(&m);
+        }
+    }
+    program_idle(pm, j);
+    job_unlink(pm, j);
+}
+
+void pm_worker_lost(struct pm *pm, struct pm_conn *w)
+{
+    struct pm_job *j = pm->jobs;
+    while (j) {
+        struct pm_job *next = j->next;
+        if (j->state == PM_JOB_RUNNING && j->worker_id == w->worker_id) {
+            if (j->attempts >= pm->cfg.manager_max_attempts) {
+                job_abandon(pm, j, 503, "The program's worker went away too many times");
+            } else {
+                log_warn("job %lld (%s %s): worker %d went away; queued again", (long long)j->id,
+                         j->domain, j->name, w->worker_id);
+                j->state = PM_JOB_QUEUED;
+                j->worker_id = 0;
+            }
+        }
+        j = next;
+    }
+    w->running = 0;
+}
+
+void pm_caller_lost(struct pm *pm, struct pm_conn *c)
+{
+    for (struct pm_job *j = pm->jobs; j; j = j->next)
+        if (j->caller == c)
+            j->caller = NULL;
+    (void)pm;
+}
+
+int64_t pm_jobs_timeouts(struct pm *pm)
+{
+    int64_t now = pm_mono_us(), wait = INT64_MAX;
+    struct pm_job *j = pm->jobs;
+    while (j) {
+        struct pm_job *next = j->next;
+        if (j->webhook && j->caller) {
+            if (now >= j->answer_by_us) {
+                answer_caller(j, 504, "The webhook program did not answer within its deadline");
+                if (j->state == PM_JOB_QUEUED)
+                    job_unlink(pm, j);
+            } else if (j->answer_by_us - now < wait) {
+                wait = j->answer_by_us - now;
+            }
+        }
+        j = next;
+    }
+    return wait;
+}
