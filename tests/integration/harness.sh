@@ -9,7 +9,10 @@
 #
 # itest.env (KEY=VALUE lines, read by the C tests and sourced by shell ones):
 #   ITEST_DIR ITEST_URL ITEST_DOMAIN ITEST_TOKEN ITEST_CONFIG ITEST_PGHOST
-#   ITEST_SELFCTL ITEST_SELFSERV ITEST_SRC
+#   ITEST_SELFCTL ITEST_SELFSERV ITEST_SELFPMGR ITEST_SELFPWRK ITEST_SRC
+# The world runs no program manager: tests that need one start selfpmgr
+# and selfpwrk on [manager] socket ($ITEST_DIR/run/selfpmgr.sock) and hold
+# the CTest resource lock "manager".
 set -euo pipefail
 cmd=$1 build=$(cd "$2" && pwd)
 src=$(cd "${3:-$(dirname "$0")/../..}" && pwd)
@@ -20,6 +23,11 @@ stop() {
   [ -f "$envfile" ] || return 0
   local dir; dir=$(sed -n 's/^ITEST_DIR=//p' "$envfile")
   if [ -n "$dir" ] && [ -d "$dir" ]; then
+    # managers and workers a test started and could not stop (pid files)
+    local pf
+    for pf in "$dir"/run/programs-*.pid; do
+      [ -f "$pf" ] && kill -9 "$(cat "$pf")" 2>/dev/null; rm -f "$pf"
+    done
     sh_nginx_stop "$dir"
     sh_fcgi_stop "$dir"
     sh_pg_stop "$dir"
@@ -42,7 +50,8 @@ start() {
   chown "$SELFHOST_USER:" "$dir"
   # binaries are copied in: the service account may not reach the build dir
   mkdir -p "$dir/bin" "$dir/etc" "$dir/log"
-  cp "$build/fcgi/selfserv" "$build/selfctl/selfctl" "$dir/bin/"
+  cp "$build/fcgi/selfserv" "$build/selfctl/selfctl" "$build/manager/selfpmgr" \
+     "$build/worker/selfpwrk" "$dir/bin/"
   chown -R "$SELFHOST_USER:" "$dir"
   cat > "$dir/etc/selfhost.conf" <<CONF
 [server]
@@ -52,6 +61,10 @@ max_body = 1048576
 state_dir = $dir/run
 [rate_control]
 req_per_hour = 0
+[manager]
+socket = $dir/run/selfpmgr.sock
+[programs]
+webhook_max_body = 65536
 CONF
   chown -R "$SELFHOST_USER:" "$dir/etc"
   SELFHOST_PG_FSYNC=off sh_pg_start "$dir"
@@ -80,6 +93,8 @@ ITEST_CONFIG=$dir/etc/selfhost.conf
 ITEST_PGHOST=$dir/run
 ITEST_SELFCTL=$dir/bin/selfctl
 ITEST_SELFSERV=$dir/bin/selfserv
+ITEST_SELFPMGR=$dir/bin/selfpmgr
+ITEST_SELFPWRK=$dir/bin/selfpwrk
 ITEST_SRC=$src
 ENV
   local code
