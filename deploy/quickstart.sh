@@ -2,7 +2,8 @@
 # quickstart.sh — a complete local selfhost on http://127.0.0.1:8080:
 # installs missing Debian packages, builds, creates a PostgreSQL cluster in
 # ./var, migrates it, creates the domain "demo" with a fresh admin token,
-# starts a selfserv pool (spawn-fcgi + multiwatch) behind nginx, and prints the token
+# starts a selfserv pool (spawn-fcgi + multiwatch) behind nginx, the program
+# manager (selfpmgr) and a worker (selfpwrk), and prints the token
 # and a curl line. Idempotent: a second run reuses ./var and restarts.
 #
 #   ./deploy/quickstart.sh          start (or restart)
@@ -15,6 +16,7 @@
 # second, without a restart; requests for other domains are not disturbed.
 #
 # Environment: SELFHOST_PORT (8080), SELFHOST_POOL (responders, 4),
+# SELFHOST_WORKERS (program workers, 1),
 # SELFHOST_RATE_PER_HOUR (requests/hour per token, 0 = rate control off,
 # which also drops nginx's per-IP limit; default 600).
 set -euo pipefail
@@ -23,6 +25,7 @@ SRC=$(pwd)
 VAR=$SRC/var
 PORT=${SELFHOST_PORT:-8080}
 POOL=${SELFHOST_POOL:-4}
+WORKERS=${SELFHOST_WORKERS:-1}
 DOMAIN=demo
 . deploy/lib/common.sh
 
@@ -32,6 +35,7 @@ status() {
      sh_as_user "$bin/pg_ctl" -D "$VAR/pgdata" status >/dev/null 2>&1; then
     echo "postgresql: running ($VAR/pgdata)"; else echo "postgresql: stopped"; fi
   echo "selfserv: $(sh_fcgi_count "$VAR") responder(s) running"
+  echo "selfpmgr: $(sh_pidfile_count "$VAR" selfpmgr) running, selfpwrk: $(sh_pidfile_count "$VAR" selfpwrk) worker(s) running"
   if [ -f "$VAR/run/nginx.pid" ] && kill -0 "$(cat "$VAR/run/nginx.pid")" 2>/dev/null; then
     echo "nginx: running on http://127.0.0.1:$(cat "$VAR/run/port" 2>/dev/null || echo "$PORT")"
   else echo "nginx: stopped"; fi
@@ -39,6 +43,7 @@ status() {
 
 stop() {
   sh_nginx_stop "$VAR"
+  sh_programs_stop "$VAR"
   sh_fcgi_stop "$VAR"
   sh_pg_stop "$VAR"
   echo "selfhost stopped"
@@ -106,6 +111,7 @@ start() {
   sh_pg_start "$VAR"
   ensure_domain
   sh_fcgi_start "$VAR" "$POOL" "$VAR/etc/selfhost.conf" "$SRC/build/fcgi/selfserv"
+  sh_programs_start "$VAR" "$VAR/etc/selfhost.conf" "$SRC/build" "$WORKERS"
   sh_nginx_start "$VAR" "$PORT" "$SRC"
   echo "$PORT" > "$VAR/run/port"
 
@@ -115,13 +121,14 @@ start() {
   [ "$code" = 200 ] || sh_die "the API did not answer 200 (got $code); see $VAR/log/"
   cat <<MSG
 
-selfhost is running on http://127.0.0.1:$PORT  (domain: $DOMAIN, $POOL responders)
+selfhost is running on http://127.0.0.1:$PORT  (domain: $DOMAIN, $POOL responders,
+  program manager + $WORKERS worker(s))
   admin token (root of domain $DOMAIN; also in var/etc/$DOMAIN.token):
     $token
   try:
     curl -u '$DOMAIN:$token' http://127.0.0.1:$PORT/v2/users/me
   logs: var/log/   stop: ./deploy/quickstart.sh stop   status: ./deploy/quickstart.sh status
-  note: the program manager and workers (selfpmgr/selfpwrk) are not part of this build yet.
+  programs: selfctl pmgr status (./build/selfctl/selfctl -c var/etc/selfhost.conf pmgr status)
 MSG
 }
 

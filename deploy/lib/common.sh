@@ -148,6 +148,40 @@ sh_kill_pidfile() {
 
 sh_fcgi_stop() { sh_kill_pidfile "$1/run/${2:-selfserv}.pid"; }
 
+# sh_programs_start DIR CONF BUILD [WORKERS]: the program manager and
+# WORKERS (default 1) workers as the service user, logs in DIR/log, pids in
+# DIR/run/selfpmgr.pid and DIR/run/selfpwrk.pid.
+sh_programs_start() {
+  local dir=$1 conf=$2 build=$3 n=${4:-1} i
+  sh_programs_stop "$dir"
+  setsid setpriv --reuid="$SELFHOST_USER" --regid="$SELFHOST_USER" --init-groups env HOME=/tmp \
+    "$build/manager/selfpmgr" -c "$conf" </dev/null >>"$dir/log/selfpmgr.log" 2>&1 &
+  echo $! > "$dir/run/selfpmgr.pid"
+  for _ in $(seq 100); do
+    [ -S "$(sed -n 's/^socket *= *//p' "$conf" | tail -n 1)" ] && break
+    kill -0 "$(cat "$dir/run/selfpmgr.pid")" 2>/dev/null || sh_die "selfpmgr did not start; see $dir/log/selfpmgr.log"
+    sleep 0.05
+  done
+  : > "$dir/run/selfpwrk.pid"
+  for i in $(seq "$n"); do
+    setsid setpriv --reuid="$SELFHOST_USER" --regid="$SELFHOST_USER" --init-groups env HOME=/tmp \
+      "$build/worker/selfpwrk" -c "$conf" </dev/null >>"$dir/log/selfpwrk.log" 2>&1 &
+    echo $! >> "$dir/run/selfpwrk.pid"
+  done
+}
+
+sh_programs_stop() {
+  sh_kill_pidfile "$1/run/selfpwrk.pid"
+  sh_kill_pidfile "$1/run/selfpmgr.pid"
+}
+
+# Number of live processes listed in DIR/run/NAME.pid.
+sh_pidfile_count() {
+  local n=0 pid
+  for pid in $(cat "$1/run/$2.pid" 2>/dev/null); do kill -0 "$pid" 2>/dev/null && n=$((n + 1)); done
+  echo "$n"
+}
+
 # nginx_start DIR PORT: nginx from conf/nginx/local.conf.in in DIR/nginx.
 sh_nginx_start() {
   local dir=$1 port=$2 src=$3
