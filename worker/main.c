@@ -1,19 +1,190 @@
-/* main.c — selfpwrk, the program worker. It will run Tengo programs for the
- * manager (issue: programs end to end). Until then it answers --help and
- * --version and refuses to start, rather than pretending. */
+/* main.c — selfpwrk, the program worker: options, settings, signals and
+ * the loop. One connection to the manager (conn.c), one forked child per
+ * job (child.c), results back as they come (runs.c). The manager's
+ * absence is normal (it restarts, it is not up yet): the worker keeps
+ * trying; only SIGTERM or SIGINT end it. */
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "conn.h"
+#include "json.h"
+#include "log.h"
+#include "runs.h"
+#include "status.h"
+#include "vm.h"
+
+static volatile sig_atomic_t stopping;
+
+static void on_term(int sig)
+{
+    (void)sig;
+    stopping = 1;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: selfpwrk [-c FILE] [-n NAME] [-h] [-V]\n"
+               "  Program worker: runs Tengo programs for selfpmgr, each in a sandboxed child.\n"
+               "  -c FILE  configuration file (default $SELFHOST_CONFIG or %s)\n"
+               "  -n NAME  name the manager shows for this worker (default selfpwrk@HOST)\n"
+               "  -V       print the version\n",
+            SELFHOST_DEFAULT_CONFIG);
+}
+
+struct worker {
+    struct conn conn;
+    struct runs runs;
+};
+
+/* conn_frame_fn: what the manager sends once we are welcome. */
+static int on_frame(void *ctx, const char *body, size_t len)
+{
+    struct worker *w = ctx;
+    json_object *o;
+    if (json_parse(body, len, &o, NULL, 0) != OK)
+        return ERROR; /* frame_read already checked it: cannot happen */
+    json_object *t;
+    json_object_object_get_ex(o, "type", &t);
+    int is_job = strcmp(json_object_get_string(t), "job") == 0;
+    if (!is_job)
+        log_debug("ignoring a '%s' message from the manager", json_object_get_string(t));
+    json_object_put(o);
+    return is_job ? runs_job(&w->runs, &w->conn, body, len, tg_now_ns()) : OK;
+}
+
+static struct timespec until(int64_t now, int64_t at)
+{
+    int64_t ns = at > now ? at - now : 0;
+    if (ns > 1000000000LL)
+        ns = 1000000000LL; /* wake at least every second */
+    return (struct timespec){ .tv_sec = ns / 1000000000LL, .tv_nsec = ns % 1000000000LL };
+}
+
+/* One turn: connect when due, wait for the socket, the pipes or a timer,
+ * handle what happened. Signals are blocked except inside ppoll. */
+static void turn(struct worker *w, struct pollfd *pfd, const sigset_t *waitmask)
+{
+    int64_t now = tg_now_ns();
+    if (w->conn.state == CONN_DOWN && now >= w->conn.retry_ns)
+        conn_open(&w->conn, now);
+    conn_tick(&w->conn, runs_count(&w->runs), now);
+    size_t n = 0;
+    if (w->conn.fd >= 0)
+        pfd[n++] = (struct pollfd){ .fd = w->conn.fd, .events = POLLIN };
+    int conn_at = w->conn.fd >= 0 ? 0 : -1;
+    n += runs_pollfds(&w->runs, pfd + n);
+    int64_t next = conn_next_ns(&w->conn);
+    int64_t rn = runs_next_ns(&w->runs);
+    if (rn < next)
+        next = rn;
+    struct timespec ts = until(now, next);
+    if (ppoll(pfd, n, &ts, waitmask) < 0 && errno != EINTR)
+        log_error("poll: %s", strerror(errno));
+    if (stopping)
+        return;
+    now = tg_now_ns();
+    if (conn_at == 0 && w->conn.fd >= 0 && pfd[0].revents)
+        conn_read(&w->conn, on_frame, w, now);
+    runs_service(&w->runs, &w->conn, now);
+    if (w->conn.fd < 0)
+        runs_abandon(&w->runs); /* results cannot reach anyone now */
+}
+
+static char *default_name(void)
+{
+    char host[HOST_NAME_MAX + 1] = "localhost";
+    gethostname(host, sizeof host);
+    host[HOST_NAME_MAX] = '\0';
+    size_t n = strlen(host) + 16;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "selfpwrk@%s", host);
+    return s;
+}
 
 int main(int argc, char **argv)
 {
-    if (argc > 1 && (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0)) {
-        printf("selfpwrk %s\n", SELFHOST_VERSION);
-        return 0;
+    const char *config_path = NULL, *name = NULL;
+    int opt;
+    while ((opt = getopt(argc, argv, "c:n:hV")) != -1) {
+        switch (opt) {
+        case 'c': config_path = optarg; break;
+        case 'n': name = optarg; break;
+        case 'h': usage(stdout); return 0;
+        case 'V': printf("selfpwrk %s\n", SELFHOST_VERSION); return 0;
+        default: usage(stderr); return 2;
+        }
     }
-    if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        printf("usage: selfpwrk [-c FILE]\n  Program worker (not implemented yet).\n");
-        return 0;
+    if (optind < argc) {
+        usage(stderr);
+        return 2;
     }
-    fprintf(stderr, "selfpwrk: the program worker is not implemented yet\n");
-    return 1;
+    struct config cfg;
+    char err[1024];
+    if (config_load(config_path, &cfg, err, sizeof err) != OK) {
+        fprintf(stderr, "selfpwrk: %s\n", err);
+        return 1;
+    }
+    if (log_setup("selfpwrk", cfg.log_target, cfg.log_level) != OK)
+        log_warn("bad log settings (target '%s', level '%s'); using stderr/info",
+                 cfg.log_target, cfg.log_level);
+    if (sodium_init() < 0) {
+        log_error("libsodium failed to initialise");
+        config_free(&cfg);
+        return 1;
+    }
+    char *dflt_name = name ? NULL : default_name();
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_term;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    sigset_t block, waitmask;
+    sigemptyset(&block);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    sigprocmask(SIG_BLOCK, &block, &waitmask);
+
+    struct worker w;
+    struct child_limits lim = {
+        .memory = cfg.worker_memory_limit,
+        .open_files = cfg.worker_open_files,
+        .http_timeout_ms = (long)cfg.http_timeout * 1000,
+        .cgi_max_body = (size_t)cfg.webhook_max_body,
+    };
+    size_t cap = (size_t)cfg.worker_capacity;
+    struct pollfd *pfd = calloc(cap + 1, sizeof *pfd);
+    if (!pfd || runs_init(&w.runs, cap, (size_t)cfg.worker_cache_size, &lim) != OK) {
+        log_error("out of memory");
+        free(pfd);
+        free(dflt_name);
+        config_free(&cfg);
+        return 1;
+    }
+    conn_init(&w.conn, cfg.manager_socket, name ? name : dflt_name ? dflt_name : "selfpwrk",
+              (int)cap);
+    log_info("started: manager %s, capacity %zu, memory limit %lld bytes", cfg.manager_socket,
+             cap, (long long)cfg.worker_memory_limit);
+
+    while (!stopping)
+        turn(&w, pfd, &waitmask);
+
+    log_info("stopping");
+    runs_free(&w.runs);
+    conn_close(&w.conn, NULL, tg_now_ns());
+    free(pfd);
+    free(dflt_name);
+    config_free(&cfg);
+    return 0;
 }

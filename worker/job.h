@@ -1,0 +1,84 @@
+/* job.h — the two messages selfpwrk handles per job (docs/protocol.md,
+ * "Worker ⇄ manager"): a `job` frame read into struct job, and the
+ * outcome of the run (struct job_result) written as the `result` frame.
+ * A program child hands its result to the worker in the same shape
+ * ({"type":"run", outcome, error, output, log, response}), so the one
+ * parser checks what crosses the pipe before it reaches the manager. */
+#ifndef SELFPWRK_JOB_H
+#define SELFPWRK_JOB_H
+
+#include <json-c/json.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "host.h"
+
+#define JOB_OUTPUT_MAX    (64u * 1024u) /* bytes of output sent back */
+#define JOB_LOG_MAX       1000u         /* log lines sent back */
+#define JOB_LOG_LINE_MAX  (8u * 1024u)  /* bytes of one log line */
+
+struct job_module {
+    const char *spec;     /* "name@latest" as import() names it */
+    const char *checksum;
+    char *code;           /* decoded code_b64 */
+    size_t code_len;
+};
+
+struct job {
+    json_object *root;    /* the frame; the const strings below point into it */
+    int64_t id;
+    int webhook;          /* kind "webhook" (else "routine") */
+    const char *domain, *program, *name, *checksum;
+    int64_t revision;
+    int64_t deadline_ms;
+    char *code;           /* decoded code_b64 */
+    size_t code_len;
+    struct job_module *modules;
+    size_t nmodules;
+    /* webhooks: the request (members of `request`), for cgi.request */
+    const char *method, *path, *query;
+    struct tg_header *headers; /* malloc'd copies */
+    size_t nheaders;
+    char *body;
+    size_t body_len;
+};
+
+/* Reads a job frame (body of len bytes, already known to be an object with
+ * a "type"). OK with *j filled (job_free it), or ERROR with a one-line
+ * reason in err and *j freed; then *has_id says whether the frame carried a
+ * usable id, so the caller can answer with an error result rather than
+ * closing the connection. */
+int job_parse(const char *body, size_t len, struct job *j, int *has_id, char *err, size_t errsz);
+void job_free(struct job *j);
+
+struct job_log {
+    char level[8];  /* "info" or "error" */
+    char *message;
+};
+
+struct job_result {
+    const char *outcome; /* "ok", "error", "deadline", "crashed" (static strings) */
+    buf_t error;
+    buf_t output;        /* capped at JOB_OUTPUT_MAX when written */
+    struct job_log *log;
+    size_t nlog;
+    int has_response;    /* webhooks: what cgi.response built */
+    struct tg_cgi_response response;
+};
+
+void job_result_init(struct job_result *r);
+void job_result_free(struct job_result *r);
+/* Adds a log line (dropped past JOB_LOG_MAX lines, cut at JOB_LOG_LINE_MAX
+ * bytes). */
+void job_result_log(struct job_result *r, const char *level, const char *msg, size_t len);
+
+/* The child's report: {"type":"run",…}. */
+void job_result_json(const struct job_result *r, buf_t *out);
+/* Reads a child's report back; ERROR with err when it is not one. */
+int job_result_parse(const char *body, size_t len, struct job_result *r, char *err,
+                     size_t errsz);
+/* The `result` frame for the manager. */
+void job_result_frame(const struct job_result *r, int64_t id, int64_t duration_ms, buf_t *out);
+
+#endif
