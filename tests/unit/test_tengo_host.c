@@ -249,6 +249,9 @@ static void test_module_sets_differ(void)
     CHECK_SET(standard, TG_MODULES_STANDARD, NULL);
     static const struct host_case selfhost[] = {
         { "x := import(\"os\")", "Compile Error: module 'os' not found\n\tat test:1:6" },
+        { "out = [is_callable(import(\"log\").info), is_callable(import(\"http\").get), "
+          "is_immutable_map(import(\"cgi\").request)]",
+          "[true, true, true]" },
         { "b := import(\"base64\"); e := import(\"enum\"); h := import(\"hex\"); j := "
           "import(\"json\"); m := import(\"math\"); r := import(\"rand\"); t := "
           "import(\"text\"); s := import(\"times\"); out = h.encode(bytes(\"A\"))",
@@ -271,6 +274,142 @@ static void test_fmt_prints_are_captured(void)
     buf_free(&printed);
 }
 
+
+/* ---- log ---- */
+
+struct log_capture {
+    buf_t lines; /* "LEVEL: msg\n" each */
+};
+
+static void capture_log(void *ctx, const char *level, const char *msg, size_t len)
+{
+    struct log_capture *c = ctx;
+    buf_printf(&c->lines, "%s: ", level);
+    buf_append(&c->lines, msg, len);
+    buf_putc(&c->lines, '\n');
+}
+
+static void test_log_lines_reach_the_host_with_levels(void)
+{
+    struct log_capture cap = { BUF_INIT };
+    struct tg_host host = { .log = capture_log, .log_ctx = &cap };
+    struct tg_compile_opts opts = { .modules = TG_MODULES_SELFHOST };
+    buf_t got = BUF_INIT;
+    CU_ASSERT_EQUAL(run_with("log := import(\"log\"); log.info(\"plain %d\"); "
+                             "log.info(\"n=%d s=%s\", 5, \"x\"); "
+                             "out = log[\"error\"](\"bad: %v\", [1, \"a\"])",
+                             &opts, &host, &got, NULL, 0),
+                    OK);
+    CU_ASSERT_STRING_EQUAL(buf_cstr(&got), "<undefined>");
+    CU_ASSERT_STRING_EQUAL(buf_cstr(&cap.lines),
+                           "info: plain %d\ninfo: n=5 s=x\nerror: bad: [1, \"a\"]\n");
+    buf_free(&got);
+    buf_free(&cap.lines);
+    static const struct host_case cases[] = {
+        { "log := import(\"log\"); log.info(1)",
+          "Runtime Error: invalid type for argument 'format' in call to 'user-function:info': "
+          "expected string, found int\n\tat test:1:23" },
+        /* `error` is a keyword: log.error does not parse, in Tengo too */
+        { "log := import(\"log\"); log.error(\"x\")", "Parse Error: expected selector, found 'error'\n\tat test:1:27" },
+        { "log := import(\"log\"); log[\"error\"]()",
+          "Runtime Error: wrong number of arguments in call to 'user-function:error'\n\tat "
+          "test:1:23" },
+        /* no host, or no callback: lines are dropped */
+        { "log := import(\"log\"); log.info(\"x %d\", 1); out = 1", "1" },
+    };
+    CHECK_SET(cases, TG_MODULES_SELFHOST, NULL);
+    struct tg_host nolog = { 0 };
+    CHECK_SET(cases, TG_MODULES_SELFHOST, &nolog);
+}
+
+/* ---- cgi ---- */
+
+static void test_cgi_request_and_response_with_host(void)
+{
+    static const struct tg_header hdrs[] = { { "Content-Type", "application/json" },
+                                             { "X-Token", "abc" } };
+    struct tg_cgi_request req = { .method = "POST",
+                                  .path = "/hook/1",
+                                  .query = "a=1&b=x+y&a=2&c=%41%zz&d=%7e",
+                                  .headers = hdrs,
+                                  .nheaders = 2,
+                                  .body = "{\"k\":1}",
+                                  .body_len = 7 };
+    struct tg_cgi_response resp;
+    tg_cgi_response_init(&resp);
+    CU_ASSERT_EQUAL(resp.status, 200);
+    struct tg_host host = { .cgi_request = &req, .cgi_response = &resp };
+    static const struct host_case cases[] = {
+        { "cgi := import(\"cgi\"); r := cgi.request; out = [r.method(), r.path(), r.headers(), "
+          "string(r.body()), r.query()]",
+          "[\"POST\", \"/hook/1\", {Content-Type: \"application/json\", X-Token: \"abc\"}, "
+          "\"{\\\"k\\\":1}\", {a: \"1\", b: \"x y\", d: \"~\"}]" },
+        { "cgi := import(\"cgi\"); w := cgi.response; w.status(201); w.headers(\"X-A\", \"1\"); "
+          "w.headers(\"x-a\", \"2\"); w.headers(\"Content-Type\", \"text/plain\"); "
+          "out = [w.write(\"hé\"), w.write(bytes(\"!\")), is_immutable_map(cgi)]",
+          "[3, 1, true]" },
+        { "cgi := import(\"cgi\"); cgi.response.status(600)",
+          "Runtime Error: invalid HTTP status code 600 (want 100 to 599)\n\tat test:1:23" },
+        { "cgi := import(\"cgi\"); cgi.response.status(\"200\")",
+          "Runtime Error: invalid type for argument 'status' in call to 'user-function:status': "
+          "expected int, found string\n\tat test:1:23" },
+        { "cgi := import(\"cgi\"); cgi.response.write(1)",
+          "Runtime Error: invalid type for argument 'data' in call to 'user-function:write': "
+          "expected string, found int\n\tat test:1:23" },
+        { "cgi := import(\"cgi\"); cgi.response.headers(\"a\", 1)",
+          "Runtime Error: invalid type for argument 'value' in call to 'user-function:headers': "
+          "expected string, found int\n\tat test:1:23" },
+        { "cgi := import(\"cgi\"); cgi.response.headers(\"a\")",
+          "Runtime Error: wrong number of arguments in call to 'user-function:headers'\n\tat "
+          "test:1:23" },
+        { "cgi := import(\"cgi\"); cgi.response.headers(\"a\", \"x\\r\\nEvil: 1\")",
+          "Runtime Error: invalid header value\n\tat test:1:23" },
+        { "cgi := import(\"cgi\"); cgi.request.body(1)",
+          "Runtime Error: wrong number of arguments in call to 'user-function:body'\n\tat "
+          "test:1:23" },
+        { "cgi := import(\"cgi\"); cgi.request = 1", "Runtime Error: not index-assignable: ..." },
+    };
+    CHECK_SET(cases, TG_MODULES_SELFHOST, &host);
+    CU_ASSERT_EQUAL(resp.status, 201);
+    CU_ASSERT_EQUAL(resp.nheaders, 2);
+    if (resp.nheaders == 2) {
+        CU_ASSERT_STRING_EQUAL(resp.headers[0].name, "X-A");
+        CU_ASSERT_STRING_EQUAL(resp.headers[0].value, "2");
+        CU_ASSERT_STRING_EQUAL(resp.headers[1].value, "text/plain");
+    }
+    CU_ASSERT_EQUAL(resp.body.len, 4);
+    CU_ASSERT_EQUAL(memcmp(resp.body.data, "hé!", 4), 0);
+    tg_cgi_response_free(&resp);
+}
+
+static void test_cgi_without_host_is_empty_and_drops_writes(void)
+{
+    static const struct host_case cases[] = {
+        { "cgi := import(\"cgi\"); r := cgi.request; out = [r.method(), r.path(), r.headers(), "
+          "type_name(r.body()), len(r.body()), r.query(), cgi.response.write(\"abc\"), "
+          "cgi.response.status(404)]",
+          "[\"\", \"\", {}, \"bytes\", 0, {}, 3, <undefined>]" },
+    };
+    CHECK_SET(cases, TG_MODULES_SELFHOST, NULL);
+    struct tg_host empty = { 0 };
+    CHECK_SET(cases, TG_MODULES_SELFHOST, &empty);
+}
+
+static void test_cgi_response_body_limit(void)
+{
+    struct tg_cgi_response resp;
+    tg_cgi_response_init(&resp);
+    struct tg_host host = { .cgi_response = &resp, .cgi_max_body = 5 };
+    static const struct host_case cases[] = {
+        { "w := import(\"cgi\").response; w.write(\"abc\"); out = w.write(\"de\")", "2" },
+        { "w := import(\"cgi\").response; w.write(\"f\")",
+          "Runtime Error: cgi response body larger than 5 bytes\n\tat test:1:30" },
+    };
+    CHECK_SET(cases, TG_MODULES_SELFHOST, &host);
+    CU_ASSERT_EQUAL(resp.body.len, 5);
+    tg_cgi_response_free(&resp);
+}
+
 void register_tests(void)
 {
     CU_pSuite s = CU_add_suite("tengo_host", NULL, NULL);
@@ -282,4 +421,8 @@ void register_tests(void)
     ADD(s, test_source_modules_nested_too_deeply);
     ADD(s, test_module_sets_differ);
     ADD(s, test_fmt_prints_are_captured);
+    ADD(s, test_log_lines_reach_the_host_with_levels);
+    ADD(s, test_cgi_request_and_response_with_host);
+    ADD(s, test_cgi_without_host_is_empty_and_drops_writes);
+    ADD(s, test_cgi_response_body_limit);
 }

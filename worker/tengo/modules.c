@@ -18,6 +18,9 @@
     X(rand, 1, 1)       \
     X(enum, 1, 1)       \
     X(times, 1, 1)      \
+    X(log, 0, 1)        \
+    X(http, 0, 1)       \
+    X(cgi, 0, 1)        \
     /* end of modules */
 
 #define DECLARE(n, std, sh) extern const struct tg_module tg_mod_##n;

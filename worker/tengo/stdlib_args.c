@@ -29,6 +29,25 @@ int tg_arg_type_error(struct tg_vm *vm, const char *fn, int idx, const char *wan
     return ERROR;
 }
 
+int tg_arg_named_error(struct tg_vm *vm, const char *fn, const char *name, const char *want,
+                       const char *found)
+{
+    return tg_vm_errorf(vm,
+                        "invalid type for argument '%s' in call to 'user-function:%s': expected "
+                        "%s, found %s",
+                        name, fn, want, found);
+}
+
+int tg_arg_named_type_error(struct tg_vm *vm, const char *fn, const char *name, const char *want,
+                            struct tg_value found)
+{
+    buf_t t = BUF_INIT;
+    tg_type_name(&t, found);
+    tg_arg_named_error(vm, fn, name, want, buf_cstr(&t));
+    buf_free(&t);
+    return ERROR;
+}
+
 bool tg_to_int(struct tg_value v, int64_t *out)
 {
     switch ((enum tg_type)v.type) {

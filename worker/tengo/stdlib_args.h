@@ -17,6 +17,14 @@ int tg_arg_count_error(struct tg_vm *vm, const char *fn);
 /* ERROR: "invalid type for argument 'first' in call to …: expected WANT, found TYPE". */
 int tg_arg_type_error(struct tg_vm *vm, const char *fn, int idx, const char *want,
                       struct tg_value found);
+/* ERROR: "invalid type for argument 'NAME' in call to 'user-function:FN':
+ * expected WANT, found FOUND" (Tengo's ErrInvalidArgumentType with a named
+ * argument, as the selfhost modules raise it). */
+int tg_arg_named_error(struct tg_vm *vm, const char *fn, const char *name, const char *want,
+                       const char *found);
+/* The same with FOUND the type name of found ("int", "builtin-function:len"). */
+int tg_arg_named_type_error(struct tg_vm *vm, const char *fn, const char *name, const char *want,
+                            struct tg_value found);
 /* a[idx] converted Tengo's way, or ERROR with the message recorded. */
 int tg_arg_float(struct tg_vm *vm, const char *fn, const struct tg_value *a, int idx, double *out);
 int tg_arg_int(struct tg_vm *vm, const char *fn, const struct tg_value *a, int idx, int64_t *out);
