@@ -1,6 +1,6 @@
 /* programs.c — /v2/programs and /v2/programs/{uuid}: the programs
- * themselves, and the webhook entry point. Their code, revisions,
- * signatures and diffs are program_code.c.
+ * themselves. Their code, revisions, signatures and diffs are
+ * program_code.c; webhooks program_webhook.c; runs program_runs.c.
  *
  * A program is written as the reference's rest.Program, fields in Go's
  * order: deadline, language, name, schedule, state, tags, type, uuid.
@@ -17,11 +17,7 @@
  * OpenAPI enums), language tengo, a name of at least one character, a
  * deadline of 0..2^31-1 ms (the reference wraps it into an int32), and a
  * schedule the reference's cron library accepts (cron.h; we refuse a few
- * it accepts by accident). tags left out is [] (the reference: 500).
- *
- * Webhooks: POST /v2/programs/{uuid}/webhook checks the program (404, or
- * 400 when it is not a webhook) and answers 503 until a program worker can
- * run it (the reference: 501 always). */
+ * it accepts by accident). tags left out is [] (the reference: 500). */
 #include "programs.h"
 
 #include <stdint.h>
@@ -118,10 +114,6 @@ static const struct db_stmt SQL_PROGRAM_UPDATE = {
 
 static const struct db_stmt SQL_PROGRAM_DELETE = {
     "programs_delete", "DELETE FROM programs WHERE uuid = $1::uuid", 1
-};
-
-static const struct db_stmt SQL_PROGRAM_TYPE = {
-    "programs_type", "SELECT type FROM programs WHERE uuid = $1::uuid", 1
 };
 
 static const char *const TYPES[] = { "module", "routine", "webhook", NULL };
@@ -314,22 +306,4 @@ int programs_delete(struct req *r)
         return not_found(r);
     req_reply_json(r, 204);
     return OK;
-}
-
-/* Accepted and authorised here; running it is the program worker's job,
- * and until one can take it the honest answer is 503, not a success. */
-int programs_webhook(struct req *r)
-{
-    const char *params[] = { req_param(r, "uuid") };
-    PGresult *res = db_exec(r->db, &SQL_PROGRAM_TYPE, params);
-    if (!db_ok(res))
-        return req_fail_db(r, res);
-    int found = PQntuples(res) == 1;
-    int webhook = found && strcmp(PQgetvalue(res, 0, 0), "webhook") == 0;
-    PQclear(res);
-    if (!found)
-        return not_found(r);
-    if (!webhook)
-        return req_fail(r, 400, "The program is not a webhook");
-    return req_fail(r, 503, "No program worker is available");
 }

@@ -116,6 +116,7 @@ static const char *reason(int status)
     case 422: return "Unprocessable Entity";
     case 429: return "Too Many Requests";
     case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
     case 503: return "Service Unavailable";
     case 504: return "Gateway Timeout";
     default: return status >= 500 ? "Internal Server Error" : "Error";

@@ -18,7 +18,7 @@
 #include "uuid.h"
 
 #define REQ_MAX_PARAMS 4
-#define REQ_MAX_HEADERS 8
+#define REQ_MAX_HEADERS 32 /* a webhook program's headers pass through */
 
 struct route;
 struct server;

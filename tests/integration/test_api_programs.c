@@ -3,7 +3,7 @@
  * and what is refused), the list's read filter, tags and paging; a
  * program's code revised three times, signed, read, diffed (exact text)
  * and deleted; concurrent uploads; every error status (400, 401, 403,
- * 404, 413, 415, 503 for webhooks); and the NOTIFY on channel
+ * 404, 413, 415; webhooks: test_api_program_webhook.c); and the NOTIFY on channel
  * selfhost_programs that every change sends (LISTEN with libpq). Each test
  * makes its own data (names carry a random uuid), so the suite runs
  * against a non-empty database. */
@@ -743,26 +743,6 @@ static void test_code_creator_may_work_on_its_programs_code(void)
     itest_reply_free(&r);
 }
 
-/* ---- webhooks ------------------------------------------------------------ */
-
-static void test_webhook_is_503_until_a_worker_runs_it(void)
-{
-    char hook[UUID_STRLEN + 1], routine[UUID_STRLEN + 1], path[128];
-    api_program("hook", "webhook", hook, NULL, 0);
-    api_program("nohook", "routine", routine, NULL, 0);
-    snprintf(path, sizeof path, "/v2/programs/%s/webhook", hook);
-    struct http_reply r = call_as("POST", path, itest_admin(), "{\"any\":\"thing\"}", "application/json");
-    itest_assert_error(&r, 503);
-    CU_ASSERT_TRUE(r.body && strcmp(r.body, "{\"code\":503,\"message\":\"No program worker is available\"}\n") == 0);
-    itest_reply_free(&r);
-    expect_status("POST", path, itest_admin(), NULL, 503);
-    snprintf(path, sizeof path, "/v2/programs/%s/webhook", routine);
-    expect_status("POST", path, itest_admin(), NULL, 400);
-    expect_status("POST", "/v2/programs/" NO_SUCH_UUID "/webhook", itest_admin(), NULL, 404);
-    snprintf(path, sizeof path, "/v2/programs/%s/webhook", hook);
-    expect_status("GET", path, itest_admin(), NULL, 405);
-}
-
 /* ---- who may call -------------------------------------------------------- */
 
 static const struct {
@@ -981,7 +961,6 @@ void register_tests(void)
     T(code_bad_parameters_are_400);
     T(code_concurrent_uploads_get_distinct_revisions);
     T(code_creator_may_work_on_its_programs_code);
-    T(webhook_is_503_until_a_worker_runs_it);
     T(programs_without_credentials_is_401);
     T(programs_user_without_policies_is_403);
     T(notify_on_every_change_to_a_program_and_its_code);

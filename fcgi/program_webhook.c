@@ -1,0 +1,447 @@
+/* program_webhook.c — POST /v2/programs/{uuid}/webhook: hands the HTTP
+ * request to the program manager (selfpmgr) and answers what the program
+ * answered. docs/protocol.md ("Webhook requests") is the contract.
+ *
+ * Before the manager is asked: 404 for no such program, 400 when it is not
+ * a webhook, 404 when it is not active (what the manager would answer,
+ * without the round trip), 413 for a body over [programs]
+ * webhook_max_body (any Content-Type is accepted; without a Content-Length
+ * the body is read to its end, still limited).
+ *
+ * The request travels as one `webhook` frame: method, path, raw query
+ * string, the request headers (lower-case names; Authorization never
+ * leaves selfserv, it holds the caller's API token) and the body in
+ * base64. One connection per call, closed after the answer.
+ *
+ * A FastCGI responder serves one request at a time, so the wait blocks
+ * this process; it is bounded by the program's deadline plus 3 s (the
+ * manager promises an answer within deadline + 2 s), then 504.
+ *
+ * The program's answer is written with its status and headers, except the
+ * ones that belong to a single connection (hop-by-hop), Content-Length and
+ * Status (we write those), and the ones a web server in front would obey
+ * as instructions (X-Accel-*, X-Sendfile, X-LIGHTTPD-*): a program must not
+ * be able to make nginx serve an internal location or a file. Headers with
+ * characters that could split a header line are dropped too. */
+#include "programs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base64.h"
+#include "frame.h"
+#include "log.h"
+#include "server.h"
+#include "status.h"
+
+#define ANSWER_GRACE_MS 3000 /* beyond the program's deadline */
+#define DEFAULT_CONTENT_TYPE "application/octet-stream"
+
+static const struct db_stmt SQL_WEBHOOK_PROGRAM = {
+    "program_webhook_program",
+    "SELECT type, state, deadline FROM programs WHERE uuid = $1::uuid", 1
+};
+
+/* Never sent back to the client as the program gave them. */
+static const char *const DROPPED_HEADERS[] = {
+    "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection",
+    "te", "trailer", "trailers", "transfer-encoding", "upgrade", "content-length", "status",
+    "content-type", /* becomes r->content_type */
+    "x-sendfile", NULL,
+};
+
+/* A webhook call in progress: the socket and the reply being read. */
+struct hook_call {
+    int fd;
+    struct frame_reader *reader;
+    json_object *reply;
+    int64_t until_ms; /* monotonic time by which the manager must have answered */
+};
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int left_ms(const struct hook_call *c)
+{
+    int64_t left = c->until_ms - now_ms();
+    return left < 0 ? 0 : left > INT32_MAX ? INT32_MAX : (int)left;
+}
+
+static int no_manager(struct req *r)
+{
+    return req_fail(r, 503, "No program manager is available");
+}
+
+static int too_late(struct req *r)
+{
+    return req_fail(r, 504, "The webhook program did not answer within its deadline");
+}
+
+static int too_large(struct req *r)
+{
+    return req_fail(r, 413, arena_sprintf(r->arena, "Request Entity Too Large: a webhook body is "
+                                                    "limited to %lld bytes",
+                                          (long long)r->srv->cfg.webhook_max_body));
+}
+
+/* ---- the request ---------------------------------------------------------- */
+
+/* The program's type, state and deadline: 404 / 400 / 404 unless it is an
+ * active webhook. */
+static int program_check(struct req *r, int64_t *deadline_ms)
+{
+    const char *params[] = { req_param(r, "uuid") };
+    PGresult *res = db_exec(r->db, &SQL_WEBHOOK_PROGRAM, params);
+    if (!db_ok(res))
+        return req_fail_db(r, res);
+    if (PQntuples(res) != 1) {
+        PQclear(res);
+        return req_fail(r, 404, "The requestes resource does not exist");
+    }
+    int webhook = strcmp(PQgetvalue(res, 0, 0), "webhook") == 0;
+    int active = strcmp(PQgetvalue(res, 0, 1), "active") == 0;
+    *deadline_ms = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+    PQclear(res);
+    if (!webhook)
+        return req_fail(r, 400, "The program is not a webhook");
+    if (!active)
+        return req_fail(r, 404, "The webhook program is not active");
+    return OK;
+}
+
+/* The raw body, at most webhook_max_body (and server.max_body) bytes:
+ * exactly Content-Length bytes when given, else up to the end of the
+ * FastCGI stream (plain CGI without a Content-Length has no body). */
+static int body_read(struct req *r, char **data, size_t *len)
+{
+    int64_t limit = r->srv->cfg.webhook_max_body;
+    if (r->srv->cfg.max_body < limit)
+        limit = r->srv->cfg.max_body;
+    const char *cl = req_env(r, "CONTENT_LENGTH");
+    if (cl && *cl) {
+        char *end;
+        errno = 0;
+        unsigned long long n = strtoull(cl, &end, 10);
+        if (errno || *end || cl[0] < '0' || cl[0] > '9')
+            return req_fail(r, 400, "Malformed Content-Length");
+        if (n > (unsigned long long)limit)
+            return too_large(r);
+        return input_read_body(r, data, len);
+    }
+    *data = "";
+    *len = 0;
+    if (!r->fcgi_in)
+        return OK;
+    buf_t b = BUF_INIT;
+    char piece[16384];
+    long k;
+    while ((k = req_read(r, piece, sizeof piece)) > 0 && b.len + (size_t)k <= (size_t)limit)
+        buf_append(&b, piece, (size_t)k);
+    int rc = k < 0 ? req_fail(r, 400, "The request body could not be read")
+           : k > 0 ? too_large(r)
+                   : OK;
+    if (rc == OK && b.len) {
+        *data = arena_alloc(r->arena, b.len + 1); /* binary: not a string copy */
+        memcpy(*data, b.data, b.len + 1);
+        *len = b.len;
+    }
+    buf_free(&b);
+    return rc;
+}
+
+/* "HTTP_X_FOO_BAR" -> "x-foo-bar" (the part after the prefix). */
+static void header_name(buf_t *b, const char *env, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char ch = env[i];
+        buf_putc(b, ch == '_' ? '-' : ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch);
+    }
+}
+
+/* The request headers as a JSON object, from the FastCGI params: HTTP_*,
+ * CONTENT_TYPE and CONTENT_LENGTH. */
+static void headers_put(struct req *r, buf_t *b)
+{
+    buf_putc(b, '{');
+    int first = 1;
+    for (char **e = r->envp; e && *e; e++) {
+        const char *eq = strchr(*e, '=');
+        if (!eq)
+            continue;
+        const char *name = *e;
+        size_t n = (size_t)(eq - name);
+        if (n > 5 && strncmp(name, "HTTP_", 5) == 0) {
+            name += 5;
+            n -= 5;
+            if (n == 13 && strncmp(name, "AUTHORIZATION", 13) == 0)
+                continue;
+        } else if (!((n == 12 && strncmp(name, "CONTENT_TYPE", 12) == 0) ||
+                     (n == 14 && strncmp(name, "CONTENT_LENGTH", 14) == 0))) {
+            continue;
+        } else if (eq[1] == '\0') {
+            continue; /* nginx passes both, empty, when the request has no body */
+        }
+        if (!first)
+            buf_putc(b, ',');
+        first = 0;
+        buf_t key = BUF_INIT;
+        header_name(&key, name, n);
+        json_put_key(b, buf_cstr(&key));
+        buf_free(&key);
+        json_put_str(b, eq + 1);
+    }
+    buf_putc(b, '}');
+}
+
+/* The `webhook` frame's body. */
+static void webhook_frame(struct req *r, const char *body, size_t len, buf_t *b)
+{
+    buf_puts(b, "{\"type\":\"webhook\",\"domain\":");
+    json_put_str(b, r->domain);
+    buf_puts(b, ",\"program\":");
+    json_put_str(b, req_param(r, "uuid"));
+    buf_puts(b, ",\"request\":{\"method\":");
+    json_put_str(b, r->method);
+    buf_puts(b, ",\"path\":");
+    json_put_str(b, r->path);
+    buf_puts(b, ",\"query\":");
+    json_put_str(b, r->query);
+    buf_puts(b, ",\"headers\":");
+    headers_put(r, b);
+    buf_puts(b, ",\"body_b64\":");
+    char *b64 = arena_alloc(r->arena, base64_encoded_len(len) + 1);
+    size_t n = base64_encode((const uint8_t *)body, len, b64);
+    json_put_strn(b, b64, n);
+    buf_puts(b, "}}");
+}
+
+/* ---- the manager ---------------------------------------------------------- */
+
+/* Non-blocking: a manager whose backlog is full is as good as absent, and
+ * every later step waits with poll() against c->until_ms. */
+static int manager_connect(struct req *r, struct hook_call *c)
+{
+    const char *path = r->srv->cfg.manager_socket;
+    struct sockaddr_un sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof sa.sun_path) {
+        log_error("webhook: [manager] socket path is too long: %s", path);
+        return no_manager(r);
+    }
+    memcpy(sa.sun_path, path, strlen(path) + 1);
+    c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (c->fd < 0) {
+        log_error("webhook: socket: %s", strerror(errno));
+        return no_manager(r);
+    }
+    if (connect(c->fd, (const struct sockaddr *)&sa, sizeof sa) != 0) {
+        log_warn("webhook: cannot connect to the program manager at %s: %s", path,
+                 strerror(errno));
+        return no_manager(r);
+    }
+    return OK;
+}
+
+static int manager_send(struct req *r, struct hook_call *c, const buf_t *frame)
+{
+    if (frame->len > FRAME_MAX)
+        return too_large(r); /* the body fits, its encoding with the headers does not */
+    if (frame_write(c->fd, frame->data, frame->len, left_ms(c)) == OK)
+        return OK;
+    if (errno == ETIMEDOUT)
+        return too_late(r);
+    log_warn("webhook: sending to the program manager: %s", strerror(errno));
+    return no_manager(r);
+}
+
+/* Waits for one frame and parses it into c->reply. */
+static int manager_receive(struct req *r, struct hook_call *c)
+{
+    c->reader = frame_reader_new(FRAME_MAX);
+    if (!c->reader)
+        return req_fail(r, 500, "Out of memory");
+    for (;;) {
+        const char *data;
+        size_t len;
+        int rc = frame_read(c->reader, c->fd, &data, &len);
+        if (rc == FRAME_OK) {
+            if (json_parse(data, len, &c->reply, NULL, 0) != OK || !c->reply)
+                break; /* frame_read checked it; cannot happen */
+            return OK;
+        }
+        if (rc != FRAME_AGAIN) {
+            log_warn("webhook: the program manager closed the connection without an answer%s%s",
+                     rc == FRAME_ERROR ? ": " : "",
+                     rc == FRAME_ERROR ? frame_reader_error(c->reader) : "");
+            break;
+        }
+        struct pollfd p = { .fd = c->fd, .events = POLLIN };
+        int n = poll(&p, 1, left_ms(c));
+        if (n == 0)
+            return too_late(r);
+        if (n < 0 && errno != EINTR) {
+            log_error("webhook: poll: %s", strerror(errno));
+            break;
+        }
+    }
+    return req_fail(r, 502, "The program manager gave no answer");
+}
+
+/* ---- the answer ----------------------------------------------------------- */
+
+static int header_dropped(const char *name)
+{
+    for (const char *const *d = DROPPED_HEADERS; *d; d++)
+        if (strcasecmp(name, *d) == 0)
+            return 1;
+    return strncasecmp(name, "x-accel-", 8) == 0 || strncasecmp(name, "x-lighttpd-", 11) == 0;
+}
+
+/* An RFC 9110 token: what a header name may be. */
+static int header_name_ok(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              strchr("!#$%&'*+-.^_`|~", *s)))
+            return 0;
+    return 1;
+}
+
+/* No control characters but tab: nothing that ends or splits the line. */
+static int header_value_ok(const char *s)
+{
+    for (; *s; s++)
+        if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
+            return 0;
+    return 1;
+}
+
+static int reply_headers(struct req *r, json_object *headers)
+{
+    r->content_type = DEFAULT_CONTENT_TYPE;
+    if (!headers)
+        return OK;
+    if (!json_object_is_type(headers, json_type_object))
+        return ERROR;
+    json_object_object_foreach(headers, name, value) {
+        if (!json_object_is_type(value, json_type_string))
+            return ERROR;
+        const char *v = json_object_get_string(value);
+        if (!header_name_ok(name) || !header_value_ok(v)) {
+            log_warn("webhook %s: header '%s' dropped (characters not allowed)",
+                     req_param(r, "uuid"), name);
+            continue;
+        }
+        if (strcasecmp(name, "content-type") == 0 && *v)
+            r->content_type = arena_strdup(r->arena, v);
+        if (header_dropped(name))
+            continue;
+        if (r->nheaders >= REQ_MAX_HEADERS)
+            log_warn("webhook %s: header '%s' dropped (more than %d headers)",
+                     req_param(r, "uuid"), name, REQ_MAX_HEADERS);
+        req_header(r, "%s: %s", name, v);
+    }
+    return OK;
+}
+
+static int reply_result(struct req *r, json_object *m)
+{
+    json_object *status, *headers = NULL, *body;
+    if (!json_object_object_get_ex(m, "status", &status) ||
+        !json_object_is_type(status, json_type_int) ||
+        !json_object_object_get_ex(m, "body_b64", &body) ||
+        !json_object_is_type(body, json_type_string))
+        return ERROR;
+    int64_t code = json_object_get_int64(status);
+    if (code < 200 || code > 599)
+        return ERROR;
+    json_object_object_get_ex(m, "headers", &headers);
+    const char *b64 = json_object_get_string(body);
+    size_t b64len = (size_t)json_object_get_string_len(body), len;
+    uint8_t *bytes = arena_alloc(r->arena, base64_decoded_max(b64len) + 1);
+    if (base64_decode(b64, b64len, bytes, &len) != OK)
+        return ERROR;
+    r->nheaders = 0;
+    if (reply_headers(r, headers) != OK)
+        return ERROR;
+    buf_reset(&r->out);
+    buf_append(&r->out, bytes, len);
+    r->status = (int)code;
+    r->err_message = NULL;
+    return OK;
+}
+
+static int reply_error(struct req *r, json_object *m)
+{
+    json_object *status, *message;
+    if (!json_object_object_get_ex(m, "status", &status) ||
+        !json_object_is_type(status, json_type_int) ||
+        !json_object_object_get_ex(m, "message", &message) ||
+        !json_object_is_type(message, json_type_string))
+        return ERROR;
+    int64_t code = json_object_get_int64(status);
+    if (code < 400 || code > 599)
+        return ERROR;
+    req_fail(r, (int)code, arena_strdup(r->arena, json_object_get_string(message)));
+    return OK;
+}
+
+/* Turns the manager's reply into ours: OK for a program's answer, ERROR
+ * with the error recorded otherwise. */
+static int reply_from(struct req *r, json_object *m)
+{
+    const char *type = json_str(m, "type", "");
+    int known = strcmp(type, "webhook_result") == 0 || strcmp(type, "error") == 0;
+    if (strcmp(type, "webhook_result") == 0 && reply_result(r, m) == OK)
+        return OK;
+    if (strcmp(type, "error") == 0 && reply_error(r, m) == OK)
+        return ERROR;
+    log_error("webhook %s: the program manager answered %s '%s'", req_param(r, "uuid"),
+              known ? "a malformed" : "an unknown message", type);
+    return req_fail(r, 502, "The program manager gave no valid answer");
+}
+
+/* ---- handler -------------------------------------------------------------- */
+
+int programs_webhook(struct req *r)
+{
+    int64_t deadline_ms = 0;
+    char *body;
+    size_t len;
+    if (program_check(r, &deadline_ms) != OK || body_read(r, &body, &len) != OK)
+        return ERROR;
+    buf_t frame = BUF_INIT;
+    webhook_frame(r, body, len, &frame);
+    struct hook_call c = { .fd = -1, .until_ms = now_ms() + deadline_ms + ANSWER_GRACE_MS };
+    int rc = manager_connect(r, &c);
+    if (rc == OK)
+        rc = manager_send(r, &c, &frame);
+    buf_free(&frame);
+    if (rc == OK)
+        rc = manager_receive(r, &c);
+    if (rc == OK)
+        rc = reply_from(r, c.reply);
+    if (c.reply)
+        json_object_put(c.reply);
+    frame_reader_free(c.reader);
+    if (c.fd >= 0)
+        close(c.fd);
+    return rc;
+}
