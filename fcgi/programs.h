@@ -1,5 +1,5 @@
 /* programs.h — handlers of /v2/programs*: programs, their code revisions,
- * signatures, diffs and webhooks. */
+ * signatures, diffs, webhooks and runs. */
 #ifndef SELFSERV_PROGRAMS_H
 #define SELFSERV_PROGRAMS_H
 
@@ -12,6 +12,7 @@ extern const struct json_field PROGRAM_NEW[];
 extern const struct json_field PROGRAM_UPDATE[];
 extern const struct query_param PROGRAM_CODE_QUERY[];
 extern const struct query_param PROGRAM_DIFF_QUERY[];
+extern const struct query_param PROGRAM_RUNS_QUERY[];
 
 int programs_list(struct req *r);
 int programs_create(struct req *r);
@@ -19,6 +20,7 @@ int programs_get(struct req *r);
 int programs_update(struct req *r);
 int programs_delete(struct req *r);
 int programs_webhook(struct req *r);
+int programs_runs(struct req *r);
 int programs_code_create(struct req *r);
 int programs_code_get(struct req *r);
 int programs_diff(struct req *r);

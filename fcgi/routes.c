@@ -94,6 +94,7 @@ const struct route routes[] = {
     ROUTE("GET",    "/v2/programs/{uuid}/code",        programs_code_get,  "read:programs/{uuid}/code",         PROGRAM_CODE_QUERY, NULL),
     ROUTE("GET",    "/v2/programs/{uuid}/diff",        programs_diff,      "read:programs/{uuid}/revisions/diff", PROGRAM_DIFF_QUERY, NULL),
     ROUTE("GET",    "/v2/programs/{uuid}/revisions",   programs_revisions, "read:programs/{uuid}/revisions",    NULL, NULL),
+    ROUTE("GET",    "/v2/programs/{uuid}/runs",        programs_runs,      "read:programs/{uuid}",              PROGRAM_RUNS_QUERY, NULL),
     ROUTE("PUT",    "/v2/programs/{uuid}/revisions/{revision_id}/sign", programs_revision_sign,
           "update:programs/{uuid}/revisions/{revision_id}", NULL, NULL),
     ROUTE("DELETE", "/v2/programs/{uuid}/revisions/{revision_id}", programs_revision_delete,
