@@ -12,6 +12,7 @@ int cmd_primus_init(struct cli *c, int argc, char **argv);
 int cmd_token_create(struct cli *c, int argc, char **argv);
 int cmd_config_show(struct cli *c, int argc, char **argv);
 int cmd_config_import(struct cli *c, int argc, char **argv);
+int cmd_pmgr_status(struct cli *c, int argc, char **argv);
 int cmd_program_compile(struct cli *c, int argc, char **argv);
 int cmd_program_run(struct cli *c, int argc, char **argv);
 

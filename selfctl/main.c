@@ -40,6 +40,12 @@ const struct command commands[] = {
       "  DIR/nginx-selfhost.conf (listen address, CORS). DIR defaults to the current folder;\n"
       "  existing files are not overwritten. The domain file defaults to aapije's domainfile.\n"
       "  Prints what was carried over and every key that was not, with the reason." },
+    { "pmgr", "status", cmd_pmgr_status,
+      "selfctl pmgr status [--json]\n"
+      "  Ask the running program manager (selfpmgr, at [manager] socket) for its workers\n"
+      "  (id, pid, name, capacity, running, jobs done), queue length, domains (connected,\n"
+      "  programs) and recent runs, and print them; --json prints its raw answer. Exit 1\n"
+      "  when selfpmgr is not reachable or does not answer within 5 seconds." },
     { "program", "compile", cmd_program_compile,
       "selfctl program compile FILE.tengo\n"
       "  Check a Tengo program: exit 0 when it parses and compiles, else print the\n"
