@@ -4,8 +4,16 @@
  * the selfhost set (log, http against a real local server, cgi). Each
  * case is a whole program, run like test_tengo_vm.c runs its cases. */
 #include <CUnit/CUnit.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "buf.h"
@@ -410,6 +418,295 @@ static void test_cgi_response_body_limit(void)
     tg_cgi_response_free(&resp);
 }
 
+
+/* ---- http, against a real server on 127.0.0.1 ----
+ * A child process accepts connections (a grandchild per connection) and
+ * answers by path: /echo returns the raw request it received as the body,
+ * /multi a header sent twice, /big 1000 bytes, /slow sleeps 3 s first,
+ * /redirect sends to /echo. */
+
+static pid_t server_pid;
+static int server_port;
+
+static void serve_one(int fd)
+{
+    char req[65536];
+    size_t n = 0;
+    ssize_t r;
+    char *end = NULL;
+    while (!end && n < sizeof req - 1 && (r = read(fd, req + n, sizeof req - 1 - n)) > 0) {
+        n += (size_t)r;
+        req[n] = 0;
+        end = strstr(req, "\r\n\r\n");
+    }
+    if (!end)
+        return;
+    size_t want = (size_t)(end + 4 - req);
+    for (char *h = strstr(req, "\r\n"); h && h < end; h = strstr(h + 2, "\r\n"))
+        if (strncasecmp(h + 2, "Content-Length:", 15) == 0)
+            want += (size_t)atol(h + 17);
+    while (n < want && n < sizeof req - 1 && (r = read(fd, req + n, sizeof req - 1 - n)) > 0)
+        n += (size_t)r;
+    req[n] = 0;
+    buf_t out = BUF_INIT;
+    const char *status = "200 OK", *extra = "";
+    buf_t body = BUF_INIT;
+    if (strncmp(strchr(req, ' ') + 1, "/slow", 5) == 0) {
+        sleep(3);
+        buf_puts(&body, "slow");
+    } else if (strncmp(strchr(req, ' ') + 1, "/big", 4) == 0) {
+        for (int i = 0; i < 1000; i++)
+            buf_putc(&body, 'x');
+    } else if (strncmp(strchr(req, ' ') + 1, "/multi", 6) == 0) {
+        extra = "x-multi: a\r\nX-Multi: b\r\n";
+        buf_puts(&body, "m");
+    } else if (strncmp(strchr(req, ' ') + 1, "/redirect", 9) == 0) {
+        status = "302 Found";
+        extra = "Location: /echo?from=redirect\r\n";
+    } else {
+        buf_append(&body, req, n);
+    }
+    buf_printf(&out,
+               "HTTP/1.1 %s\r\nContent-Type: text/plain\r\n%sContent-Length: %zu\r\n"
+               "Connection: close\r\n\r\n",
+               status, extra, body.len);
+    buf_append(&out, body.data ? body.data : "", body.len);
+    for (size_t off = 0; off < out.len;) {
+        ssize_t w = write(fd, out.data + off, out.len - off);
+        if (w <= 0)
+            break;
+        off += (size_t)w;
+    }
+    buf_free(&out);
+    buf_free(&body);
+}
+
+static int start_server(void)
+{
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t al = sizeof a;
+    if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof a) != 0 || listen(s, 16) != 0 ||
+        getsockname(s, (struct sockaddr *)&a, &al) != 0)
+        return -1;
+    server_port = ntohs(a.sin_port);
+    server_pid = fork();
+    if (server_pid < 0)
+        return -1;
+    if (server_pid == 0) {
+        signal(SIGCHLD, SIG_IGN); /* connections' children reap themselves */
+        for (;;) {
+            int c = accept(s, NULL, NULL);
+            if (c < 0)
+                continue;
+            if (fork() == 0) {
+                close(s);
+                serve_one(c);
+                close(c);
+                _exit(0);
+            }
+            close(c);
+        }
+    }
+    close(s);
+    return 0;
+}
+
+static int stop_server(void)
+{
+    if (server_pid > 0) {
+        kill(server_pid, SIGTERM);
+        waitpid(server_pid, NULL, 0);
+    }
+    return 0;
+}
+
+/* src with every "URL" replaced by http://127.0.0.1:PORT, in the program
+ * and in want (NULL: any result). */
+static void http_check(const char *src, const char *want, const struct tg_host *host,
+                       int64_t timeout_ms)
+{
+    buf_t prog = BUF_INIT, url = BUF_INIT;
+    buf_printf(&url, "http://127.0.0.1:%d", server_port);
+    for (const char *p = src; *p;) {
+        const char *u = strstr(p, "URL");
+        if (!u) {
+            buf_puts(&prog, p);
+            break;
+        }
+        buf_append(&prog, p, (size_t)(u - p));
+        buf_append(&prog, url.data, url.len);
+        p = u + 3;
+    }
+    struct tg_compile_opts opts = { .modules = TG_MODULES_SELFHOST };
+    buf_t got = BUF_INIT, w = BUF_INIT;
+    run_with(buf_cstr(&prog), &opts, host, &got, NULL, timeout_ms);
+    for (const char *p = want; p && *p;) {
+        const char *u = strstr(p, "URL");
+        if (!u) {
+            buf_puts(&w, p);
+            break;
+        }
+        buf_append(&w, p, (size_t)(u - p));
+        buf_append(&w, url.data, url.len);
+        p = u + 3;
+    }
+    want = want ? buf_cstr(&w) : NULL;
+    size_t wl = want ? strlen(want) : 0;
+    bool ok = !want ? true
+            : wl > 3 && strcmp(want + wl - 3, "...") == 0
+                  ? got.len >= wl - 3 && memcmp(got.data, want, wl - 3) == 0
+                  : strcmp(buf_cstr(&got), want) == 0;
+    if (!ok)
+        fprintf(stderr, "\n%s\n  want: %s\n  got:  %s\n", buf_cstr(&prog), want, buf_cstr(&got));
+    CU_ASSERT(ok);
+    buf_free(&prog);
+    buf_free(&url);
+    buf_free(&got);
+    buf_free(&w);
+}
+
+#define HTTP_PRELUDE "http := import(\"http\"); text := import(\"text\"); "
+
+static void test_http_get_sends_query_args_and_headers(void)
+{
+    CU_ASSERT_FATAL(server_pid > 0);
+    http_check(HTTP_PRELUDE
+               "r := http.get(\"URL/echo?z=9\", [\"b=2 3\", \"a=1\", \"a=0&x\"], "
+               "{\"x-custom\": \"v1\"}); req := string(r.Body); "
+               "out = [r.StatusCode, text.split(req, \"\\r\\n\")[0], "
+               "text.contains(req, \"\\r\\nX-Custom: v1\\r\\n\"), "
+               "text.contains(req, \"\\r\\nUser-Agent: Selfhost-tengo-client/1.0\\r\\n\"), "
+               "r.ContentLength == len(r.Body), r.Header[\"Content-Type\"], is_map(r)]",
+               "[200, \"GET /echo?a=1&a=0%26x&b=2+3&z=9 HTTP/1.1\", true, true, true, "
+               "[\"text/plain\"], true]",
+               NULL, 10000);
+    /* the User-Agent can be replaced; without query_args the URL is as given */
+    http_check(HTTP_PRELUDE
+               "r := http.get(\"URL/echo?b=1&a=2\", undefined, {\"user-agent\": \"ua/2\"}); "
+               "req := string(r.Body); out = [text.split(req, \"\\r\\n\")[0], "
+               "text.contains(req, \"User-Agent: ua/2\\r\\n\"), text.contains(req, \"Selfhost\")]",
+               "[\"GET /echo?b=1&a=2 HTTP/1.1\", true, false]", NULL, 10000);
+    http_check(HTTP_PRELUDE "r := http.get(\"URL/multi\"); out = r.Header[\"X-Multi\"]",
+               "[\"a\", \"b\"]", NULL, 10000);
+    http_check(HTTP_PRELUDE "r := http.get(\"URL/redirect\"); "
+               "out = [r.StatusCode, text.split(string(r.Body), \"\\r\\n\")[0]]",
+               "[200, \"GET /echo?from=redirect HTTP/1.1\"]", NULL, 10000);
+}
+
+static void test_http_post_put_delete_send_the_body(void)
+{
+    CU_ASSERT_FATAL(server_pid > 0);
+    http_check(HTTP_PRELUDE
+               "r := http.post(\"URL/echo\", undefined, {\"Content-Type\": \"application/json\"}, "
+               "\"{\\\"a\\\":1}\"); req := string(r.Body); "
+               "out = [text.split(req, \"\\r\\n\")[0], text.has_suffix(req, \"\\r\\n\\r\\n{\\\"a\\\":1}\"), "
+               "text.contains(req, \"Content-Length: 7\\r\\n\"), "
+               "text.contains(req, \"Content-Type: application/json\\r\\n\")]",
+               "[\"POST /echo HTTP/1.1\", true, true, true]", NULL, 10000);
+    http_check(HTTP_PRELUDE
+               "p := http.put(\"URL/echo\", [\"k=v\"], {}, bytes(\"xyz\")); "
+               "d := http.delete(\"URL/echo\"); "
+               "out = [text.split(string(p.Body), \"\\r\\n\")[0], text.has_suffix(string(p.Body), "
+               "\"xyz\"), text.contains(string(p.Body), \"Content-Type\"), "
+               "text.split(string(d.Body), \"\\r\\n\")[0]]",
+               "[\"PUT /echo?k=v HTTP/1.1\", true, false, \"DELETE /echo HTTP/1.1\"]", NULL, 10000);
+}
+
+static void test_http_postform_and_toformdata(void)
+{
+    CU_ASSERT_FATAL(server_pid > 0);
+    http_check(HTTP_PRELUDE
+               "r := http.postform(\"URL/echo\", [\"b=x y\", \"a=1\", \"a=2\"]); req := string(r.Body); "
+               "out = [text.split(req, \"\\r\\n\")[0], text.has_suffix(req, \"\\r\\n\\r\\na=2&b=x+y\"), "
+               "text.contains(req, \"Content-Type: application/x-www-form-urlencoded\\r\\n\")]",
+               "[\"POST /echo HTTP/1.1\", true, true]", NULL, 10000);
+    http_check(HTTP_PRELUDE "out = [http.toformdata([\"b=2\", \"a=x y/é\", \"b=3\"]), "
+               "http.toformdata([])]",
+               "[\"a=x+y%2F%C3%A9&b=3\", \"\"]", NULL, 10000);
+}
+
+static void test_http_transport_failures_are_error_values(void)
+{
+    CU_ASSERT_FATAL(server_pid > 0);
+    /* a port nobody listens on: bound, then closed */
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t al = sizeof a;
+    CU_ASSERT_FATAL(bind(s, (struct sockaddr *)&a, sizeof a) == 0 &&
+                    getsockname(s, (struct sockaddr *)&a, &al) == 0);
+    close(s);
+    char src[256], want[128];
+    snprintf(src, sizeof src,
+             "http := import(\"http\"); r := http.get(\"http://127.0.0.1:%d/\"); "
+             "out = [is_error(r), r.value]",
+             ntohs(a.sin_port));
+    snprintf(want, sizeof want, "[true, \"Get \\\"http://127.0.0.1:%d/\\\": ...",
+             ntohs(a.sin_port));
+    http_check(src, want, NULL, 10000);
+    http_check(HTTP_PRELUDE "r := http.get(\"ftp://127.0.0.1/x\"); out = is_error(r)", "true",
+               NULL, 10000);
+    http_check(HTTP_PRELUDE "r := http.get(\"file:///etc/passwd\"); out = is_error(r)", "true",
+               NULL, 10000);
+    http_check(HTTP_PRELUDE "r := http.post(\"no url at all\"); out = is_error(r)", "true", NULL,
+               10000);
+    struct tg_host small = { .http_max_body = 100 };
+    http_check(HTTP_PRELUDE "r := http.get(\"URL/big\"); out = r.value",
+               "\"Get \\\"URL/big\\\": response body larger than 100 bytes\"", &small,
+               10000);
+}
+
+static void test_http_timeout_and_deadline_stop_slow_servers(void)
+{
+    CU_ASSERT_FATAL(server_pid > 0);
+    struct tg_host quick = { .http_timeout_ms = 300 };
+    int64_t t0 = tg_now_ns();
+    http_check(HTTP_PRELUDE "r := http.get(\"URL/slow\"); out = is_error(r)", "true", &quick,
+               10000);
+    CU_ASSERT((tg_now_ns() - t0) / 1000000 < 2000);
+    /* the run's deadline bounds the call even with a long host timeout */
+    struct tg_host longer = { .http_timeout_ms = 60000 };
+    t0 = tg_now_ns();
+    http_check(HTTP_PRELUDE "r := http.get(\"URL/slow\"); out = is_error(r)", NULL, &longer, 400);
+    CU_ASSERT((tg_now_ns() - t0) / 1000000 < 2000);
+}
+
+static void test_http_wrong_arguments_are_runtime_errors(void)
+{
+    static const struct host_case cases[] = {
+        { "http := import(\"http\"); http.get()",
+          "Runtime Error: wrong number of arguments in call to 'user-function:get'\n\tat test:1:25" },
+        { "http := import(\"http\"); http.get(\"u\", [], {}, \"b\")",
+          "Runtime Error: wrong number of arguments in call to 'user-function:get'..." },
+        { "http := import(\"http\"); http.post(\"u\", [], {}, \"b\", 5)",
+          "Runtime Error: wrong number of arguments in call to 'user-function:post'..." },
+        { "http := import(\"http\"); http.get(undefined)",
+          "Runtime Error: invalid type for argument 'url' in call to 'user-function:get': expected "
+          "string, found undefined..." },
+        { "http := import(\"http\"); http.get(\"u\", 5)",
+          "Runtime Error: invalid type for argument 'query_args' in call to 'user-function:get': "
+          "expected []string, found int..." },
+        { "http := import(\"http\"); http.get(\"u\", [\"novalue\"])",
+          "Runtime Error: invalid type for argument 'query_args[0]' in call to "
+          "'user-function:get': expected key=value, found novalue..." },
+        { "http := import(\"http\"); http.postform(\"u\", [\"a=1\", 2])",
+          "Runtime Error: invalid type for argument 'query_args[1]' in call to "
+          "'user-function:postform': expected key=value, found unknown..." },
+        { "http := import(\"http\"); http.put(\"u\", undefined, [])",
+          "Runtime Error: invalid type for argument 'headers' in call to 'user-function:put': "
+          "expected map[string]string, found array..." },
+        { "http := import(\"http\"); http.delete(\"u\", undefined, {a: 1})",
+          "Runtime Error: invalid type for argument 'headers[a]' in call to "
+          "'user-function:delete': expected string, found unknown..." },
+        { "http := import(\"http\"); http.toformdata()",
+          "Runtime Error: wrong number of arguments in call to 'user-function:toformdata'..." },
+        { "http := import(\"http\"); http.toformdata(\"a=1\")",
+          "Runtime Error: invalid type for argument 'query_args' in call to "
+          "'user-function:toformdata': expected []string, found string..." },
+    };
+    CHECK_SET(cases, TG_MODULES_SELFHOST, NULL);
+}
+
 void register_tests(void)
 {
     CU_pSuite s = CU_add_suite("tengo_host", NULL, NULL);
@@ -425,4 +722,11 @@ void register_tests(void)
     ADD(s, test_cgi_request_and_response_with_host);
     ADD(s, test_cgi_without_host_is_empty_and_drops_writes);
     ADD(s, test_cgi_response_body_limit);
+    CU_pSuite h = CU_add_suite("tengo_host_http", start_server, stop_server);
+    ADD(h, test_http_get_sends_query_args_and_headers);
+    ADD(h, test_http_post_put_delete_send_the_body);
+    ADD(h, test_http_postform_and_toformdata);
+    ADD(h, test_http_transport_failures_are_error_values);
+    ADD(h, test_http_timeout_and_deadline_stop_slow_servers);
+    ADD(h, test_http_wrong_arguments_are_runtime_errors);
 }
