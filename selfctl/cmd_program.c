@@ -1,7 +1,8 @@
 /* cmd_program.c — `selfctl program compile FILE.tengo` checks a Tengo
  * program the way the worker will load it (parse and compile);
- * `selfctl program run FILE.tengo` also runs it, with what fmt prints on
- * stdout. Errors are printed as Tengo's own CLI prints them (the file's
+ * `selfctl program run FILE.tengo [--selfhost]` also runs it, with what fmt
+ * prints on stdout; --selfhost offers the modules a worker offers (log, http,
+ * cgi; log lines on stderr as "info: MSG" / "error: MSG"). Errors are printed as Tengo's own CLI prints them (the file's
  * base name, line and column):
  *     Parse Error: expected ';', found ')'
  *     	at prog.tengo:3:10
@@ -17,6 +18,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "compiler.h"
+#include "host.h"
 #include "parser.h"
 #include "status.h"
 #include "vm.h"
@@ -47,7 +49,7 @@ static int read_file(const char *path, buf_t *b)
 }
 
 /* Reads, parses and compiles path; prints the error and returns ERROR. */
-static int load_program(const char *path, struct tg_bytecode **bc)
+static int load_program(const char *path, enum tg_module_set set, struct tg_bytecode **bc)
 {
     buf_t src = BUF_INIT;
     if (read_file(path, &src) != OK) {
@@ -65,7 +67,8 @@ static int load_program(const char *path, struct tg_bytecode **bc)
         rc = ERROR;
     } else {
         buf_t err = BUF_INIT;
-        if (tg_compile(file, NULL, bc, &err) != OK) {
+        struct tg_compile_opts opts = { .modules = set };
+        if (tg_compile_with(file, &opts, bc, &err) != OK) {
             fprintf(stderr, "%s\n", buf_cstr(&err));
             rc = ERROR;
         }
@@ -85,10 +88,29 @@ int cmd_program_compile(struct cli *c, int argc, char **argv)
     if (!path || args_done(argc, argv) != OK)
         return usage_of("program", "compile", 1);
     struct tg_bytecode *bc;
-    if (load_program(path, &bc) != OK)
+    if (load_program(path, TG_MODULES_STANDARD, &bc) != OK)
         return 1;
     tg_bytecode_free(bc);
     return 0;
+}
+
+/* log.info / log.error under --selfhost: one line on stderr. */
+static void log_to_stderr(void *ctx, const char *level, const char *msg, size_t len)
+{
+    (void)ctx;
+    fprintf(stderr, "%s: %.*s\n", level, (int)(len > 0x7fffffff ? 0x7fffffff : len), msg);
+}
+
+/* Takes a flag without value from argv (consumed like opt_take's). */
+static int flag_take(int argc, char **argv, const char *name)
+{
+    int found = 0;
+    for (int i = 1; i < argc; i++)
+        if (argv[i] && strcmp(argv[i], name) == 0) {
+            argv[i] = NULL;
+            found = 1;
+        }
+    return found;
 }
 
 int cmd_program_run(struct cli *c, int argc, char **argv)
@@ -96,6 +118,7 @@ int cmd_program_run(struct cli *c, int argc, char **argv)
     (void)c;
     if (wants_help(argc, argv))
         return usage_of("program", "run", 0);
+    int selfhost = flag_take(argc, argv, "--selfhost");
     const char *timeout = opt_take(argc, argv, "--timeout");
     const char *path = arg_take(argc, argv);
     if (!path || args_done(argc, argv) != OK)
@@ -109,12 +132,15 @@ int cmd_program_run(struct cli *c, int argc, char **argv)
             return fail("--timeout: expected seconds (1..86400), got '%s'", timeout);
     }
     struct tg_bytecode *bc;
-    if (load_program(path, &bc) != OK)
+    if (load_program(path, selfhost ? TG_MODULES_SELFHOST : TG_MODULES_STANDARD, &bc) != OK)
         return 1;
     buf_t out = BUF_INIT;
+    struct tg_host host = { .log = log_to_stderr };
     struct tg_vm vm;
     tg_vm_init(&vm, bc);
     vm.out = &out;
+    if (selfhost)
+        vm.host = &host;
     vm.deadline_ns = tg_now_ns() + (int64_t)secs * 1000000000;
     int rc = tg_vm_run(&vm) == OK ? 0 : 1;
     fwrite(out.data ? out.data : "", 1, out.len, stdout);

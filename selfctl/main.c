@@ -51,11 +51,13 @@ const struct command commands[] = {
       "  Check a Tengo program: exit 0 when it parses and compiles, else print the\n"
       "  error with FILE:LINE:COLUMN on stderr and exit 1." },
     { "program", "run", cmd_program_run,
-      "selfctl program run FILE.tengo [--timeout SECONDS]\n"
+      "selfctl program run FILE.tengo [--selfhost] [--timeout SECONDS]\n"
       "  Compile and run a Tengo program; what fmt.print/println write goes to stdout.\n"
       "  A compile or runtime error is printed with FILE:LINE:COLUMN on stderr (exit 1).\n"
-      "  The run is stopped after --timeout seconds (default 30). Modules so far: fmt\n"
-      "  (print, println)." },
+      "  The run is stopped after --timeout seconds (default 30). Modules: Tengo's\n"
+      "  standard ones without os (fmt math text times rand json base64 hex enum);\n"
+      "  --selfhost: those a worker offers, adding log (lines on stderr as\n"
+      "  \"info: MSG\" / \"error: MSG\"), http and cgi (no request: empty)." },
 };
 const int n_commands = (int)(sizeof commands / sizeof *commands);
 
