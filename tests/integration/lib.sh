@@ -14,7 +14,8 @@ trap 'rm -rf "$TMP"' EXIT
 ok()   { passed=$((passed + 1)); echo "ok   $*"; }
 bad()  { failed=$((failed + 1)); echo "FAIL $*"; }
 # COND; verdict "description" — records whether COND (any shell condition,
-# && chains included) succeeded
+# && chains included) succeeded. The description must not contain a command
+# substitution $(…): it would run first and replace COND's status
 verdict() { if [ $? -eq 0 ]; then ok "$1"; else bad "$1"; fi; }
 finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; }
 

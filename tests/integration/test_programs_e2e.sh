@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# test_programs_e2e.sh — programs for real: selfpmgr and two selfpwrk
+# processes next to the world's nginx + selfserv + PostgreSQL.
+#  - a module and a routine importing it ("name@latest") that posts a value
+#    to a time series through the API every 2 s; both signed; points arrive;
+#  - the module changed and signed: the routine's points change;
+#  - one worker killed with SIGKILL: the routine keeps running;
+#  - a webhook called through nginx with a JSON body answers what the
+#    program computed (status, headers, body);
+#  - a routine in an infinite loop is killed at its deadline (recorded as
+#    "deadline" in program_runs) and the workers survive;
+#  - selfctl pmgr status sees the workers.
+. "$(dirname "$0")/lib.sh"
+. "$ITEST_SRC/deploy/lib/common.sh"
+AUTH="$ITEST_DOMAIN:$ITEST_TOKEN"
+DB=$(sed -n "s/^$ITEST_DOMAIN *= *//p" "$ITEST_DIR/etc/domains.conf")
+RUN=$ITEST_DIR/run
+LOGS=$TMP/logs
+mkdir -p "$LOGS" && chmod 777 "$LOGS"
+
+start_bg() { # NAME CMD… — runs CMD as the service user, its pid in $RUN/programs-NAME.pid
+  local name=$1; shift
+  # a simple command in the background: $! is the program itself (setpriv
+  # and env exec it), so kill reaches it
+  setpriv --reuid="$SELFHOST_USER" --regid="$SELFHOST_USER" --init-groups env HOME=/tmp \
+    "$@" >"$LOGS/$name.log" 2>&1 &
+  echo $! > "$RUN/programs-$name.pid"
+}
+stop_all() {
+  local pf
+  for pf in "$RUN"/programs-*.pid; do
+    [ -f "$pf" ] && kill "$(cat "$pf")" 2>/dev/null; rm -f "$pf"
+  done
+  sleep 0.3
+}
+trap 'stop_all; for f in "$LOGS"/*.log; do [ -s "$f" ] && { echo "--- $f"; tail -n 30 "$f"; }; done; rm -rf "$TMP"' EXIT
+
+api() { # METHOD PATH [BODY [CONTENT-TYPE]] → body in $TMP/body, status printed
+  local ct=${4:-application/json}
+  if [ $# -ge 3 ]; then
+    curl -s -o "$TMP/body" -w '%{http_code}' -u "$AUTH" -X "$1" -H "Content-Type: $ct" \
+      --data-binary "$3" "$ITEST_URL$2"
+  else
+    curl -s -o "$TMP/body" -w '%{http_code}' -u "$AUTH" -X "$1" "$ITEST_URL$2"
+  fi
+}
+uuid_of_body() { sed -n 's/.*"uuid":"\([0-9a-f-]*\)".*/\1/p' "$TMP/body"; }
+sql() { psql -X -q -tA -v ON_ERROR_STOP=1 "$DB" -c "$1"; }
+# new_program NAME TYPE SCHEDULE DEADLINE → uuid
+new_program() {
+  api POST /v2/programs "{\"name\":\"$1\",\"type\":\"$2\",\"state\":\"active\",\"schedule\":\"$3\",\"deadline\":$4,\"language\":\"tengo\",\"tags\":[]}" >/dev/null
+  uuid_of_body
+}
+# publish UUID CODE → signs the new revision
+publish() {
+  local code rev
+  code=$(api POST "/v2/programs/$1/code" "$2" "text/plain; charset=utf-8")
+  [ "$code" = 201 ] || { echo "code upload: $code $(cat "$TMP/body")"; return 1; }
+  rev=$(sed -n 's/.*"revision":\([0-9]*\).*/\1/p' "$TMP/body")
+  code=$(api PUT "/v2/programs/$1/revisions/$rev/sign")
+  [ "${code:0:1}" = 2 ] || { echo "sign: $code $(cat "$TMP/body")"; return 1; }
+}
+# wait_for SECONDS CONDITION… — polls every 0.25 s
+wait_for() {
+  local until=$((SECONDS + $1)); shift
+  while [ $SECONDS -lt "$until" ]; do "$@" && return 0; sleep 0.25; done
+  "$@"
+}
+
+# --- the programs -----------------------------------------------------------
+api POST /v2/timeseries '{"name":"e2e series","si_unit":"C"}' >/dev/null
+TS=$(uuid_of_body)
+[ -n "$TS" ]; verdict "a time series for the routine"
+
+MOD=$(new_program "e2emod" module "@every 1h" 1000)
+publish "$MOD" 'export { value: func() { return 1 } }'; verdict "module signed"
+
+ROUTINE_CODE=$(cat <<TENGO
+http := import("http")
+times := import("times")
+json := import("json")
+base64 := import("base64")
+log := import("log")
+m := import("e2emod@latest")
+auth := "Basic " + base64.encode(bytes("$AUTH"))
+body := json.encode([{ts: times.time_format(times.now(), times.format_rfc3339_nano), v: m.value()}])
+r := http.post("$ITEST_URL/v2/timeseries/$TS/data", undefined, {"Authorization": auth, "Content-Type": "application/json"}, string(body))
+if is_error(r) {
+    log["error"]("post failed: %v", r)
+} else {
+    log.info("posted %d", r.StatusCode)
+}
+TENGO
+)
+ROUTINE=$(new_program "e2e routine" routine "*/2 * * * * *" 5000)
+publish "$ROUTINE" "$ROUTINE_CODE"; verdict "routine signed"
+
+WEBHOOK=$(new_program "e2e webhook" webhook "@every 1h" 3000)
+publish "$WEBHOOK" 'cgi := import("cgi")
+json := import("json")
+req := json.decode(cgi.request.body())
+cgi.response.status(201)
+cgi.response.headers("Content-Type", "application/json")
+cgi.response.headers("X-Computed-By", "tengo")
+cgi.response.write(json.encode({sum: req.a + req.b, method: cgi.request.method()}))'
+verdict "webhook signed"
+
+# --- manager and workers ----------------------------------------------------
+start_bg manager "$ITEST_SELFPMGR" -c "$ITEST_CONFIG"
+wait_for 10 test -S "$RUN/selfpmgr.sock"; verdict "selfpmgr listens on its socket"
+code=$(curl -s -o "$TMP/body" -w '%{http_code}' -u "$AUTH" --data-binary '{}' "$ITEST_URL/v2/programs/$WEBHOOK/webhook")
+body=$(cat "$TMP/body")
+[ "$code" = 503 ] && [[ $body == *'"code":503'* ]]; verdict "webhook with a manager but no worker: 503 JSON ($code $body)"
+# garbage on the manager's socket: that peer is dropped, the manager goes on
+send_raw() { # HEX — sends those bytes to the manager's socket (as the service user), waits for the close
+  sh_as_user perl -MIO::Socket::UNIX -e '
+    my $s = IO::Socket::UNIX->new(Peer => $ARGV[0]) or exit 1;
+    print $s pack("H*", $ARGV[1]); $s->flush; my $b; alarm 3; 1 while sysread($s, $b, 4096);' "$RUN/selfpmgr.sock" "$1"
+}
+send_raw 0000000568656c6c6f || true                          # length 5, "hello": not JSON
+send_raw ffffffff || true                                    # length far over the limit
+send_raw 0000000f7b2274797065223a226e6f7065227d || true      # {"type":"nope"} as first frame
+kill -0 "$(cat "$RUN/programs-manager.pid")"; verdict "the manager survives garbage frames"
+start_bg worker1 "$ITEST_SELFPWRK" -c "$ITEST_CONFIG"
+start_bg worker2 "$ITEST_SELFPWRK" -c "$ITEST_CONFIG"
+two_workers() { [ "$(selfctl -c "$ITEST_CONFIG" pmgr status --json 2>/dev/null | grep -o '"worker":' | wc -l)" = 2 ]; }
+wait_for 10 two_workers; verdict "selfctl pmgr status lists two workers"
+
+points() { sql "SELECT count(*) FROM tsdata WHERE ts_uuid = '$TS' AND value = $1"; }
+has_points() { [ "$(points "$1")" -ge "$2" ]; }
+wait_for 12 has_points 1 2; verdict "the routine posts points through the API (value from the module)"
+
+# --- the module changes -----------------------------------------------------
+publish "$MOD" 'export { value: func() { return 2 } }'; verdict "module revised and signed"
+wait_for 10 has_points 2 1; verdict "the routine uses the new module revision"
+
+# --- a worker dies ----------------------------------------------------------
+kill -9 "$(cat "$RUN/programs-worker1.pid")"; rm -f "$RUN/programs-worker1.pid"
+before=$(points 2)
+wait_for 12 has_points 2 $((before + 3)); verdict "the routine keeps running after a worker was killed with SIGKILL"
+one_worker() { [ "$(selfctl -c "$ITEST_CONFIG" pmgr status --json 2>/dev/null | grep -o '"worker":' | wc -l)" = 1 ]; }
+wait_for 5 one_worker; verdict "the manager noticed the dead worker"
+
+# --- webhook through nginx --------------------------------------------------
+code=$(curl -s -D "$TMP/headers" -o "$TMP/body" -w '%{http_code}' -u "$AUTH" \
+  -H 'Content-Type: application/json' --data-binary '{"a":2,"b":3}' "$ITEST_URL/v2/programs/$WEBHOOK/webhook")
+[ "$code" = 201 ]; verdict "webhook answers the program's status (201; got $code)"
+body=$(cat "$TMP/body")
+[[ $body == *'"sum":5'* && $body == *'"method":"POST"'* ]]; verdict "webhook body computed by the program: $body"
+grep -qi '^x-computed-by: tengo' "$TMP/headers" && grep -qi '^content-type: application/json' "$TMP/headers"
+verdict "webhook headers set by the program"
+
+# --- a routine that never ends ----------------------------------------------
+LOOP=$(new_program "e2e loop" routine "@every 2s" 500)
+publish "$LOOP" 'x := 0
+for { x += 1 }'; verdict "endless routine signed"
+killed() { [ "$(sql "SELECT count(*) FROM program_runs WHERE program_uuid = '$LOOP' AND outcome = 'deadline'")" -ge 1 ]; }
+wait_for 12 killed; verdict "the endless routine is killed at its deadline (program_runs: deadline)"
+kill -0 "$(cat "$RUN/programs-worker2.pid")"; verdict "the worker survives the killed run"
+before=$(points 2)
+wait_for 8 has_points 2 $((before + 2)); verdict "other routines keep running meanwhile"
+ok_runs=$(sql "SELECT count(*) FROM program_runs WHERE program_uuid = '$ROUTINE' AND outcome = 'ok' AND log LIKE 'info: posted 2%'")
+[ "$ok_runs" -ge 1 ]; verdict "routine runs are recorded with their log lines"
+api PUT "/v2/programs/$LOOP" '{"state":"inactive"}' >/dev/null
+
+finish
