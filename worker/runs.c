@@ -11,7 +11,7 @@
 #include "status.h"
 #include "vm.h"
 
-#define REAP_RETRY_NS (5 * 1000000LL) /* pipe closed, process not yet gone */
+#define REAP_RETRY_NS (1 * 1000000LL) /* pipe closed, process not yet gone */
 
 int runs_init(struct runs *r, size_t capacity, size_t cache_size, const struct child_limits *lim)
 {
