@@ -52,7 +52,12 @@ static void sandbox(int fd, const struct child_limits *lim, int64_t deadline_ms)
 
     if (fd != REPORT_FD && dup2(fd, REPORT_FD) < 0)
         _exit(1);
-    close_range(REPORT_FD + 1, ~0U, 0);
+    if (close_range(REPORT_FD + 1, ~0U, 0) != 0) {
+        /* no close_range (old kernel, seccomp filter): one by one */
+        long max = sysconf(_SC_OPEN_MAX);
+        for (long f = REPORT_FD + 1; f < (max > 0 && max < 1048576 ? max : 65536); f++)
+            close((int)f);
+    }
     int null = open("/dev/null", O_RDWR);
     if (null >= 0) {
         dup2(null, 0);
