@@ -173,8 +173,11 @@ void pm_dispatch(struct pm *pm)
         }
         bool any;
         struct pm_conn *w = pick_worker(pm, &any);
-        if (!any && j->webhook) {
-            job_abandon(pm, j, 503, "No program worker is available");
+        if (!any) {
+            /* no worker at all: webhook callers get 503 at once, routines
+             * wait for a worker to connect */
+            if (j->webhook)
+                job_abandon(pm, j, 503, "No program worker is available");
             j = next;
             continue;
         }

@@ -244,7 +244,7 @@ int pm_program_fetch(struct pm_domain *d, const char *uuid, struct pm_program *o
 struct pm_domain *pm_domain_find(struct pm *pm, const char *name)
 {
     for (size_t i = 0; i < pm->ndomains; i++)
-        if (strcmp(pm->domains[i].name, name) == 0)
+        if (pm->domains[i].name && strcmp(pm->domains[i].name, name) == 0)
             return &pm->domains[i];
     return NULL;
 }
@@ -273,7 +273,7 @@ int pm_domains_load(struct pm *pm)
         struct pm_domain *old = pm_domain_find(pm, list.items[i].name);
         if (old && strcmp(old->uri, list.items[i].uri) == 0) {
             next[i] = *old;
-            old->name = NULL; /* moved */
+            old->name = NULL; /* moved: no longer found, not freed below */
             continue;
         }
         next[i].name = strdup(list.items[i].name);

@@ -66,7 +66,13 @@ static void sandbox(int fd, const struct child_limits *lim, int64_t deadline_ms)
             close(null);
     }
 
+#ifndef SELFHOST_SANITIZED_BUILD
     set_limit(RLIMIT_AS, (rlim_t)lim->memory, (rlim_t)lim->memory);
+#else
+    /* AddressSanitizer reserves terabytes of address space for its shadow
+     * memory: under an address-space limit every run would die at start.
+     * Sanitizer builds are for tests; the VM's heap limit still applies. */
+#endif
     set_limit(RLIMIT_NOFILE, (rlim_t)lim->open_files, (rlim_t)lim->open_files);
     rlim_t cpu = (rlim_t)((deadline_ms + 999) / 1000 + 1);
     set_limit(RLIMIT_CPU, cpu, cpu + 1);

@@ -24,9 +24,9 @@ run selfctl db migrate status --db "$uri"
 run selfctl db migrate up --db "$uri"
 [ "$rc" = 0 ] && [ "$out" = "$latest" ]; verdict "up again is a no-op"
 
-run selfctl db migrate down 5 --db "$uri"
-[ "$rc" = 0 ] && [ "$(printf '%s\n' "$out" | tail -n 1)" = 11 ]; verdict "down 5 goes to version 11"
-[ "$(psql_q -c "SELECT to_regclass('programs') IS NULL AND to_regclass('user_rates') IS NULL AND to_regclass('dataset_uploads') IS NULL" "$db")" = t ]; verdict "programs, user_rates and dataset_uploads are gone after down 5"
+run selfctl db migrate down 6 --db "$uri"
+[ "$rc" = 0 ] && [ "$(printf '%s\n' "$out" | tail -n 1)" = 11 ]; verdict "down 6 goes to version 11"
+[ "$(psql_q -c "SELECT to_regclass('programs') IS NULL AND to_regclass('user_rates') IS NULL AND to_regclass('dataset_uploads') IS NULL AND to_regclass('program_runs') IS NULL" "$db")" = t ]; verdict "programs, user_rates, dataset_uploads and program_runs are gone after down 6"
 run selfctl db migrate up 13 --db "$uri"
 [ "$rc" = 0 ] && [ "$(printf '%s\n' "$out" | tail -n 1)" = 13 ]; verdict "up to a target version stops there (13, the reference's last)"
 

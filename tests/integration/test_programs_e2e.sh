@@ -108,9 +108,10 @@ verdict "webhook signed"
 # --- manager and workers ----------------------------------------------------
 start_bg manager "$ITEST_SELFPMGR" -c "$ITEST_CONFIG"
 wait_for 10 test -S "$RUN/selfpmgr.sock"; verdict "selfpmgr listens on its socket"
+sleep 2.5 # the routine's first activation is queued now, waiting for a worker
 code=$(curl -s -o "$TMP/body" -w '%{http_code}' -u "$AUTH" --data-binary '{}' "$ITEST_URL/v2/programs/$WEBHOOK/webhook")
 body=$(cat "$TMP/body")
-[ "$code" = 503 ] && [[ $body == *'"code":503'* ]]; verdict "webhook with a manager but no worker: 503 JSON ($code $body)"
+[ "$code" = 503 ] && [[ $body == *'"code":503'* ]]; verdict "webhook with a manager but no worker: 503 JSON at once, even behind a queued routine ($code $body)"
 # garbage on the manager's socket: that peer is dropped, the manager goes on
 send_raw() { # HEX — sends those bytes to the manager's socket (as the service user), waits for the close
   sh_as_user perl -MIO::Socket::UNIX -e '
@@ -125,6 +126,18 @@ start_bg worker1 "$ITEST_SELFPWRK" -c "$ITEST_CONFIG"
 start_bg worker2 "$ITEST_SELFPWRK" -c "$ITEST_CONFIG"
 two_workers() { [ "$(selfctl -c "$ITEST_CONFIG" pmgr status --json 2>/dev/null | grep -o '"worker":' | wc -l)" = 2 ]; }
 wait_for 10 two_workers; verdict "selfctl pmgr status lists two workers"
+
+# domains come and go while the manager runs (it re-reads the domain file)
+uri_a=$(fresh_db e2e_dom_a) && uri_b=$(fresh_db e2e_dom_b)
+selfctl -c "$ITEST_CONFIG" domain add e2e_dom_a --db "$uri_a" >/dev/null &&
+  selfctl -c "$ITEST_CONFIG" domain add e2e_dom_b --db "$uri_b" >/dev/null; verdict "two domains added"
+domains_seen() { [ "$(selfctl -c "$ITEST_CONFIG" pmgr status --json 2>/dev/null | grep -o '"domain":"e2e_dom_[ab]","connected":true' | wc -l)" = "$1" ]; }
+wait_for 10 domains_seen 2; verdict "the manager connects to domains added while it runs"
+selfctl -c "$ITEST_CONFIG" domain remove e2e_dom_a >/dev/null &&
+  selfctl -c "$ITEST_CONFIG" domain remove e2e_dom_b >/dev/null; verdict "and they are removed"
+wait_for 10 domains_seen 0; verdict "the manager lets removed domains go"
+kill -0 "$(cat "$RUN/programs-manager.pid")"; verdict "the manager is still running"
+drop_db e2e_dom_a; drop_db e2e_dom_b
 
 points() { sql "SELECT count(*) FROM tsdata WHERE ts_uuid = '$TS' AND value = $1"; }
 has_points() { [ "$(points "$1")" -ge "$2" ]; }
