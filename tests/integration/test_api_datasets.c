@@ -1212,7 +1212,9 @@ static void test_datasets_100mb_in_parts_round_trips(void)
     long peak = pool_peak_kib();
     fprintf(stderr, "\n100 MB: upload %.1fs, assemble %.1fs, download %.1fs, rename %.2fs, "
                     "responder peak %ld KiB\n", t1 - t0, t2 - t1, t3 - t2, t4 - t3, peak);
+#ifndef SELFHOST_SANITIZED_BUILD /* AddressSanitizer's shadow and quarantine inflate the peak */
     CU_ASSERT_TRUE(peak > 0 && peak < 64 * 1024);
+#endif
     CU_ASSERT_TRUE(t4 - t0 < 60);
     expect_status("DELETE", path, itest_admin(), NULL, 204);
 }
