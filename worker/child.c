@@ -109,6 +109,7 @@ static _Noreturn void child_main(const struct job *j, const struct tg_bytecode *
     tg_vm_init(&vm, bc);
     vm.deadline_ns = deadline_ns;
     vm.out = &r.output;
+    vm.out_max = JOB_OUTPUT_MAX; /* a print loop must not grow memory */
     vm.host = &host;
     /* a clean error before the address-space limit turns into SIGABRT */
     vm.max_heap_bytes = (size_t)(lim->memory / 2);

@@ -315,6 +315,22 @@ static void test_worker_output_and_log_arrive(void)
     wk_stop(&w);
 }
 
+/* A print loop keeps at most 64 KiB of output (later prints are dropped,
+ * memory does not grow with them) and still ends as ok. */
+static void test_worker_print_loop_output_is_capped(void)
+{
+    struct wk w;
+    wk_start(&w);
+    json_object *r = run(&w, 1,
+                         "fmt := import(\"fmt\")\n"
+                         "for i := 0; i < 400000; i++ { fmt.print(\"0123456789abcdef\") }\n",
+                         20000);
+    CU_ASSERT_STRING_EQUAL(json_str(r, "outcome", ""), "ok");
+    CU_ASSERT_EQUAL(strlen(json_str(r, "output", "")), 64 * 1024);
+    json_object_put(r);
+    wk_stop(&w);
+}
+
 static void test_worker_compile_errors_have_line_and_column(void)
 {
     struct wk w;
@@ -581,6 +597,7 @@ void register_tests(void)
     signal(SIGPIPE, SIG_IGN);
     CU_pSuite s = CU_add_suite("worker_run", NULL, cleanup_workers);
     ADD(s, test_worker_output_and_log_arrive);
+    ADD(s, test_worker_print_loop_output_is_capped);
     ADD(s, test_worker_compile_errors_have_line_and_column);
     ADD(s, test_worker_runtime_error);
     ADD(s, test_worker_deadline_then_next_job);

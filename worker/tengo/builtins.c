@@ -500,8 +500,7 @@ static int print_args(struct tg_vm *vm, struct tg_value *a, int n, const char *s
         tg_to_string(&s, a[i]);
     }
     buf_puts(&s, end);
-    if (vm->out)
-        buf_append(vm->out, s.data, s.len);
+    tg_vm_print(vm, s.data, s.len);
     buf_free(&s);
     return OK;
 }
@@ -528,8 +527,7 @@ static int fmt_printf(struct tg_vm *vm, struct tg_value *a, int n, struct tg_val
     struct tg_value s;
     if (format_args(vm, "user-function:printf", a, n, &s) != OK)
         return ERROR;
-    if (vm->out)
-        buf_append(vm->out, TG_STR(s)->data, TG_STR(s)->len);
+    tg_vm_print(vm, TG_STR(s)->data, TG_STR(s)->len);
     *ret = tg_undefined();
     return OK;
 }

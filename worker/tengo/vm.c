@@ -31,6 +31,19 @@ int64_t tg_now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+void tg_vm_print(struct tg_vm *vm, const char *s, size_t n)
+{
+    if (!vm->out)
+        return;
+    if (vm->out_max) {
+        size_t room = vm->out->len < vm->out_max ? vm->out_max - vm->out->len : 0;
+        if (n > room)
+            n = room; /* may cut a UTF-8 sequence; JSON output replaces it */
+    }
+    if (n)
+        buf_append(vm->out, s, n);
+}
+
 void tg_vm_init(struct tg_vm *vm, const struct tg_bytecode *bc)
 {
     memset(vm, 0, sizeof *vm);

@@ -43,6 +43,7 @@ struct tg_vm {
     volatile int *abort;       /* non-zero aborts; NULL: none */
     size_t max_heap_bytes;     /* live heap after a collection; 0: none */
     buf_t *out;                /* where fmt's print functions write; NULL: dropped */
+    size_t out_max;            /* bytes kept in out; later prints are dropped; 0: no limit */
     const struct tg_host *host; /* log, http, cgi services (host.h); NULL: none */
     /* the error of the last run: "Runtime Error: …\n\tat FILE:L:C…" */
     buf_t error;
@@ -59,6 +60,8 @@ struct tg_value tg_vm_global(const struct tg_vm *vm, const char *name);
 int tg_vm_errorf(struct tg_vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Monotonic now, for deadlines. */
 int64_t tg_now_ns(void);
+/* Appends printed text to vm->out within vm->out_max. */
+void tg_vm_print(struct tg_vm *vm, const char *s, size_t n);
 
 /* vm_ops.c: operators and indexing with Tengo's rules; ERROR with the
  * message recorded in vm. */
