@@ -28,6 +28,8 @@ stop() {
     for pf in "$dir"/run/programs-*.pid; do
       [ -f "$pf" ] && kill -9 "$(cat "$pf")" 2>/dev/null; rm -f "$pf"
     done
+    # and anything else still running the world's copies of the binaries
+    pkill -9 -f "^$dir/bin/" 2>/dev/null || true
     sh_nginx_stop "$dir"
     sh_fcgi_stop "$dir"
     sh_pg_stop "$dir"
