@@ -28,11 +28,11 @@ stop() {
     for pf in "$dir"/run/programs-*.pid; do
       [ -f "$pf" ] && kill -9 "$(cat "$pf")" 2>/dev/null; rm -f "$pf"
     done
-    # and anything else still running the world's copies of the binaries
-    pkill -9 -f "^$dir/bin/" 2>/dev/null || true
     sh_nginx_stop "$dir"
     sh_fcgi_stop "$dir"
     sh_pg_stop "$dir"
+    # anything still running the world's copies of the binaries
+    pkill -9 -f "^$dir/bin/" 2>/dev/null || true
     if [ -n "${ITEST_KEEP:-}" ]; then echo "kept $dir"; else rm -rf "$dir"; fi
   fi
   rm -f "$envfile"
