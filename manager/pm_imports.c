@@ -97,7 +97,8 @@ static char *unhex(const char *h, size_t *len)
     return out;
 }
 
-/* "name@latest" → name, NULL; "name@12" → name, "12". ERROR otherwise. */
+/* "name@latest" → name, NULL; "name@12" → name, "12" (no leading zeros).
+ * ERROR otherwise. */
 static int split_spec(const char *spec, char *name, size_t namesz, const char **rev)
 {
     const char *at = strrchr(spec, '@');
@@ -111,7 +112,7 @@ static int split_spec(const char *spec, char *name, size_t namesz, const char **
         *rev = NULL;
         return OK;
     }
-    if (!*v || strlen(v) > 9 || v[0] == '0')
+    if (!*v || strlen(v) > 9 || (v[0] == '0' && v[1])) /* revisions count from 0 */
         return ERROR;
     for (const char *p = v; *p; p++)
         if (*p < '0' || *p > '9')

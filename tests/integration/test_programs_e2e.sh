@@ -98,11 +98,12 @@ publish "$ROUTINE" "$ROUTINE_CODE"; verdict "routine signed"
 WEBHOOK=$(new_program "e2e webhook" webhook "@every 1h" 3000)
 publish "$WEBHOOK" 'cgi := import("cgi")
 json := import("json")
+pinned := import("e2emod@0")
 req := json.decode(cgi.request.body())
 cgi.response.status(201)
 cgi.response.headers("Content-Type", "application/json")
 cgi.response.headers("X-Computed-By", "tengo")
-cgi.response.write(json.encode({sum: req.a + req.b, method: cgi.request.method()}))'
+cgi.response.write(json.encode({sum: req.a + req.b, method: cgi.request.method(), pinned: pinned.value()}))'
 verdict "webhook signed"
 
 # --- manager and workers ----------------------------------------------------
@@ -160,6 +161,7 @@ code=$(curl -s -D "$TMP/headers" -o "$TMP/body" -w '%{http_code}' -u "$AUTH" \
 [ "$code" = 201 ]; verdict "webhook answers the program's status (201; got $code)"
 body=$(cat "$TMP/body")
 [[ $body == *'"sum":5'* && $body == *'"method":"POST"'* ]]; verdict "webhook body computed by the program: $body"
+[[ $body == *'"pinned":1'* ]]; verdict "import(\"e2emod@0\") keeps revision 0 after the module was revised"
 grep -qi '^x-computed-by: tengo' "$TMP/headers" && grep -qi '^content-type: application/json' "$TMP/headers"
 verdict "webhook headers set by the program"
 
