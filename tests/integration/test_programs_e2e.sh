@@ -178,4 +178,31 @@ ok_runs=$(sql "SELECT count(*) FROM program_runs WHERE program_uuid = '$ROUTINE'
 [ "$ok_runs" -ge 1 ]; verdict "routine runs are recorded with their log lines"
 api PUT "/v2/programs/$LOOP" '{"state":"inactive"}' >/dev/null
 
+# --- a worker dies in the middle of a job: the job runs again elsewhere ------
+start_bg worker3 "$ITEST_SELFPWRK" -c "$ITEST_CONFIG"
+wait_for 10 two_workers; verdict "a third worker joins"
+SLOW=$(new_program "e2e slow" routine "@every 4s" 8000)
+publish "$SLOW" 'times := import("times")
+times.sleep(2500 * times.millisecond)'; verdict "slow routine signed"
+busy_pid() { # the pid of a worker running a job for over half a second, if any
+  local p
+  p=$(selfctl -c "$ITEST_CONFIG" pmgr status --json 2>/dev/null |
+      grep -o '"pid":[0-9]*,"name":"[^"]*","capacity":[0-9]*,"running":[1-9]' | head -n 1 |
+      sed 's/"pid":\([0-9]*\).*/\1/')
+  [ -n "$p" ] || return 1
+  sleep 0.5
+  selfctl -c "$ITEST_CONFIG" pmgr status --json 2>/dev/null |
+    grep -q "\"pid\":$p,\"name\":\"[^\"]*\",\"capacity\":[0-9]*,\"running\":[1-9]" || return 1
+  echo "$p"
+}
+victim=""
+until_t=$((SECONDS + 12))
+while [ -z "$victim" ] && [ $SECONDS -lt $until_t ]; do victim=$(busy_pid) || victim=""; done
+[ -n "$victim" ] && kill -9 "$victim"; verdict "a worker running the slow routine killed with SIGKILL"
+requeued() { grep -q 'e2e slow): worker [0-9]* went away; queued again' "$LOGS/manager.log"; }
+wait_for 5 requeued; verdict "the manager queues its job again"
+slow_ok() { [ "$(sql "SELECT count(*) FROM program_runs WHERE program_uuid = '$SLOW' AND outcome = 'ok'")" -ge 1 ]; }
+wait_for 12 slow_ok; verdict "the job runs to the end on another worker"
+api PUT "/v2/programs/$SLOW" '{"state":"inactive"}' >/dev/null
+
 finish
