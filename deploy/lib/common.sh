@@ -8,7 +8,7 @@ SELFHOST_USER=${SELFHOST_USER:-selfhost}
 SELFHOST_PACKAGES="gcc make cmake pkg-config libc6-dev libfcgi-dev libpq-dev libjson-c-dev
   libcurl4-openssl-dev libsodium-dev libcunit1-dev libyaml-dev libpcre2-dev spawn-fcgi libfcgi-bin multiwatch nginx-light
   lighttpd lighttpd-mod-openssl openssl postgresql
-  postgresql-client curl ca-certificates procps"
+  postgresql-client curl ca-certificates procps tzdata"
 
 sh_log() { printf '%s\n' "$*" >&2; }
 sh_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
