@@ -1,6 +1,7 @@
 /* db.c — libpq helpers (see db.h). */
 #include "db.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,38 +31,81 @@ static void notice_to_debug(void *arg, const char *message)
     log_debug("postgres: %s", message);
 }
 
-int db_connect(struct db_conn *c, const char *uri, int timeout_sec, const char *appname,
-               char *err, size_t errsz)
+/* The one-line error of a failed connection attempt: libpq says
+ * 'connection to server on socket "/x/.s.PGSQL.5432" failed: CAUSE' (or
+ * 'server at "host" (addr), port N'); keep where, so the line says which
+ * server could not be reached. Closes the connection. */
+static int connect_failed(struct db_conn *c, char *err, size_t errsz)
 {
-    memset(c, 0, sizeof *c);
+    const char *msg = PQerrorMessage(c->pg), *failed = msg ? strstr(msg, " failed: ") : NULL;
+    char line[512], where[300] = "";
+    if (failed && strncmp(msg, "connection to server ", 21) == 0 &&
+        failed < msg + strcspn(msg, "\n"))
+        snprintf(where, sizeof where, " %.*s", (int)(failed - (msg + 14)), msg + 14);
+    first_line(msg, line, sizeof line);
+    const char *cause = strncmp(line, "FATAL:  ", 8) == 0 ? line + 8 : line;
+    snprintf(err, errsz, "cannot connect to database%s: %s", where, cause);
+    PQfinish(c->pg);
+    c->pg = NULL;
+    return ERROR;
+}
+
+static PGconn *connect_params(const char *uri, int timeout_sec, const char *appname, int async)
+{
     char timeout[16];
     snprintf(timeout, sizeof timeout, "%d", timeout_sec > 0 ? timeout_sec : 5);
     /* later keywords win: the URI (dbname, expanded) may override ours */
     const char *keys[] = { "connect_timeout", "application_name", "dbname", NULL };
     const char *vals[] = { timeout, appname ? appname : "selfhost", uri, NULL };
-    c->pg = PQconnectdbParams(keys, vals, 1);
+    return async ? PQconnectStartParams(keys, vals, 1) : PQconnectdbParams(keys, vals, 1);
+}
+
+int db_connect(struct db_conn *c, const char *uri, int timeout_sec, const char *appname,
+               char *err, size_t errsz)
+{
+    memset(c, 0, sizeof *c);
+    c->pg = connect_params(uri, timeout_sec, appname, 0);
     if (!c->pg) {
         snprintf(err, errsz, "cannot connect to database: out of memory");
         return ERROR;
     }
-    if (PQstatus(c->pg) != CONNECTION_OK) {
-        /* libpq: 'connection to server on socket "/x/.s.PGSQL.5432" failed:
-         * CAUSE' (or 'server at "host" (addr), port N'): keep where, so the
-         * one line says which server could not be reached */
-        const char *msg = PQerrorMessage(c->pg), *failed = msg ? strstr(msg, " failed: ") : NULL;
-        char line[512], where[300] = "";
-        if (failed && strncmp(msg, "connection to server ", 21) == 0 &&
-            failed < msg + strcspn(msg, "\n"))
-            snprintf(where, sizeof where, " %.*s", (int)(failed - (msg + 14)), msg + 14);
-        first_line(msg, line, sizeof line);
-        const char *cause = strncmp(line, "FATAL:  ", 8) == 0 ? line + 8 : line;
-        snprintf(err, errsz, "cannot connect to database%s: %s", where, cause);
-        PQfinish(c->pg);
-        c->pg = NULL;
-        return ERROR;
-    }
+    if (PQstatus(c->pg) != CONNECTION_OK)
+        return connect_failed(c, err, errsz);
     PQsetNoticeProcessor(c->pg, notice_to_debug, NULL);
     return OK;
+}
+
+int db_connect_start(struct db_conn *c, const char *uri, const char *appname, char *err,
+                     size_t errsz)
+{
+    memset(c, 0, sizeof *c);
+    c->pg = connect_params(uri, 0, appname, 1);
+    if (!c->pg) {
+        snprintf(err, errsz, "cannot connect to database: out of memory");
+        return ERROR;
+    }
+    if (PQstatus(c->pg) == CONNECTION_BAD)
+        return connect_failed(c, err, errsz);
+    c->connect_events = POLLOUT; /* libpq: as if PGRES_POLLING_WRITING */
+    return OK;
+}
+
+int db_connect_continue(struct db_conn *c, char *err, size_t errsz)
+{
+    switch (PQconnectPoll(c->pg)) {
+    case PGRES_POLLING_OK:
+        c->connect_events = 0;
+        PQsetNoticeProcessor(c->pg, notice_to_debug, NULL);
+        return OK;
+    case PGRES_POLLING_READING:
+        c->connect_events = POLLIN;
+        return DB_AGAIN;
+    case PGRES_POLLING_WRITING:
+        c->connect_events = POLLOUT;
+        return DB_AGAIN;
+    default:
+        return connect_failed(c, err, errsz);
+    }
 }
 
 void db_close(struct db_conn *c)

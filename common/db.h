@@ -24,7 +24,10 @@ struct db_conn {
     int schema_stale; /* may have been migrated since: check again before use */
     const struct db_stmt *prepared[DB_MAX_PREPARED];
     size_t nprepared;
+    short connect_events; /* db_connect_start/continue: POLLIN or POLLOUT to wait for */
 };
+
+#define DB_AGAIN 1 /* db_connect_continue: not connected yet */
 
 /* Connects to uri (a URI or key=value string) with connect_timeout seconds
  * (unless the URI sets its own), application_name = appname. On failure
@@ -32,6 +35,15 @@ struct db_conn {
  * password authentication failed for user \"x\"". */
 int db_connect(struct db_conn *c, const char *uri, int timeout_sec, const char *appname,
                char *err, size_t errsz);
+/* Connecting without blocking (a loop that serves other work meanwhile):
+ * db_connect_start begins, then whenever PQsocket(c->pg) is ready for
+ * c->connect_events, db_connect_continue advances: OK when connected,
+ * DB_AGAIN to wait again (connect_events updated), ERROR with db_connect's
+ * one-line message (the connection is closed). No timeout of its own: the
+ * caller gives up with db_close when it has waited long enough. */
+int db_connect_start(struct db_conn *c, const char *uri, const char *appname, char *err,
+                     size_t errsz);
+int db_connect_continue(struct db_conn *c, char *err, size_t errsz);
 void db_close(struct db_conn *c);
 /* Reconnects a connection whose socket broke; forgets prepared statements. */
 int db_reset(struct db_conn *c);

@@ -78,10 +78,12 @@ static void poll_once(struct pm *pm, int timeout_ms)
     struct pm_conn **who = calloc(n, sizeof *who);
     size_t k = 0;
     fds[k++] = (struct pollfd){ .fd = pm->listen_fd, .events = POLLIN };
-    for (size_t i = 0; i < pm->ndomains; i++)
+    for (size_t i = 0; i < pm->ndomains; i++) {
+        const struct pm_domain *d = &pm->domains[i];
         fds[k++] = (struct pollfd){
-            .fd = pm->domains[i].connected ? PQsocket(pm->domains[i].db.pg) : -1,
-            .events = POLLIN };
+            .fd = d->connected || d->connecting ? PQsocket(d->db.pg) : -1,
+            .events = d->connecting ? d->db.connect_events : POLLIN };
+    }
     size_t first_conn = k;
     for (struct pm_conn *c = pm->conns; c; c = c->next) {
         who[k] = c;

@@ -45,6 +45,8 @@ struct pm_domain {
     char *uri;
     struct db_conn db;
     bool connected;
+    bool connecting;           /* db_connect_start done, waiting on the socket */
+    int64_t connect_by_us;     /* give up connecting then */
     int64_t schema;            /* schema version of its database */
     int64_t retry_at_us;       /* when to try connecting again */
     int64_t reload_at_us;      /* next full read of its programs */

@@ -5,7 +5,9 @@
  * manager read that domain's programs again (they are few, and the
  * notification carries no detail on purpose); so does the poll interval,
  * as a fallback for databases without the triggers (schema 12). A domain
- * whose database is away is retried every few seconds; the others go on. */
+ * whose database is away is retried every few seconds, connecting without
+ * blocking, so the others go on. */
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,35 +96,75 @@ static void domain_disconnect(struct pm_domain *d, const char *why)
     d->retry_at_us = pm_mono_us() + PM_RETRY_US;
 }
 
-static int domain_connect(struct pm *pm, struct pm_domain *d)
+static void connect_failed(struct pm_domain *d, const char *why)
 {
-    char err[512];
-    if (db_connect(&d->db, d->uri, (int)pm->cfg.connect_timeout, "selfpmgr", err, sizeof err)
-        != OK) {
-        log_warn("domain %s: %s", d->name, err);
-        d->retry_at_us = pm_mono_us() + PM_RETRY_US;
-        return ERROR;
-    }
+    log_warn("domain %s: %s", d->name, why);
+    if (d->db.pg)
+        db_close(&d->db);
+    d->connecting = false;
+    d->retry_at_us = pm_mono_us() + PM_RETRY_US;
+}
+
+/* The connection is up: check the schema, bound statements in time (one
+ * loop serves every domain), listen. */
+static void domain_ready(struct pm_domain *d)
+{
+    char err[512] = "";
     int dirty = 0;
+    d->connecting = false;
     if (migrate_current(&d->db, &d->schema, &dirty, err, sizeof err) != OK || dirty
         || d->schema < 12) {
-        log_warn("domain %s: not a usable selfhost database (%s)", d->name,
+        char why[600];
+        snprintf(why, sizeof why, "not a usable selfhost database (%s)",
                  dirty ? "dirty migration" : err[0] ? err : "schema too old");
-        db_close(&d->db);
-        d->retry_at_us = pm_mono_us() + PM_RETRY_US;
-        return ERROR;
+        connect_failed(d, why);
+        return;
     }
-    PGresult *res = db_exec_sql(&d->db, "LISTEN selfhost_programs");
+    PGresult *res = db_exec_sql(&d->db, "SET statement_timeout = '10s'");
     int ok = db_ok(res);
     PQclear(res);
+    if (ok) {
+        res = db_exec_sql(&d->db, "LISTEN selfhost_programs");
+        ok = db_ok(res);
+        PQclear(res);
+    }
     if (!ok) {
-        domain_disconnect(d, "LISTEN failed");
-        return ERROR;
+        connect_failed(d, "cannot LISTEN selfhost_programs");
+        return;
     }
     d->connected = true;
     d->reload_now = true; /* notifications before LISTEN are lost: read everything */
     log_info("domain %s: connected (schema %lld)", d->name, (long long)d->schema);
-    return OK;
+}
+
+/* Advances a connection attempt without blocking the loop: a database
+ * that does not answer delays only its own domain. */
+static void domain_connect_step(struct pm *pm, struct pm_domain *d)
+{
+    char err[512];
+    int64_t mono = pm_mono_us();
+    if (!d->connecting) {
+        if (mono < d->retry_at_us)
+            return;
+        if (db_connect_start(&d->db, d->uri, "selfpmgr", err, sizeof err) != OK) {
+            connect_failed(d, err);
+            return;
+        }
+        d->connecting = true;
+        d->connect_by_us = mono + pm->cfg.connect_timeout * 1000000LL;
+    }
+    if (mono >= d->connect_by_us) {
+        connect_failed(d, "cannot connect to database: timeout expired");
+        return;
+    }
+    struct pollfd p = { .fd = PQsocket(d->db.pg), .events = d->db.connect_events };
+    if (p.fd >= 0 && poll(&p, 1, 0) == 0)
+        return; /* not ready yet: the main loop polls for it */
+    int rc = db_connect_continue(&d->db, err, sizeof err);
+    if (rc == ERROR)
+        connect_failed(d, err);
+    else if (rc == OK)
+        domain_ready(d);
 }
 
 /* Reads the domain's active programs, keeping the schedule and busy flag
@@ -184,11 +226,12 @@ static void domain_reload(struct pm *pm, struct pm_domain *d)
 
 void pm_domain_service(struct pm *pm, struct pm_domain *d)
 {
-    int64_t mono = pm_mono_us();
     if (!d->connected) {
-        if (mono < d->retry_at_us || domain_connect(pm, d) != OK)
+        domain_connect_step(pm, d);
+        if (!d->connected)
             return;
     }
+    int64_t mono = pm_mono_us();
     if (!PQconsumeInput(d->db.pg) || PQstatus(d->db.pg) != CONNECTION_OK) {
         domain_disconnect(d, PQerrorMessage(d->db.pg));
         return;
@@ -251,7 +294,7 @@ struct pm_domain *pm_domain_find(struct pm *pm, const char *name)
 
 static void domain_free(struct pm_domain *d)
 {
-    if (d->connected)
+    if (d->db.pg)
         db_close(&d->db);
     for (size_t i = 0; i < d->nprograms; i++)
         pm_program_clear(&d->programs[i]);

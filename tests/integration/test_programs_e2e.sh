@@ -165,6 +165,30 @@ body=$(cat "$TMP/body")
 grep -qi '^x-computed-by: tengo' "$TMP/headers" && grep -qi '^content-type: application/json' "$TMP/headers"
 verdict "webhook headers set by the program"
 
+# --- a domain whose database never answers does not hold the others up -------
+# a TCP listener that accepts and stays silent: libpq waits for the startup
+# reply until connect_timeout (5 s)
+port=$(sh_free_port)
+perl -MIO::Socket::INET -e '
+  my $l = IO::Socket::INET->new(Listen => 16, LocalAddr => "127.0.0.1:$ARGV[0]", ReuseAddr => 1) or die;
+  my @c; alarm 60; while (my $c = $l->accept) { push @c, $c }' "$port" &
+silent=$!
+sleep 0.3
+printf 'e2e_silent = postgresql://u@127.0.0.1:%s/x\n' "$port" >> "$ITEST_DIR/etc/domains.conf"
+sleep 1.5 # the manager sees the file change and starts connecting
+slowest=0
+for i in 1 2 3 4 5 6; do
+  t0=$(date +%s%N)
+  code=$(curl -s -o /dev/null -w '%{http_code}' -u "$AUTH" -d '{"a":1,"b":1}' "$ITEST_URL/v2/programs/$WEBHOOK/webhook")
+  ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  [ "$code" = 201 ] || slowest=99999
+  [ "$ms" -gt "$slowest" ] && slowest=$ms
+  sleep 0.5
+done
+[ "$slowest" -lt 1500 ]; verdict "webhooks answer while another domain's database hangs (slowest ${slowest} ms)"
+selfctl -c "$ITEST_CONFIG" domain remove e2e_silent >/dev/null; verdict "the silent domain is removed"
+kill "$silent" 2>/dev/null
+
 # --- a routine that never ends ----------------------------------------------
 LOOP=$(new_program "e2e loop" routine "@every 2s" 500)
 publish "$LOOP" 'x := 0
