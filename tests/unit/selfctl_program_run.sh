@@ -59,6 +59,24 @@ run program run --timeout 1 "$TMP/loop.tengo"
 run program run --timeout x "$TMP/loop.tengo"
 [ "$rc" -ne 0 ]; check "a bad --timeout is refused" $?
 
+printf 'log := import("log")
+fmt := import("fmt")
+log.info("n=%%d", 7)
+log["error"]("bad %%s", "x")
+fmt.println(fmt.sprintf("%%03d", 5))
+' >"$TMP/worker.tengo"
+run program run --selfhost "$TMP/worker.tengo"
+[ "$rc" -eq 0 ] && [ "$out" = "005" ] && [ "$err" = "$(printf 'info: n=7\nerror: bad x')" ]
+check "--selfhost: the worker's modules, log lines on stderr" $?
+run program run "$TMP/worker.tengo"
+[ "$rc" -eq 1 ] && printf '%s' "$err" | grep -q "module 'log' not found"
+check "without --selfhost there is no log module" $?
+printf 'os := import("os")
+' >"$TMP/os.tengo"
+run program run --selfhost "$TMP/os.tengo"
+[ "$rc" -eq 1 ] && printf '%s' "$err" | grep -q "module 'os' not found"
+check "no os module for programs" $?
+
 run program run
 [ "$rc" -eq 2 ]; check "no file is a usage error (2)" $?
 
