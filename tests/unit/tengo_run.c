@@ -11,8 +11,8 @@
 #include "status.h"
 #include "vm.h"
 
-/* Runs src; *got receives out's String() or the error text. */
-int run_program(const char *src, buf_t *got, buf_t *printed, int64_t timeout_ms)
+static int run_with(const char *src, buf_t *got, buf_t *printed, int64_t timeout_ms,
+                    int64_t max_allocs, size_t max_heap_bytes)
 {
     arena_t *a = arena_new(0);
     struct tg_file *file;
@@ -33,6 +33,8 @@ int run_program(const char *src, buf_t *got, buf_t *printed, int64_t timeout_ms)
     struct tg_vm vm;
     tg_vm_init(&vm, bc);
     vm.out = printed;
+    vm.max_allocs = max_allocs;
+    vm.max_heap_bytes = max_heap_bytes;
     if (timeout_ms)
         vm.deadline_ns = tg_now_ns() + timeout_ms * 1000000;
     if (tg_vm_run(&vm) == OK) {
@@ -44,6 +46,17 @@ int run_program(const char *src, buf_t *got, buf_t *printed, int64_t timeout_ms)
     tg_vm_free(&vm);
     tg_bytecode_free(bc);
     return rc;
+}
+
+/* Runs src; *got receives out's String() or the error text. */
+int run_program(const char *src, buf_t *got, buf_t *printed, int64_t timeout_ms)
+{
+    return run_with(src, got, printed, timeout_ms, 0, 0);
+}
+
+int run_program_limited(const char *src, buf_t *got, int64_t max_allocs, size_t max_heap_bytes)
+{
+    return run_with(src, got, NULL, 10000, max_allocs, max_heap_bytes);
 }
 
 void check_cases(const struct vm_case *cases, size_t n)

@@ -405,6 +405,133 @@ static void test_vm_bytecode_runs_twice(void)
     buf_free(&err);
 }
 
+static void test_vm_builtin_range_like_go(void)
+{
+    static const struct vm_case cases[] = {
+        { "out = range(0, 5)", "[0, 1, 2, 3, 4]" },
+        { "out = range(5, 0)", "[5, 4, 3, 2, 1]" },
+        { "out = range(0, 10, 3)", "[0, 3, 6, 9]" },
+        { "out = range(10, 0, 3)", "[10, 7, 4, 1]" },
+        { "out = range(-3, 3, 2)", "[-3, -1, 1]" },
+        { "out = range(-1, -4)", "[-1, -2, -3]" },
+        { "out = [range(0, 0), range(7, 7, 3)]", "[[], []]" },
+        { "out = [range(0, 2, 10), range(2, 0, 10)]", "[[0], [2]]" },
+        { "out = range(9223372036854775805, 9223372036854775807)",
+          "[9223372036854775805, 9223372036854775806]" },
+        { "out = range(-9223372036854775807 - 1, -9223372036854775806)",
+          "[-9223372036854775808, -9223372036854775807]" },
+        { "out = range(9223372036854775807, -9223372036854775807 - 1, 9223372036854775807)",
+          "[9223372036854775807, 0, -9223372036854775807]" },
+        { "a := range(0, 100000); out = [len(a), a[99999], is_array(a)]",
+          "[100000, 99999, true]" },
+        { "a := range(0, 3); a[0] = 9; out = append(a, 3)", "[9, 1, 2, 3]" },
+        { "s := 0; for x in range(1, 101) { s += x }; out = s", "5050" },
+        { "out = range(0, 5, 0)",
+          "Runtime Error: range step must be greater than 0\n\tat test:1:7" },
+        { "out = range(5, 0, -1)",
+          "Runtime Error: range step must be greater than 0\n\tat test:1:7" },
+        { "out = range(\"a\", 5, 0)",
+          "Runtime Error: invalid type for argument 'start' in call to 'builtin-function:range': "
+          "expected int, found string\n\tat test:1:7" },
+        { "out = range(0, 1.5)",
+          "Runtime Error: invalid type for argument 'stop' in call to 'builtin-function:range': "
+          "expected int, found float\n\tat test:1:7" },
+        { "out = range(0, 5, '1')",
+          "Runtime Error: invalid type for argument 'step' in call to 'builtin-function:range': "
+          "expected int, found char\n\tat test:1:7" },
+        { "out = range(1)",
+          "Runtime Error: wrong number of arguments in call to 'builtin-function:range'\n\tat "
+          "test:1:7" },
+        { "out = range(1, 2, 3, 4)",
+          "Runtime Error: wrong number of arguments in call to 'builtin-function:range'\n\tat "
+          "test:1:7" },
+        /* Go would try to allocate it; ours cannot hold more than 2^32 - 1 items */
+        { "out = range(0, 9223372036854775807)",
+          "Runtime Error: object allocation limit exceeded\n\tat test:1:7" },
+        { "out = type_name(range)", "\"builtin-function:range\"" },
+    };
+    CHECK(cases);
+}
+
+static void test_vm_builtin_time_converts_like_go(void)
+{
+    static const struct vm_case cases[] = {
+        { "out = [is_time(time(0)), type_name(time(1))]", "[true, \"time\"]" },
+        { "t := time(1700000000); out = import(\"times\").time_unix(t)", "1700000000" },
+        { "t := time(-5); out = import(\"times\").time_unix(t)", "-5" },
+        { "t := time(5); out = [time(t) == t, time(t, 1) == t, time(6) == t]",
+          "[true, true, false]" },
+        { "out = [time(\"x\"), time(\"x\", 7), time(1.5, \"d\"), time(undefined)]",
+          "[<undefined>, 7, \"d\", <undefined>]" },
+        { "out = time()",
+          "Runtime Error: wrong number of arguments in call to 'builtin-function:time'\n\tat "
+          "test:1:7" },
+        { "out = time(1, 2, 3)",
+          "Runtime Error: wrong number of arguments in call to 'builtin-function:time'\n\tat "
+          "test:1:7" },
+    };
+    CHECK(cases);
+}
+
+/* The builtins' indexes are Go Tengo's (builtins.go), so the compiler's
+ * GetBuiltin operands are the same as Go's. */
+static void test_vm_builtin_table_is_in_go_order(void)
+{
+    static const char *const go[] = {
+        "len", "copy", "append", "delete", "splice", "string", "int", "bool", "float", "char",
+        "bytes", "time", "is_int", "is_float", "is_string", "is_bool", "is_char", "is_bytes",
+        "is_array", "is_immutable_array", "is_map", "is_immutable_map", "is_iterable",
+        "is_time", "is_error", "is_undefined", "is_function", "is_callable", "type_name",
+        "format", "range",
+    };
+    CU_ASSERT_EQUAL_FATAL(tg_nbuiltins, (int)(sizeof go / sizeof *go));
+    for (int i = 0; i < tg_nbuiltins; i++)
+        CU_ASSERT_STRING_EQUAL(tg_builtins[i].name, go[i]);
+}
+
+struct limit_case {
+    const char *src;
+    int64_t max_allocs;
+    size_t max_heap_bytes;
+    const char *want;
+};
+
+static void check_limited(const struct limit_case *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        buf_t got = BUF_INIT;
+        run_program_limited(cases[i].src, &got, cases[i].max_allocs, cases[i].max_heap_bytes);
+        if (strcmp(buf_cstr(&got), cases[i].want) != 0)
+            fprintf(stderr, "\ncase %zu: %s\n  want: %s\n  got:  %s\n", i, cases[i].src,
+                    cases[i].want, buf_cstr(&got));
+        CU_ASSERT_STRING_EQUAL(buf_cstr(&got), cases[i].want);
+        buf_free(&got);
+    }
+}
+
+static void test_vm_allocation_limit_stops_the_run_where_it_is_exceeded(void)
+{
+    static const struct limit_case cases[] = {
+        /* 0: no limit */
+        { "out = 0; for i := 0; i < 100000; i++ { out += len([i]) }", 0, 0, "100000" },
+        /* exactly max_allocs objects are allowed (Go: allocs starts at max + 1) */
+        { "out = [1, 2]", 1, 0, "[1, 2]" },
+        { "out = [[1], [2]]", 3, 0, "[[1], [2]]" },
+        { "out = [[1], [2]]", 2, 0, "Runtime Error: object allocation limit exceeded\n\tat test:1:7" },
+        { "a := []\nfor i := 0; i < 100; i++ {\n\ta = append(a, \"x\" + string(i))\n}", 50, 0,
+          "Runtime Error: object allocation limit exceeded\n\tat test:3:16" },
+        { "f := func() { return {a: 1} }\nout = 0\nfor {\n\tout += len(f())\n}", 1000, 0,
+          "Runtime Error: object allocation limit exceeded\n\tat test:1:22\n\tat test:4:13" },
+        /* inside a callback run from C (enum.map): reported at the builtin's call */
+        { "e := import(\"enum\")\nout = e.map(range(0, 10), func(k, v) { return [v] })", 5, 0,
+          "Runtime Error: object allocation limit exceeded\n\tat test:2:7" },
+        { "out = len(range(0, 1000000))", 0, 1 << 20,
+          "Runtime Error: object allocation limit exceeded\n\tat test:1:11" },
+        { "out = len(range(0, 1000))", 0, 1 << 20, "1000" },
+    };
+    check_limited(cases, sizeof cases / sizeof *cases);
+}
+
 void register_tests(void)
 {
     CU_pSuite s = CU_add_suite("tengo_vm", NULL, NULL);
@@ -424,4 +551,8 @@ void register_tests(void)
     ADD(s, test_vm_garbage_is_collected_during_run);
     ADD(s, test_vm_fmt_prints);
     ADD(s, test_vm_bytecode_runs_twice);
+    ADD(s, test_vm_builtin_range_like_go);
+    ADD(s, test_vm_builtin_time_converts_like_go);
+    ADD(s, test_vm_builtin_table_is_in_go_order);
+    ADD(s, test_vm_allocation_limit_stops_the_run_where_it_is_exceeded);
 }

@@ -1,12 +1,13 @@
 /* builtins.c — Tengo's builtin functions (builtins.go) and the fmt module
  * (stdlib/fmt.go; the other modules have their own files, listed in
  * modules.c). The table order is Tengo's; the compiler resolves builtins by
- * index into it. format() and fmt.printf/sprintf share format.c.
- * Still missing: range, time. */
+ * index into it. format() and fmt.printf/sprintf share format.c. */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "compiler.h"
 #include "format.h"
@@ -455,17 +456,77 @@ static int bi_format(struct tg_vm *vm, struct tg_value *a, int n, struct tg_valu
     return format_args(vm, "builtin-function:format", a, n, ret);
 }
 
+/* time(x[, default]): Tengo's ToTime — a time as is, an int as Unix
+ * seconds in the local zone (Go's time.Unix); anything else is the default
+ * or undefined. */
+static int bi_time(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    if (n != 1 && n != 2)
+        return wrong_args(vm, "time");
+    if (a[0].type == TG_TIME) {
+        *ret = a[0];
+    } else if (a[0].type == TG_INT) {
+        struct tg_time *t = tg_time_new(&vm->heap, a[0].u.i, 0, 0, "UTC");
+        time_t tt = (time_t)t->sec;
+        struct tm tm;
+        if (localtime_r(&tt, &tm)) {
+            t->offset = (int32_t)tm.tm_gmtoff;
+            snprintf(t->zone, sizeof t->zone, "%s", tm.tm_zone ? tm.tm_zone : "");
+        }
+        t->local = true;
+        *ret = tg_obj_value(t);
+    } else if (n == 2) {
+        *ret = a[1];
+    }
+    return OK;
+}
+
+/* range(start, stop[, step]): the ints from start towards stop (excluded),
+ * step apart; counting down when start > stop. The array is sized up
+ * front, so a range too big for the heap limit fails before allocating. */
+static int bi_range(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    static const char *const names[] = { "start", "stop", "step" };
+    if (n != 2 && n != 3)
+        return wrong_args(vm, "range");
+    for (int i = 0; i < n; i++) {
+        if (a[i].type != TG_INT)
+            return bad_arg(vm, "range", names[i], "int", a[i]);
+        if (i == 2 && a[i].u.i <= 0)
+            return tg_vm_errorf(vm, "range step must be greater than 0");
+    }
+    int64_t start = a[0].u.i, stop = a[1].u.i;
+    uint64_t step = n == 3 ? (uint64_t)a[2].u.i : 1;
+    uint64_t span = start <= stop ? (uint64_t)stop - (uint64_t)start
+                                  : (uint64_t)start - (uint64_t)stop;
+    uint64_t count = span / step + (span % step != 0);
+    size_t room = vm->max_heap_bytes > vm->heap.bytes ? vm->max_heap_bytes - vm->heap.bytes : 0;
+    if (count > UINT32_MAX || (vm->max_heap_bytes && count > room / sizeof(struct tg_value)))
+        return tg_vm_errorf(vm, "object allocation limit exceeded");
+    struct tg_array *arr = tg_array_new(&vm->heap, (uint32_t)count);
+    uint64_t v = (uint64_t)start; /* wraps like Go's int64 at the ends */
+    for (uint64_t i = 0; i < count; i++) {
+        arr->items[i] = tg_int((int64_t)v);
+        v = start <= stop ? v + step : v - step;
+    }
+    arr->len = (uint32_t)count;
+    *ret = tg_obj_value(arr);
+    return OK;
+}
+
 const struct tg_builtin tg_builtins[] = {
     { "len", bi_len },
     { "copy", bi_copy },
     { "append", bi_append },
     { "delete", bi_delete },
+    { "splice", bi_splice },
     { "string", bi_string },
     { "int", bi_int },
     { "bool", bi_bool },
     { "float", bi_float },
     { "char", bi_char },
     { "bytes", bi_bytes },
+    { "time", bi_time },
     { "is_int", bi_is_int },
     { "is_float", bi_is_float },
     { "is_string", bi_is_string },
@@ -483,8 +544,8 @@ const struct tg_builtin tg_builtins[] = {
     { "is_function", bi_is_function },
     { "is_callable", bi_is_callable },
     { "type_name", bi_type_name },
-    { "splice", bi_splice },
     { "format", bi_format },
+    { "range", bi_range },
 };
 const int tg_nbuiltins = (int)(sizeof tg_builtins / sizeof *tg_builtins);
 

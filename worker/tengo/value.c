@@ -43,6 +43,7 @@ static void *heap_alloc(struct tg_heap *h, enum tg_type type, size_t size)
     o->next = h->objs;
     h->objs = o;
     h->bytes += size;
+    h->allocs++;
     return o;
 }
 

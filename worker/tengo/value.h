@@ -156,6 +156,7 @@ struct tg_heap {
     struct tg_obj **gray; /* the mark stack */
     size_t ngray, cap_gray;
     bool perm;         /* objects are constants */
+    uint64_t allocs;   /* objects allocated since init (Tengo's allocation count) */
 };
 
 #define TG_MAX_STRING_LEN 2147483647u

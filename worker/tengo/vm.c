@@ -59,12 +59,38 @@ void tg_vm_init(struct tg_vm *vm, const struct tg_bytecode *bc)
 
 void tg_vm_free(struct tg_vm *vm)
 {
+    while (vm->res) {
+        struct tg_vm_res *r = vm->res;
+        vm->res = r->next;
+        r->release(r);
+    }
     tg_heap_free(&vm->heap);
     free(vm->stack);
     free(vm->globals);
     free(vm->frames);
     buf_free(&vm->error);
     buf_free(&vm->msg);
+}
+
+int tg_vm_res_add(struct tg_vm *vm, struct tg_vm_res *r)
+{
+    if (vm->max_heap_bytes &&
+        vm->heap.bytes + vm->res_bytes + r->bytes > vm->max_heap_bytes) {
+        r->release(r);
+        return tg_vm_errorf(vm, "object allocation limit exceeded");
+    }
+    r->next = vm->res;
+    vm->res = r;
+    vm->res_bytes += r->bytes;
+    return OK;
+}
+
+struct tg_vm_res *tg_vm_res_find(const struct tg_vm *vm, void (*release)(struct tg_vm_res *r))
+{
+    for (struct tg_vm_res *r = vm->res; r; r = r->next)
+        if (r->release == release)
+            return r;
+    return NULL;
 }
 
 int tg_vm_errorf(struct tg_vm *vm, const char *fmt, ...)
@@ -222,6 +248,7 @@ static struct tg_value iterator_value(struct tg_iterator *it)
 static int call_builtin(struct tg_vm *vm, struct tg_value callee, uint32_t nargs)
 {
     struct tg_value ret = tg_undefined();
+    vm->callee = callee.u.bi;
     int rc = callee.u.bi->fn(vm, vm->stack + vm->sp - nargs, (int)nargs, &ret);
     vm->sp -= nargs + 1;
     if (rc != OK)
@@ -266,10 +293,16 @@ int tg_vm_run(struct tg_vm *vm)
         }
         if (vm->heap.bytes > vm->heap.next_gc) {
             collect(vm);
-            if (vm->max_heap_bytes && vm->heap.bytes > vm->max_heap_bytes) {
+            if (vm->max_heap_bytes && vm->heap.bytes + vm->res_bytes > vm->max_heap_bytes) {
                 tg_vm_errorf(vm, "object allocation limit exceeded");
                 FAIL();
             }
+        }
+        /* Go counts the objects its instructions make; we count every one
+         * (a builtin's intermediate objects too), after the instruction */
+        if (vm->max_allocs && vm->heap.allocs > (uint64_t)vm->max_allocs) {
+            tg_vm_errorf(vm, "object allocation limit exceeded");
+            FAIL();
         }
         op_start = ip;
         uint8_t op = READ8();

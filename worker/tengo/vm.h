@@ -29,6 +29,15 @@ struct tg_frame {
     uint32_t bp;      /* first local */
 };
 
+/* Memory a builtin keeps outside the heap until the run ends (the text
+ * module's compiled regexps): listed on the VM, released by tg_vm_free,
+ * and counted with the heap against max_heap_bytes. */
+struct tg_vm_res {
+    struct tg_vm_res *next;
+    void (*release)(struct tg_vm_res *r);
+    size_t bytes;
+};
+
 struct tg_vm {
     const struct tg_bytecode *bc;
     struct tg_heap heap;
@@ -42,9 +51,15 @@ struct tg_vm {
     int64_t deadline_ns;       /* CLOCK_MONOTONIC; 0: none */
     volatile int *abort;       /* non-zero aborts; NULL: none */
     size_t max_heap_bytes;     /* live heap after a collection; 0: none */
+    int64_t max_allocs;        /* objects allocated in the run (Go's SetMaxAllocs); 0: none */
     buf_t *out;                /* where fmt's print functions write; NULL: dropped */
     size_t out_max;            /* bytes kept in out; later prints are dropped; 0: no limit */
     const struct tg_host *host; /* log, http, cgi services (host.h); NULL: none */
+    /* the builtin being called (valid when it starts): methods bound to an
+     * object find it through their struct tg_builtin */
+    const struct tg_builtin *callee;
+    struct tg_vm_res *res; /* see struct tg_vm_res */
+    size_t res_bytes;
     /* the error of the last run: "Runtime Error: …\n\tat FILE:L:C…" */
     buf_t error;
     buf_t msg; /* the bare message while unwinding */
@@ -58,6 +73,11 @@ int tg_vm_run(struct tg_vm *vm);
 struct tg_value tg_vm_global(const struct tg_vm *vm, const char *name);
 /* For builtins: records the runtime error message; returns ERROR. */
 int tg_vm_errorf(struct tg_vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Lists r (bytes and release set) on the VM; ERROR ("object allocation
+ * limit exceeded", r released) when it takes the run past max_heap_bytes. */
+int tg_vm_res_add(struct tg_vm *vm, struct tg_vm_res *r);
+/* The first resource released by release, or NULL. */
+struct tg_vm_res *tg_vm_res_find(const struct tg_vm *vm, void (*release)(struct tg_vm_res *r));
 /* Monotonic now, for deadlines. */
 int64_t tg_now_ns(void);
 /* Appends printed text to vm->out within vm->out_max. */
