@@ -12,8 +12,10 @@
  * both; RE2 error messages differ (ours: "error parsing regexp: " + PCRE2's
  * message). Iteration over all matches follows Go (an empty match right
  * after a previous match is skipped; empty matches advance one rune);
- * replacement templates follow Go's Expand ($1, ${1}, $name, $$). re_compile
- * (a regexp object with methods) is not implemented. */
+ * replacement templates follow Go's Expand ($1, ${1}, $name, $$).
+ *
+ * The operations work on a compiled pattern (struct tg_re, stdlib_text.h),
+ * so the regexp objects of re_compile (stdlib_text_regexp.c) share them. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdlib.h>
@@ -27,52 +29,69 @@
 
 #define S(b) ((b).data ? (b).data : "")
 
-struct re {
+struct tg_re {
     pcre2_code *code;
     pcre2_match_data *md;
     pcre2_match_context *mc;
-    uint32_t ncap; /* groups + 1 */
+    uint32_t ncap;  /* groups + 1 */
+    size_t pat_len; /* Go's Split treats an empty pattern apart */
 };
 
-static void re_free(struct re *r)
+void tg_re_free(struct tg_re *r)
 {
+    if (!r)
+        return;
     pcre2_match_data_free(r->md);
     pcre2_match_context_free(r->mc);
     pcre2_code_free(r->code);
+    free(r);
 }
 
-/* OK, or ERROR with *err set to Tengo's error value. */
-static int re_compile(struct tg_vm *vm, const buf_t *pat, struct re *r, struct tg_value *err)
+size_t tg_re_size(const struct tg_re *r)
+{
+    size_t code = 0;
+    pcre2_pattern_info(r->code, PCRE2_INFO_SIZE, &code);
+    return sizeof *r + code + 2 * r->ncap * sizeof(PCRE2_SIZE) + 256;
+}
+
+struct tg_re *tg_re_compile(struct tg_vm *vm, const char *pat, size_t len, struct tg_value *err)
 {
     int ec;
     PCRE2_SIZE eo;
-    memset(r, 0, sizeof *r);
-    r->code = pcre2_compile((PCRE2_SPTR)S(*pat), pat->len,
-                            PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY |
-                                PCRE2_NEVER_BACKSLASH_C,
-                            &ec, &eo, NULL);
-    if (!r->code) {
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat, len,
+                                     PCRE2_UTF | PCRE2_MATCH_INVALID_UTF |
+                                         PCRE2_DOLLAR_ENDONLY | PCRE2_NEVER_BACKSLASH_C,
+                                     &ec, &eo, NULL);
+    if (!code) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(ec, msg, sizeof msg);
         buf_t m = BUF_INIT;
-        buf_printf(&m, "error parsing regexp: %s: `%s`", (const char *)msg, S(*pat));
-        *err = tg_obj_value(
-            tg_error_new(&vm->heap, tg_make_string(vm, m.data, m.len)));
+        buf_printf(&m, "error parsing regexp: %s: `", (const char *)msg);
+        buf_append(&m, pat, len);
+        buf_putc(&m, '`');
+        *err = tg_obj_value(tg_error_new(&vm->heap, tg_make_string(vm, m.data, m.len)));
         buf_free(&m);
-        return ERROR;
+        return NULL;
     }
+    struct tg_re *r = calloc(1, sizeof *r);
+    if (!r)
+        abort();
+    r->code = code;
+    r->pat_len = len;
     uint32_t ncap = 0;
     pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &ncap);
     r->ncap = ncap + 1;
     r->md = pcre2_match_data_create_from_pattern(r->code, NULL);
     r->mc = pcre2_match_context_create(NULL);
+    if (!r->md || !r->mc)
+        abort();
     pcre2_set_match_limit(r->mc, 10000000);
     pcre2_set_depth_limit(r->mc, 10000);
-    return OK;
+    return r;
 }
 
 /* One match at or after pos: ov[0..2*ncap) (-1 for unset groups), or false. */
-static bool re_exec(struct re *r, const char *s, size_t n, size_t pos, long *ov)
+static bool re_exec(const struct tg_re *r, const char *s, size_t n, size_t pos, long *ov)
 {
     int rc = pcre2_match(r->code, (PCRE2_SPTR)s, n, pos, 0, r->md, r->mc);
     if (rc < 0)
@@ -85,7 +104,7 @@ static bool re_exec(struct re *r, const char *s, size_t n, size_t pos, long *ov)
 
 /* Go's allMatches: calls fn for each accepted match, at most n (n < 0: all). */
 typedef void (*match_fn)(void *ctx, const long *ov);
-static void re_all(struct re *r, const char *s, size_t len, long n, match_fn fn, void *ctx)
+static void re_all(const struct tg_re *r, const char *s, size_t len, long n, match_fn fn, void *ctx)
 {
     long *ov = malloc(sizeof *ov * 2 * r->ncap);
     long prev_end = -1, found = 0;
@@ -118,31 +137,6 @@ static void re_all(struct re *r, const char *s, size_t len, long n, match_fn fn,
     free(ov);
 }
 
-static int get2(struct tg_vm *vm, const char *fn, struct tg_value *a, buf_t *b)
-{
-    if (tg_arg_string(vm, fn, a, 0, &b[0]) != OK || tg_arg_string(vm, fn, a, 1, &b[1]) != OK)
-        return ERROR;
-    return OK;
-}
-
-int tg_text_re_match(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
-{
-    if (n != 2)
-        return tg_arg_count_error(vm, "re_match");
-    buf_t b[2] = { BUF_INIT, BUF_INIT };
-    struct re r;
-    int rc = get2(vm, "re_match", a, b);
-    if (rc == OK && re_compile(vm, &b[0], &r, ret) == OK) {
-        long *ov = malloc(sizeof *ov * 2 * r.ncap);
-        *ret = tg_bool(re_exec(&r, S(b[1]), b[1].len, 0, ov));
-        free(ov);
-        re_free(&r);
-    }
-    buf_free(&b[0]);
-    buf_free(&b[1]);
-    return rc;
-}
-
 struct find_ctx {
     struct tg_vm *vm;
     const char *s;
@@ -168,29 +162,8 @@ static void find_one(void *p, const long *ov)
     tg_array_push(c->out, tg_obj_value(groups));
 }
 
-int tg_text_re_find(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
-{
-    if (n != 2 && n != 3)
-        return tg_arg_count_error(vm, "re_find");
-    buf_t b[2] = { BUF_INIT, BUF_INIT };
-    struct re r;
-    int64_t cnt = 1;
-    int rc = get2(vm, "re_find", a, b);
-    if (rc == OK && n == 3)
-        rc = tg_arg_int(vm, "re_find", a, 2, &cnt);
-    if (rc == OK && re_compile(vm, &b[0], &r, ret) == OK) {
-        struct find_ctx c = { vm, S(b[1]), r.ncap, tg_array_new(&vm->heap, 1) };
-        re_all(&r, c.s, b[1].len, n == 3 ? (long)cnt : 1, find_one, &c);
-        *ret = c.out->len ? tg_obj_value(c.out) : tg_undefined();
-        re_free(&r);
-    }
-    buf_free(&b[0]);
-    buf_free(&b[1]);
-    return rc;
-}
-
 struct repl_ctx {
-    struct re *r;
+    const struct tg_re *r;
     const char *s, *tpl;
     size_t tn;
     buf_t *out;
@@ -261,31 +234,6 @@ static void replace_one(void *p, const long *ov)
     c->idx = ov[1];
 }
 
-int tg_text_re_replace(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
-{
-    if (n != 3)
-        return tg_arg_count_error(vm, "re_replace");
-    buf_t b[3] = { BUF_INIT, BUF_INIT, BUF_INIT }, out = BUF_INIT;
-    struct re r;
-    int rc = get2(vm, "re_replace", a, b);
-    if (rc == OK)
-        rc = tg_arg_string(vm, "re_replace", a, 2, &b[2]);
-    if (rc == OK && re_compile(vm, &b[0], &r, ret) == OK) {
-        struct repl_ctx c = { &r, S(b[1]), S(b[2]), b[2].len, &out, 0 };
-        re_all(&r, c.s, b[1].len, -1, replace_one, &c);
-        buf_append(&out, c.s + c.idx, b[1].len - (size_t)c.idx);
-        re_free(&r);
-        if (out.len > TG_MAX_STRING_LEN)
-            rc = tg_vm_errorf(vm, "exceeding string size limit");
-        else
-            *ret = tg_make_string(vm, S(out), out.len);
-    }
-    for (int i = 0; i < 3; i++)
-        buf_free(&b[i]);
-    buf_free(&out);
-    return rc;
-}
-
 struct split_ctx {
     long *m; /* pairs */
     long nm, cap;
@@ -303,44 +251,165 @@ static void split_one(void *p, const long *ov)
     c->nm++;
 }
 
+int tg_re_match_op(struct tg_vm *vm, const struct tg_re *r, const char *s, size_t n,
+                   struct tg_value *ret)
+{
+    long *ov = malloc(sizeof *ov * 2 * r->ncap);
+    if (!ov)
+        abort();
+    *ret = tg_bool(re_exec(r, s, n, 0, ov));
+    free(ov);
+    return OK;
+}
+
+int tg_re_find_op(struct tg_vm *vm, const struct tg_re *r, const char *s, size_t n, int64_t count,
+                  struct tg_value *ret)
+{
+    struct find_ctx c = { vm, s, r->ncap, tg_array_new(&vm->heap, 1) };
+    re_all(r, s, n, count < 0 ? -1 : count > (int64_t)n + 1 ? (long)n + 1 : (long)count,
+           find_one, &c);
+    *ret = c.out->len ? tg_obj_value(c.out) : tg_undefined();
+    return OK;
+}
+
+int tg_re_replace_op(struct tg_vm *vm, const struct tg_re *r, const char *s, size_t n,
+                     const char *tpl, size_t tn, struct tg_value *ret)
+{
+    buf_t out = BUF_INIT;
+    struct repl_ctx c = { r, s, tpl, tn, &out, 0 };
+    re_all(r, s, n, -1, replace_one, &c);
+    buf_append(&out, s + c.idx, n - (size_t)c.idx);
+    int rc = OK;
+    if (out.len > TG_MAX_STRING_LEN)
+        rc = tg_vm_errorf(vm, "exceeding string size limit");
+    else
+        *ret = tg_make_string(vm, S(out), out.len);
+    buf_free(&out);
+    return rc;
+}
+
+int tg_re_split_op(struct tg_vm *vm, const struct tg_re *r, const char *s, size_t len,
+                   int64_t count, struct tg_value *ret)
+{
+    struct tg_array *arr = tg_array_new(&vm->heap, 4);
+    if (count == 0) {
+        /* nothing */
+    } else if (r->pat_len > 0 && len == 0) {
+        tg_array_push(arr, tg_make_string(vm, "", 0));
+    } else {
+        struct split_ctx c = { NULL, 0, 0 };
+        re_all(r, s, len, count < 0 || count > (int64_t)len + 1 ? -1 : (long)count, split_one,
+               &c);
+        long beg = 0, end = 0;
+        for (long i = 0; i < c.nm; i++) {
+            if (count > 0 && (int64_t)arr->len == count - 1)
+                break;
+            end = c.m[2 * i];
+            if (c.m[2 * i + 1] != 0)
+                tg_array_push(arr, tg_make_string(vm, s + beg, (size_t)(end - beg)));
+            beg = c.m[2 * i + 1];
+        }
+        if ((size_t)end != len)
+            tg_array_push(arr, tg_make_string(vm, s + beg, len - (size_t)beg));
+        free(c.m);
+    }
+    *ret = tg_obj_value(arr);
+    return OK;
+}
+
+/* ---- re_match, re_find, re_replace, re_split: pattern first ---- */
+
+/* Reads the string arguments a[0..nstr) and the optional int a[nstr]
+ * (kept in *count when present), then compiles a[0]. OK with *re NULL
+ * when the pattern is bad (*ret is then the error value). */
+static int re_args(struct tg_vm *vm, const char *fn, struct tg_value *a, int n, int nstr,
+                   buf_t *b, int64_t *count, struct tg_re **re, struct tg_value *ret)
+{
+    *re = NULL;
+    for (int i = 0; i < nstr; i++)
+        if (tg_arg_string(vm, fn, a, i, &b[i]) != OK)
+            return ERROR;
+    if (n > nstr && tg_arg_int(vm, fn, a, nstr, count) != OK)
+        return ERROR;
+    *re = tg_re_compile(vm, S(b[0]), b[0].len, ret);
+    return OK;
+}
+
+/* re_find compiles before looking at the other arguments (as Go). */
+static int re_find_args(struct tg_vm *vm, struct tg_value *a, int n, buf_t *b, int64_t *count,
+                        struct tg_re **re, struct tg_value *ret)
+{
+    *re = NULL;
+    if (tg_arg_string(vm, "re_find", a, 0, &b[0]) != OK)
+        return ERROR;
+    if (!(*re = tg_re_compile(vm, S(b[0]), b[0].len, ret)))
+        return OK;
+    if (tg_arg_string(vm, "re_find", a, 1, &b[1]) != OK ||
+        (n > 2 && tg_arg_int(vm, "re_find", a, 2, count) != OK))
+        return ERROR;
+    return OK;
+}
+
+static void free_bufs(buf_t *b, int n)
+{
+    for (int i = 0; i < n; i++)
+        buf_free(&b[i]);
+}
+
+int tg_text_re_match(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    if (n != 2)
+        return tg_arg_count_error(vm, "re_match");
+    buf_t b[2] = { BUF_INIT, BUF_INIT };
+    struct tg_re *r;
+    int rc = re_args(vm, "re_match", a, n, 2, b, NULL, &r, ret);
+    if (rc == OK && r)
+        rc = tg_re_match_op(vm, r, S(b[1]), b[1].len, ret);
+    tg_re_free(r);
+    free_bufs(b, 2);
+    return rc;
+}
+
+int tg_text_re_find(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    if (n != 2 && n != 3)
+        return tg_arg_count_error(vm, "re_find");
+    buf_t b[2] = { BUF_INIT, BUF_INIT };
+    struct tg_re *r;
+    int64_t count = 1;
+    int rc = re_find_args(vm, a, n, b, &count, &r, ret);
+    if (rc == OK && r)
+        rc = tg_re_find_op(vm, r, S(b[1]), b[1].len, count, ret);
+    tg_re_free(r);
+    free_bufs(b, 2);
+    return rc;
+}
+
+int tg_text_re_replace(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    if (n != 3)
+        return tg_arg_count_error(vm, "re_replace");
+    buf_t b[3] = { BUF_INIT, BUF_INIT, BUF_INIT };
+    struct tg_re *r;
+    int rc = re_args(vm, "re_replace", a, n, 3, b, NULL, &r, ret);
+    if (rc == OK && r)
+        rc = tg_re_replace_op(vm, r, S(b[1]), b[1].len, S(b[2]), b[2].len, ret);
+    tg_re_free(r);
+    free_bufs(b, 3);
+    return rc;
+}
+
 int tg_text_re_split(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
 {
     if (n != 2 && n != 3)
         return tg_arg_count_error(vm, "re_split");
     buf_t b[2] = { BUF_INIT, BUF_INIT };
-    struct re r;
-    int64_t cnt = -1;
-    int rc = get2(vm, "re_split", a, b);
-    if (rc == OK && n == 3)
-        rc = tg_arg_int(vm, "re_split", a, 2, &cnt);
-    if (rc == OK && re_compile(vm, &b[0], &r, ret) == OK) {
-        struct tg_array *arr = tg_array_new(&vm->heap, 4);
-        const char *s = S(b[1]);
-        size_t len = b[1].len;
-        if (cnt == 0) {
-            /* nothing */
-        } else if (b[0].len > 0 && len == 0) {
-            tg_array_push(arr, tg_make_string(vm, "", 0));
-        } else {
-            struct split_ctx c = { NULL, 0, 0 };
-            re_all(&r, s, len, (long)cnt, split_one, &c);
-            long beg = 0, end = 0;
-            for (long i = 0; i < c.nm; i++) {
-                if (cnt > 0 && (int64_t)arr->len == cnt - 1)
-                    break;
-                end = c.m[2 * i];
-                if (c.m[2 * i + 1] != 0)
-                    tg_array_push(arr, tg_make_string(vm, s + beg, (size_t)(end - beg)));
-                beg = c.m[2 * i + 1];
-            }
-            if ((size_t)end != len)
-                tg_array_push(arr, tg_make_string(vm, s + beg, len - (size_t)beg));
-            free(c.m);
-        }
-        *ret = tg_obj_value(arr);
-        re_free(&r);
-    }
-    buf_free(&b[0]);
-    buf_free(&b[1]);
+    struct tg_re *r;
+    int64_t count = -1;
+    int rc = re_args(vm, "re_split", a, n, 2, b, &count, &r, ret);
+    if (rc == OK && r)
+        rc = tg_re_split_op(vm, r, S(b[1]), b[1].len, count, ret);
+    tg_re_free(r);
+    free_bufs(b, 2);
     return rc;
 }

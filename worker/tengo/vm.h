@@ -76,6 +76,9 @@ int tg_vm_errorf(struct tg_vm *vm, const char *fmt, ...) __attribute__((format(p
 /* Lists r (bytes and release set) on the VM; ERROR ("object allocation
  * limit exceeded", r released) when it takes the run past max_heap_bytes. */
 int tg_vm_res_add(struct tg_vm *vm, struct tg_vm_res *r);
+/* Counts bytes more for r (already listed); ERROR, nothing counted, when
+ * that takes the run past max_heap_bytes. */
+int tg_vm_res_charge(struct tg_vm *vm, struct tg_vm_res *r, size_t bytes);
 /* The first resource released by release, or NULL. */
 struct tg_vm_res *tg_vm_res_find(const struct tg_vm *vm, void (*release)(struct tg_vm_res *r));
 /* Monotonic now, for deadlines. */
