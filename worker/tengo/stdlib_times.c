@@ -1,13 +1,9 @@
 /* stdlib_times.c — Tengo's times module (stdlib/times.go): the layout,
  * duration and month constants and the functions over time values
- * (struct tg_time, value.h).
- *
- * Differences from Go's time package, all from not carrying a zone
- * database: a time keeps the UTC offset it was made with, so add_date and
- * time arithmetic across a daylight-saving change keep the old offset;
- * "local" is the C library's zone (localtime_r) and its abbreviation.
- * times.now() has no monotonic reading (its String() has no " m=+…").
- * parse and in_location are not provided. */
+ * (struct tg_time, value.h). Zones come from the system's zoneinfo
+ * (common/tzfile.h): "Local" is TZ or /etc/localtime, read as Go reads
+ * them, except that a local time's location is always named "Local".
+ * times.now() has no monotonic reading (its String() has no " m=+…"). */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -16,20 +12,27 @@
 #include "modules.h"
 #include "status.h"
 #include "stdlib_args.h"
+#include "tzfile.h"
 #include "vm.h"
 
 #define NS_PER_SEC 1000000000LL
 
-/* A time at the process's local offset. */
+/* The process's zone; NULL (UTC) only when the zone cache is full. */
+static const struct tz_zone *local_zone(void)
+{
+    const struct tz_zone *z = NULL;
+    buf_t err = BUF_INIT;
+    if (tz_load("Local", 5, &z, &err) != OK)
+        z = NULL;
+    buf_free(&err);
+    return z;
+}
+
+/* A time in the process's zone. */
 static struct tg_time *local_time(struct tg_vm *vm, int64_t sec, int64_t nsec)
 {
     struct tg_time *t = tg_time_new(&vm->heap, sec, nsec, 0, "UTC");
-    time_t tt = (time_t)t->sec;
-    struct tm tm;
-    if (localtime_r(&tt, &tm)) {
-        t->offset = (int32_t)tm.tm_gmtoff;
-        snprintf(t->zone, sizeof t->zone, "%s", tm.tm_zone ? tm.tm_zone : "");
-    }
+    tg_time_set_loc(t, local_zone());
     t->local = true;
     return t;
 }
@@ -343,45 +346,81 @@ static int t_unix(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *
     return OK;
 }
 
-static int64_t saturate(__int128 x)
-{
-    return x > INT64_MAX ? INT64_MAX : x < INT64_MIN ? INT64_MIN : (int64_t)x;
-}
-
-/* Go's time.Date: out-of-range fields carry over (month 13 is next
- * January); the offset is the one in force at that wall time. */
+/* Go's time.Date in the location of zone (a time), or Local when NULL. */
 static struct tg_time *make_date(struct tg_vm *vm, const int64_t f[7], const struct tg_time *zone)
 {
-    int64_t year = f[0], m = f[1] - 1;
-    year += m / 12 - (m % 12 < 0);
-    m = ((m % 12) + 12) % 12;
-    if (year > 1000000000000LL)
-        year = 1000000000000LL;
-    if (year < -1000000000000LL)
-        year = -1000000000000LL;
-    __int128 wall = (__int128)tg_days_from_civil(year, m + 1, 1) * 86400 +
-                    ((__int128)f[2] - 1) * 86400 + (__int128)f[3] * 3600 + (__int128)f[4] * 60 +
-                    f[5] + f[6] / NS_PER_SEC;
-    int64_t w = saturate(wall), nsec = f[6] % NS_PER_SEC;
-    if (zone && !zone->local) {
-        struct tg_time *t = tg_time_new(&vm->heap, w, nsec, zone->offset, zone->zone);
-        t->sec = (int64_t)((uint64_t)t->sec - (uint64_t)(int64_t)zone->offset);
-        return t;
+    if (zone && !zone->loc)
+        return tg_time_date(&vm->heap, f, NULL, zone->offset, zone->zone);
+    struct tg_time *t = tg_time_date(&vm->heap, f, zone ? zone->loc : local_zone(), 0, "UTC");
+    t->local = zone ? zone->local : true;
+    return t;
+}
+
+/* Go's time.LoadLocation for a Tengo argument: OK with *z set, or OK with
+ * *ret set to Tengo's error value (wrapError), or ERROR. */
+static int load_location(struct tg_vm *vm, const char *fn, struct tg_value *a, int idx,
+                         const struct tz_zone **z, struct tg_value *ret)
+{
+    buf_t name = BUF_INIT, err = BUF_INIT;
+    *z = NULL;
+    if (tg_arg_string(vm, fn, a, idx, &name) != OK) {
+        buf_free(&name);
+        return ERROR;
     }
-    struct tg_time *guess = local_time(vm, w, 0);
-    struct tg_time *probe = local_time(vm, (int64_t)((uint64_t)w - (uint64_t)(int64_t)guess->offset), 0);
-    return local_time(vm, (int64_t)((uint64_t)w - (uint64_t)(int64_t)probe->offset), nsec);
+    if (tz_load(buf_cstr(&name), name.len, z, &err) != OK) {
+        *z = NULL;
+        *ret = error_value(vm, &err);
+    }
+    buf_free(&name);
+    buf_free(&err);
+    return OK;
 }
 
 static int t_date(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
 {
     int64_t f[7];
-    NARGS(7, "date");
+    if (n != 7 && n != 8)
+        return tg_arg_count_error(vm, "date");
     for (int i = 0; i < 7; i++)
         if (tg_arg_int(vm, "date", a, i, &f[i]) != OK)
             return ERROR;
-    *ret = tg_obj_value(make_date(vm, f, NULL));
+    if (n == 7) {
+        *ret = tg_obj_value(make_date(vm, f, NULL));
+        return OK;
+    }
+    const struct tz_zone *z;
+    if (load_location(vm, "date", a, 7, &z, ret) != OK)
+        return ERROR;
+    if (z) {
+        struct tg_time *t = tg_time_date(&vm->heap, f, z, 0, NULL);
+        t->local = strcmp(tz_name(z), "Local") == 0;
+        *ret = tg_obj_value(t);
+    }
     return OK;
+}
+
+static int t_parse(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    NARGS(2, "parse");
+    buf_t layout = BUF_INIT, value = BUF_INIT, err = BUF_INIT;
+    int rc = ERROR;
+    if (tg_arg_string(vm, "parse", a, 0, &layout) == OK &&
+        tg_arg_string(vm, "parse", a, 1, &value) == OK) {
+        struct tg_time *t;
+        const struct tz_zone *local = local_zone();
+        if (!local)
+            tz_load("UTC", 3, &local, &err);
+        if (tg_time_parse(&vm->heap, buf_cstr(&layout), layout.len, buf_cstr(&value), value.len,
+                          local, &t, &err) == OK)
+            *ret = tg_obj_value(t);
+        else
+            *ret = error_value(vm, &err);
+        rc = OK;
+    }
+    buf_free(&layout);
+    buf_free(&value);
+    buf_free(&err);
+    return rc;
 }
 
 static int t_add(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
@@ -556,7 +595,7 @@ static int t_time_location(struct tg_vm *vm, struct tg_value *a, int n, struct t
     NARGS(1, "time_location");
     if (arg_time(vm, "time_location", a, 0, &t) != OK)
         return ERROR;
-    const char *name = t->local ? "Local" : t->zone;
+    const char *name = t->local ? "Local" : t->loc ? tz_name(t->loc) : t->zone;
     *ret = tg_make_string(vm, name, strlen(name));
     return OK;
 }
@@ -591,6 +630,23 @@ static int t_to_utc(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value
     return OK;
 }
 
+static int t_in_location(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    struct tg_time *t = NULL;
+    const struct tz_zone *z;
+    NARGS(2, "in_location");
+    if (arg_time(vm, "in_location", a, 0, &t) != OK ||
+        load_location(vm, "in_location", a, 1, &z, ret) != OK)
+        return ERROR;
+    if (z) {
+        struct tg_time *r = tg_time_new(&vm->heap, t->sec, t->nsec, 0, NULL);
+        tg_time_set_loc(r, z);
+        r->local = strcmp(tz_name(z), "Local") == 0;
+        *ret = tg_obj_value(r);
+    }
+    return OK;
+}
+
 static const struct tg_builtin funcs[] = {
     { "sleep", t_sleep },
     { "parse_duration", t_parse_duration },
@@ -604,6 +660,7 @@ static const struct tg_builtin funcs[] = {
     { "month_string", t_month_string },
     { "date", t_date },
     { "now", t_now },
+    { "parse", t_parse },
     { "unix", t_unix },
     { "add", t_add },
     { "add_date", t_add_date },
@@ -626,6 +683,7 @@ static const struct tg_builtin funcs[] = {
     { "is_zero", t_is_zero },
     { "to_local", t_to_local },
     { "to_utc", t_to_utc },
+    { "in_location", t_in_location },
 };
 
 #define S(name, v) { name, TG_CONST_STRING, 0, 0, v }

@@ -1,10 +1,13 @@
 /* value_time.c — the calendar behind Tengo's time values (struct tg_time,
  * value.h): civil dates from Unix seconds (proleptic Gregorian, as Go),
- * Go's Time.Format layouts and Time.Sub. Kept apart from value.c because
+ * Go's Time.Format layouts, Time.Sub, time.Date and locations
+ * (common/tzfile.h). Kept apart from value.c because
  * it is arithmetic, not heap management. */
 #include <stdio.h>
 #include <string.h>
 
+#include "time_layout.h"
+#include "tzfile.h"
 #include "value.h"
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -58,6 +61,8 @@ struct tg_time *tg_time_add(struct tg_heap *h, const struct tg_time *t, int64_t 
     int64_t sec = (int64_t)((uint64_t)t->sec + (uint64_t)(d / 1000000000));
     struct tg_time *r = tg_time_new(h, sec, (int64_t)t->nsec + d % 1000000000, t->offset, t->zone);
     r->local = t->local;
+    if (t->loc)
+        tg_time_set_loc(r, t->loc); /* the offset in force at the new instant */
     return r;
 }
 
@@ -78,6 +83,109 @@ static bool has(const char *p, const char *end, const char *tok)
     return (size_t)(end - p) >= n && memcmp(p, tok, n) == 0;
 }
 
+static bool lower_at(const char *p, const char *end)
+{
+    return p < end && *p >= 'a' && *p <= 'z';
+}
+
+/* Go's nextStdChunk, one position at a time. */
+void tg_layout_token(const char *p, const char *end, struct tg_ltoken *t)
+{
+    static const struct {
+        const char *tok;
+        bool colon, mins, secs;
+    } zones[] = {
+        { "070000", false, true, true }, { "07:00:00", true, true, true },
+        { "0700", false, true, false },  { "07:00", true, true, false },
+        { "07", false, false, false },
+    };
+    static const enum tg_ltok zero_x[] = { LT_ZERO_MONTH, LT_ZERO_DAY, LT_ZERO_HOUR12,
+                                           LT_ZERO_MINUTE, LT_ZERO_SECOND, LT_YEAR };
+    memset(t, 0, sizeof *t);
+    t->kind = LT_LITERAL;
+    t->len = 1;
+#define TOK(k, n) (t->kind = (k), t->len = (n))
+    switch (*p) {
+    case 'J':
+        if (has(p, end, "January"))
+            TOK(LT_LONG_MONTH, 7);
+        else if (has(p, end, "Jan") && !lower_at(p + 3, end))
+            TOK(LT_MONTH, 3);
+        break;
+    case 'M':
+        if (has(p, end, "Monday"))
+            TOK(LT_LONG_WEEKDAY, 6);
+        else if (has(p, end, "Mon") && !lower_at(p + 3, end))
+            TOK(LT_WEEKDAY, 3);
+        else if (has(p, end, "MST"))
+            TOK(LT_TZ, 3);
+        break;
+    case '0':
+        if (p + 1 < end && p[1] >= '1' && p[1] <= '6')
+            TOK(zero_x[p[1] - '1'], 2);
+        else if (has(p, end, "002"))
+            TOK(LT_ZERO_YDAY, 3);
+        break;
+    case '1':
+        if (has(p, end, "15"))
+            TOK(LT_HOUR, 2);
+        else
+            TOK(LT_NUM_MONTH, 1);
+        break;
+    case '2':
+        if (has(p, end, "2006"))
+            TOK(LT_LONG_YEAR, 4);
+        else
+            TOK(LT_DAY, 1);
+        break;
+    case '_':
+        if (has(p, end, "_2") && !has(p, end, "_2006"))
+            TOK(LT_UNDER_DAY, 2);
+        else if (has(p, end, "__2"))
+            TOK(LT_UNDER_YDAY, 3);
+        break;
+    case '3': TOK(LT_HOUR12, 1); break;
+    case '4': TOK(LT_MINUTE, 1); break;
+    case '5': TOK(LT_SECOND, 1); break;
+    case 'P':
+        if (has(p, end, "PM"))
+            TOK(LT_PM, 2);
+        break;
+    case 'p':
+        if (has(p, end, "pm"))
+            TOK(LT_PM_LOWER, 2);
+        break;
+    case '-':
+    case 'Z':
+        for (size_t i = 0; i < sizeof zones / sizeof *zones; i++)
+            if (has(p + 1, end, zones[i].tok)) {
+                TOK(LT_NUM_TZ, 1 + strlen(zones[i].tok));
+                t->iso = *p == 'Z';
+                t->colon = zones[i].colon;
+                t->mins = zones[i].mins;
+                t->secs = zones[i].secs;
+                break;
+            }
+        break;
+    case '.':
+    case ',':
+        if (p + 1 < end && (p[1] == '0' || p[1] == '9')) {
+            const char *q = p + 1;
+            while (q < end && *q == p[1])
+                q++;
+            if (q < end && *q >= '0' && *q <= '9')
+                break; /* not a fraction: other digits follow */
+            TOK(p[1] == '0' ? LT_FRAC0 : LT_FRAC9, (size_t)(q - p));
+            t->digits = (int)(q - p - 1);
+            t->sep = *p;
+        }
+        break;
+    default:
+        break;
+    }
+#undef TOK
+}
+
 static void put_num(buf_t *out, int64_t v, int width)
 {
     if (v < 0) {
@@ -87,11 +195,10 @@ static void put_num(buf_t *out, int64_t v, int width)
     buf_printf(out, "%0*lld", width, (long long)v);
 }
 
-/* Go's numeric zone forms: colon between parts, with/without minutes and
- * seconds; z: "Z" for UTC (the ISO 8601 variants). */
-static void put_zone(buf_t *out, int32_t offset, bool z, bool colon, bool mins, bool secs)
+/* Go's numeric zone forms; iso: "Z" for UTC (the ISO 8601 variants). */
+static void put_zone(buf_t *out, int32_t offset, bool iso, bool colon, bool mins, bool secs)
 {
-    if (z && offset == 0) {
+    if (iso && offset == 0) {
         buf_putc(out, 'Z');
         return;
     }
@@ -104,23 +211,19 @@ static void put_zone(buf_t *out, int32_t offset, bool z, bool colon, bool mins, 
         buf_printf(out, "%s%02d", colon ? ":" : "", a % 60);
 }
 
-/* A zone token at p (after the leading '-' or 'Z'): its length, or 0. */
-static size_t zone_token(buf_t *out, const struct tg_time *t, const char *p, const char *end)
+static void put_frac(buf_t *out, const struct tg_ltoken *t, int nsec)
 {
-    static const struct {
-        const char *tok;
-        bool colon, mins, secs;
-    } forms[] = {
-        { "070000", false, true, true }, { "07:00:00", true, true, true },
-        { "0700", false, true, false },  { "07:00", true, true, false },
-        { "07", false, false, false },
-    };
-    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++)
-        if (has(p + 1, end, forms[i].tok)) {
-            put_zone(out, t->offset, *p == 'Z', forms[i].colon, forms[i].mins, forms[i].secs);
-            return 1 + strlen(forms[i].tok);
-        }
-    return 0;
+    int digits = t->digits > 9 ? 9 : t->digits;
+    char f[10];
+    snprintf(f, sizeof f, "%09d", nsec);
+    if (t->kind == LT_FRAC9) {
+        while (digits > 0 && f[digits - 1] == '0')
+            digits--;
+        if (digits == 0)
+            return;
+    }
+    buf_putc(out, t->sep);
+    buf_append(out, f, (size_t)digits);
 }
 
 void tg_time_format(buf_t *out, const struct tg_time *t, const char *layout, size_t len)
@@ -130,122 +233,81 @@ void tg_time_format(buf_t *out, const struct tg_time *t, const char *layout, siz
     const char *p = layout, *end = layout + len;
     int h12 = c.hour % 12 ? c.hour % 12 : 12;
     while (p < end) {
-        size_t n = 0;
-        switch (*p) {
-        case 'J':
-            if (has(p, end, "January")) {
-                buf_puts(out, long_months[c.month - 1]);
-                n = 7;
-            } else if (has(p, end, "Jan")) {
-                buf_append(out, long_months[c.month - 1], 3);
-                n = 3;
-            }
+        struct tg_ltoken k;
+        tg_layout_token(p, end, &k);
+        switch (k.kind) {
+        case LT_LITERAL: buf_putc(out, *p); break;
+        case LT_LONG_MONTH: buf_puts(out, long_months[c.month - 1]); break;
+        case LT_MONTH: buf_append(out, long_months[c.month - 1], 3); break;
+        case LT_NUM_MONTH: buf_printf(out, "%d", c.month); break;
+        case LT_ZERO_MONTH: buf_printf(out, "%02d", c.month); break;
+        case LT_LONG_WEEKDAY: buf_puts(out, long_days[c.wday]); break;
+        case LT_WEEKDAY: buf_append(out, long_days[c.wday], 3); break;
+        case LT_DAY: buf_printf(out, "%d", c.day); break;
+        case LT_UNDER_DAY: buf_printf(out, "%2d", c.day); break;
+        case LT_ZERO_DAY: buf_printf(out, "%02d", c.day); break;
+        case LT_UNDER_YDAY: buf_printf(out, "%3d", c.yday); break;
+        case LT_ZERO_YDAY: buf_printf(out, "%03d", c.yday); break;
+        case LT_HOUR: buf_printf(out, "%02d", c.hour); break;
+        case LT_HOUR12: buf_printf(out, "%d", h12); break;
+        case LT_ZERO_HOUR12: buf_printf(out, "%02d", h12); break;
+        case LT_MINUTE: buf_printf(out, "%d", c.min); break;
+        case LT_ZERO_MINUTE: buf_printf(out, "%02d", c.min); break;
+        case LT_SECOND: buf_printf(out, "%d", c.sec); break;
+        case LT_ZERO_SECOND: buf_printf(out, "%02d", c.sec); break;
+        case LT_LONG_YEAR: put_num(out, c.year, 4); break;
+        case LT_YEAR: buf_printf(out, "%02d", (int)(((c.year % 100) + 100) % 100)); break;
+        case LT_PM: buf_puts(out, c.hour >= 12 ? "PM" : "AM"); break;
+        case LT_PM_LOWER: buf_puts(out, c.hour >= 12 ? "pm" : "am"); break;
+        case LT_TZ:
+            if (t->zone[0])
+                buf_puts(out, t->zone);
+            else
+                put_zone(out, t->offset, false, false, true, false);
             break;
-        case 'M':
-            if (has(p, end, "Monday")) {
-                buf_puts(out, long_days[c.wday]);
-                n = 6;
-            } else if (has(p, end, "Mon")) {
-                buf_append(out, long_days[c.wday], 3);
-                n = 3;
-            } else if (has(p, end, "MST")) {
-                if (t->zone[0])
-                    buf_puts(out, t->zone);
-                else
-                    put_zone(out, t->offset, false, false, true, false);
-                n = 3;
-            }
-            break;
-        case '0':
-            if (p + 1 < end && p[1] >= '1' && p[1] <= '6') {
-                static const int pick[] = { 0, 1, 2, 3, 4, 5 };
-                int v[] = { c.month, c.day, h12, c.min, c.sec, (int)(((c.year % 100) + 100) % 100) };
-                buf_printf(out, "%02d", v[pick[p[1] - '1']]);
-                n = 2;
-            } else if (has(p, end, "002")) {
-                buf_printf(out, "%03d", c.yday);
-                n = 3;
-            }
-            break;
-        case '1':
-            if (has(p, end, "15")) {
-                buf_printf(out, "%02d", c.hour);
-                n = 2;
-            } else {
-                buf_printf(out, "%d", c.month);
-                n = 1;
-            }
-            break;
-        case '2':
-            if (has(p, end, "2006")) {
-                put_num(out, c.year, 4);
-                n = 4;
-            } else {
-                buf_printf(out, "%d", c.day);
-                n = 1;
-            }
-            break;
-        case '_':
-            if (has(p, end, "_2") && !has(p, end, "_2006")) {
-                buf_printf(out, "%2d", c.day);
-                n = 2;
-            } else if (has(p, end, "__2")) {
-                buf_printf(out, "%3d", c.yday);
-                n = 3;
-            }
-            break;
-        case '3': buf_printf(out, "%d", h12); n = 1; break;
-        case '4': buf_printf(out, "%d", c.min); n = 1; break;
-        case '5': buf_printf(out, "%d", c.sec); n = 1; break;
-        case 'P':
-            if (has(p, end, "PM")) {
-                buf_puts(out, c.hour >= 12 ? "PM" : "AM");
-                n = 2;
-            }
-            break;
-        case 'p':
-            if (has(p, end, "pm")) {
-                buf_puts(out, c.hour >= 12 ? "pm" : "am");
-                n = 2;
-            }
-            break;
-        case '-':
-        case 'Z':
-            n = zone_token(out, t, p, end);
-            break;
-        case '.':
-        case ',':
-            if (p + 1 < end && (p[1] == '0' || p[1] == '9')) {
-                const char *q = p + 1;
-                while (q < end && *q == p[1])
-                    q++;
-                if (q < end && *q >= '0' && *q <= '9')
-                    break; /* not a fraction: digits follow */
-                int digits = (int)(q - p - 1);
-                if (digits > 9)
-                    digits = 9;
-                char f[10];
-                snprintf(f, sizeof f, "%09d", (int)c.nsec);
-                if (p[1] == '9') {
-                    while (digits > 0 && f[digits - 1] == '0')
-                        digits--;
-                    if (digits == 0) {
-                        n = (size_t)(q - p);
-                        break;
-                    }
-                }
-                buf_putc(out, *p);
-                buf_append(out, f, (size_t)digits);
-                n = (size_t)(q - p);
-            }
-            break;
-        default:
-            break;
+        case LT_NUM_TZ: put_zone(out, t->offset, k.iso, k.colon, k.mins, k.secs); break;
+        case LT_FRAC0:
+        case LT_FRAC9: put_frac(out, &k, c.nsec); break;
         }
-        if (n == 0) {
-            buf_putc(out, *p);
-            n = 1;
-        }
-        p += n;
+        p += k.len;
     }
+}
+
+/* ---- locations ---- */
+
+void tg_time_set_loc(struct tg_time *t, const struct tz_zone *z)
+{
+    struct tz_info in = { .offset = 0, .abbr = "UTC" };
+    if (z)
+        tz_lookup(z, t->sec, &in);
+    t->loc = z;
+    t->offset = in.offset;
+    snprintf(t->zone, sizeof t->zone, "%s", in.abbr);
+}
+
+static int64_t saturate(__int128 x)
+{
+    return x > INT64_MAX ? INT64_MAX : x < INT64_MIN ? INT64_MIN : (int64_t)x;
+}
+
+struct tg_time *tg_time_date(struct tg_heap *h, const int64_t f[7], const struct tz_zone *z,
+                             int32_t offset, const char *abbr)
+{
+    int64_t year = f[0], m = f[1] - 1;
+    year += m / 12 - (m % 12 < 0);
+    m = ((m % 12) + 12) % 12;
+    if (year > 1000000000000LL)
+        year = 1000000000000LL;
+    if (year < -1000000000000LL)
+        year = -1000000000000LL;
+    __int128 wall = (__int128)tg_days_from_civil(year, m + 1, 1) * 86400 +
+                    ((__int128)f[2] - 1) * 86400 + (__int128)f[3] * 3600 + (__int128)f[4] * 60 +
+                    f[5] + f[6] / 1000000000 - (f[6] % 1000000000 < 0);
+    int64_t w = saturate(wall), nsec = ((f[6] % 1000000000) + 1000000000) % 1000000000;
+    if (z) {
+        struct tg_time *t = tg_time_new(h, tz_wall_to_utc(z, w), nsec, 0, NULL);
+        tg_time_set_loc(t, z);
+        return t;
+    }
+    return tg_time_new(h, (int64_t)((uint64_t)w - (uint64_t)(int64_t)offset), nsec, offset, abbr);
 }
