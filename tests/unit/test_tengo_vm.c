@@ -302,6 +302,73 @@ static void test_vm_arrays_maps_indexing(void)
     CHECK(cases);
 }
 
+/* Slices share their array's store as Go slices do; the expected values
+ * come from the same operations on Go slices (go1.19, growslice with size
+ * classes), the way Go Tengo's vm.go and builtins.go perform them. */
+static void test_vm_slices_share_storage_like_go(void)
+{
+    static const struct vm_case cases[] = {
+        /* a write through a slice shows in the original, and back */
+        { "a := [1, 2, 3, 4]; b := a[1:3]; b[0] = 9; out = a", "[1, 9, 3, 4]" },
+        { "a := [1, 2, 3, 4]; b := a[1:3]; a[2] = 7; out = b", "[2, 7]" },
+        /* append within the capacity overwrites the original's next item */
+        { "a := [1, 2, 3, 4]; b := a[1:3]; c := append(b, 7); out = [a, c]",
+          "[[1, 2, 3, 7], [2, 3, 7]]" },
+        /* beyond it, a new store: the original is untouched */
+        { "a := [1, 2, 3, 4]; b := a[1:3]; c := append(b, 7, 8); c[0] = 0; out = [a, c]",
+          "[[1, 2, 3, 4], [0, 3, 7, 8]]" },
+        /* a literal of 3 has room for 4: two appends share the fourth slot */
+        { "a := [1, 2, 3]; b := append(a, 4); c := append(a, 5); out = b", "[1, 2, 3, 5]" },
+        /* slices of slices keep the capacity to the store's end */
+        { "a := [1, 2, 3, 4, 5, 6, 7, 8]; b := a[2:4]; c := b[1:2]; d := append(c, 0); "
+          "out = [a, d]",
+          "[[1, 2, 3, 4, 0, 6, 7, 8], [4, 0]]" },
+        /* growth doubles: 4 -> 8, shared by the appends after it */
+        { "a := [1, 2, 3, 4]; b := append(a, 5); d := append(b, 6); e := append(b, 7); "
+          "out = [a, d]",
+          "[[1, 2, 3, 4], [1, 2, 3, 4, 5, 7]]" },
+        /* past 256 items: 1.25x plus 192, rounded to Go's size classes */
+        { "a := []; for i := 0; i < 300; i++ { a = append(a, i) }; "
+          "b := append(a, -1); c := append(a, -2); out = b[300]",
+          "-2" },
+        { "a := []; for i := 0; i < 512; i++ { a = append(a, i) }; "
+          "b := append(a, -1); c := append(a, -2); out = b[512]",
+          "-1" },
+        /* + appends too */
+        { "a := [1, 2, 3]; b := a[:1] + [8]; out = [a, b]", "[[1, 8, 3], [1, 8]]" },
+        { "a := [1, 2]; out = is_array(a + [])", "true" },
+        /* immutable() shares the store; slicing an immutable array gives a
+         * mutable array on it (Go Tengo's OpImmutable / OpSliceIndex) */
+        { "a := [1, 2]; b := immutable(a); a[0] = 9; out = b", "[9, 2]" },
+        { "a := immutable([1, 2, 3]); b := a[1:]; b[0] = 9; out = [a, type_name(b)]",
+          "[[1, 9, 3], \"array\"]" },
+        { "a := immutable([1, 2, 3]); b := a[1:]; out = is_immutable_array(a)", "true" },
+        { "a := immutable([1, 2, 3]); b := append(a[:1], 0); out = a", "[1, 0, 3]" },
+        /* splice works in place while the result fits */
+        { "a := [1, 2, 3, 4]; b := a[:]; splice(a, 1, 1); out = [a, b]",
+          "[[1, 3, 4], [1, 3, 4, 4]]" },
+        { "a := [1, 2, 3]; b := a[:]; splice(a, 1, 0, 7); out = [a, b]",
+          "[[1, 7, 2, 3], [1, 7, 2]]" },
+        { "a := [1, 2, 3, 4]; b := a[:]; splice(a, 4, 0, 5); a[0] = 9; out = [a, b]",
+          "[[9, 2, 3, 4, 5], [1, 2, 3, 4]]" },
+        { "a := [1, 2, 3, 4, 5]; d := splice(a, 0, 3); e := append(d[:1], 0); out = [a, d]",
+          "[[4, 5], [1, 0, 3]]" },
+        /* copy() is deep and has the capacity Go's item-by-item append gives */
+        { "a := copy([1, 2, 3]); b := append(a[:1], 7); out = a", "[1, 7, 3]" },
+        { "a := [[1]]; b := copy(a); b[0][0] = 2; out = a", "[[1]]" },
+        { "a := [1, 2]; b := copy(a); b[0] = 5; out = a", "[1, 2]" },
+        /* empty and clamped slices */
+        { "a := []; b := a[:]; out = append(b, 1)", "[1]" },
+        { "a := [1, 2, 3]; b := a[3:]; c := append(b, 4); out = [a, c]", "[[1, 2, 3], [4]]" },
+        { "a := [1, 2, 3]; b := a[5:9]; out = [len(b), b == []]", "[0, true]" },
+        /* the slice keeps the store alive after the original is gone */
+        { "f := func() { a := [\"x\", \"y\", \"z\"]; return a[1:] }; b := f(); "
+          "for i := 0; i < 2000; i++ { c := [i, i, i] }; out = b",
+          "[\"y\", \"z\"]" },
+    };
+    CHECK(cases);
+}
+
 static void test_vm_builtins(void)
 {
     static const struct vm_case cases[] = {
@@ -545,6 +612,7 @@ void register_tests(void)
     ADD(s, test_vm_for_in);
     ADD(s, test_vm_functions_and_closures);
     ADD(s, test_vm_arrays_maps_indexing);
+    ADD(s, test_vm_slices_share_storage_like_go);
     ADD(s, test_vm_builtins);
     ADD(s, test_vm_runtime_errors_carry_call_positions);
     ADD(s, test_vm_deadline_aborts_endless_loop);

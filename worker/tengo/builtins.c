@@ -63,7 +63,8 @@ static struct tg_value deep_copy(struct tg_vm *vm, struct tg_value v, int depth)
     switch ((enum tg_type)v.type) {
     case TG_ARRAY:
     case TG_IMMUTABLE_ARRAY: {
-        struct tg_array *a = TG_ARR(v), *r = tg_array_new(&vm->heap, a->len);
+        /* the capacity Go Tengo's item-by-item append gives */
+        struct tg_array *a = TG_ARR(v), *r = tg_array_new(&vm->heap, tg_array_cap_for(a->len));
         for (uint32_t i = 0; i < a->len; i++)
             r->items[i] = deep_copy(vm, a->items[i], depth + 1);
         r->len = a->len;
@@ -99,14 +100,9 @@ static int bi_append(struct tg_vm *vm, struct tg_value *a, int n, struct tg_valu
         return wrong_args(vm, "append");
     if (a[0].type != TG_ARRAY && a[0].type != TG_IMMUTABLE_ARRAY)
         return bad_arg(vm, "append", "first", "array", a[0]);
-    struct tg_array *src = TG_ARR(a[0]);
-    struct tg_array *r = tg_array_new(&vm->heap, src->len + (uint32_t)n - 1);
-    if (src->len)
-        memcpy(r->items, src->items, src->len * sizeof *r->items);
-    for (int i = 1; i < n; i++)
-        r->items[src->len + (uint32_t)i - 1] = a[i];
-    r->len = src->len + (uint32_t)n - 1;
-    *ret = tg_obj_value(r);
+    /* Go's append: on the array's store while the items fit (what other
+     * slices of it see there changes), else on a new, grown one */
+    *ret = tg_obj_value(tg_array_append(&vm->heap, TG_ARR(a[0]), a + 1, (uint32_t)n - 1));
     return OK;
 }
 
@@ -145,26 +141,16 @@ static int bi_splice(struct tg_vm *vm, struct tg_value *a, int n, struct tg_valu
         if (del < 0)
             return tg_vm_errorf(vm, "index out of bounds");
     }
-    if (start + del > len)
+    if (del > len - start)
         del = len - start;
-    struct tg_array *deleted = tg_array_new(&vm->heap, (uint32_t)del);
+    /* deleted: append([]Object{}, items...), Go's capacity */
+    struct tg_array *deleted = tg_array_new(
+        &vm->heap, del ? tg_go_growcap(0, (uint32_t)del, sizeof(struct tg_value)) : 0);
     if (del)
         memcpy(deleted->items, arr->items + start, (size_t)del * sizeof *arr->items);
     deleted->len = (uint32_t)del;
-    uint32_t nins = n > 3 ? (uint32_t)n - 3 : 0;
-    int64_t tail = len - start - del;
-    int64_t newlen = len - del + nins;
-    struct tg_value *items = malloc((size_t)(newlen ? newlen : 1) * sizeof *items);
-    if (!items)
-        abort();
-    memcpy(items, arr->items, (size_t)start * sizeof *items);
-    for (uint32_t i = 0; i < nins; i++)
-        items[start + i] = a[3 + i];
-    memcpy(items + start + nins, arr->items + start + del, (size_t)tail * sizeof *items);
-    free(arr->items);
-    arr->items = items;
-    arr->len = arr->cap = (uint32_t)(newlen ? newlen : 1);
-    arr->len = (uint32_t)newlen;
+    /* in place while it fits: slices sharing the store see it, as in Go */
+    tg_array_splice(arr, (uint32_t)start, (uint32_t)del, a + 3, n > 3 ? (uint32_t)n - 3 : 0);
     *ret = tg_obj_value(deleted);
     return OK;
 }

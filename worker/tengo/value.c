@@ -91,7 +91,7 @@ static size_t obj_size(const struct tg_obj *o)
 static void obj_free(struct tg_obj *o)
 {
     if (o->type == TG_ARRAY || o->type == TG_IMMUTABLE_ARRAY) {
-        free(((struct tg_array *)o)->items);
+        tg_store_release(((struct tg_array *)o)->store);
     } else if (o->type == TG_MAP || o->type == TG_IMMUTABLE_MAP) {
         free(((struct tg_map *)o)->entries);
         free(((struct tg_map *)o)->index);
@@ -135,6 +135,7 @@ static void trace(struct tg_heap *h, struct tg_obj *o)
     case TG_ARRAY:
     case TG_IMMUTABLE_ARRAY: {
         struct tg_array *a = (struct tg_array *)o;
+        /* [len, cap) is read only through the slices whose len covers it */
         for (uint32_t i = 0; i < a->len; i++)
             tg_heap_mark_value(h, a->items[i]);
         break;
@@ -224,21 +225,13 @@ struct tg_string *tg_bytes_new(struct tg_heap *h, const char *s, size_t len)
 struct tg_array *tg_array_new(struct tg_heap *h, uint32_t cap)
 {
     struct tg_array *a = heap_alloc(h, TG_ARRAY, sizeof *a);
-    a->cap = cap;
-    a->items = cap ? xmalloc(cap * sizeof *a->items) : NULL;
-    h->bytes += cap * sizeof *a->items;
-    return a;
-}
-
-/* Growth is not counted in heap bytes until the next sweep recounts them;
- * the collector's schedule stays approximate, which is all it needs. */
-void tg_array_push(struct tg_array *a, struct tg_value v)
-{
-    if (a->len == a->cap) {
-        a->cap = a->cap ? 2 * a->cap : 4;
-        a->items = xrealloc(a->items, a->cap * sizeof *a->items);
+    if (cap) {
+        a->store = tg_store_new(cap);
+        a->items = a->store->items;
+        a->cap = cap;
+        h->bytes += cap * sizeof *a->items;
     }
-    a->items[a->len++] = v;
+    return a;
 }
 
 static uint32_t hash_bytes(const char *s, size_t n)

@@ -146,12 +146,10 @@ struct tg_iterator {
 };
 
 /* Tengo's Time (Go's time.Time without the monotonic reading): an instant
- * as Unix seconds and nanoseconds, shown at a UTC offset. zone is the
- * abbreviation in force ("UTC", "CET", …); empty prints the offset (Go's
- * unnamed fixed zones). loc is the location's rules (common/tzfile.h: an
- * IANA zone or Local), consulted again whenever the instant moves; NULL
- * for a fixed offset (UTC, or a zone made up by times.parse). */
-struct tz_zone;
+ * as Unix seconds and nanoseconds, shown at a fixed UTC offset. zone is
+ * the zone's abbreviation ("UTC", "CET", …); empty prints the offset
+ * (Go's unnamed fixed zones). IANA zones are not modelled: a time keeps
+ * the offset it was made with. */
 struct tg_time {
     struct tg_obj h;
     int64_t sec;    /* since 1970-01-01 00:00:00 UTC */
@@ -159,7 +157,6 @@ struct tg_time {
     int32_t offset; /* seconds east of UTC */
     bool local;     /* made in the process's zone: location "Local" */
     char zone[8];
-    const struct tz_zone *loc; /* never freed (tzfile.h) */
 };
 #define TG_TIMEV(v) ((struct tg_time *)(v).u.o)
 /* Go's zero Time (January 1, year 1, 00:00:00 UTC) in Unix seconds. */
@@ -283,17 +280,6 @@ const char *tg_month_name(int64_t m);
 struct tg_time *tg_time_add(struct tg_heap *h, const struct tg_time *t, int64_t d);
 /* Go's time.Time.Sub: nanoseconds, saturated to the int64 range. */
 int64_t tg_time_sub(const struct tg_time *a, const struct tg_time *b);
-/* Go's time.Date(f[0] year, month, day, hour, min, sec, f[6] nsec, loc):
- * out-of-range fields carry over; in z when not NULL (a gap's wall time
- * moves forward, as Go), else at the fixed offset with abbreviation abbr. */
-struct tg_time *tg_time_date(struct tg_heap *h, const int64_t f[7], const struct tz_zone *z,
-                             int32_t offset, const char *abbr);
-/* Puts t in location z (NULL: UTC): its offset and abbreviation there. */
-void tg_time_set_loc(struct tg_time *t, const struct tz_zone *z);
-/* Go's time.Parse(layout, value) with UTC as the default location and
- * local for zone abbreviations: ERROR with Go's message in err. */
-int tg_time_parse(struct tg_heap *h, const char *layout, size_t llen, const char *value,
-                  size_t vlen, const struct tz_zone *local, struct tg_time **out, buf_t *err);
 
 /* Tengo's TypeName(): "int", "immutable-map", "builtin-function:len", … */
 void tg_type_name(buf_t *out, struct tg_value v);

@@ -85,15 +85,6 @@ int tg_vm_res_add(struct tg_vm *vm, struct tg_vm_res *r)
     return OK;
 }
 
-int tg_vm_res_charge(struct tg_vm *vm, struct tg_vm_res *r, size_t bytes)
-{
-    if (vm->max_heap_bytes && vm->heap.bytes + vm->res_bytes + bytes > vm->max_heap_bytes)
-        return tg_vm_errorf(vm, "object allocation limit exceeded");
-    r->bytes += bytes;
-    vm->res_bytes += bytes;
-    return OK;
-}
-
 struct tg_vm_res *tg_vm_res_find(const struct tg_vm *vm, void (*release)(struct tg_vm_res *r))
 {
     for (struct tg_vm_res *r = vm->res; r; r = r->next)
@@ -470,7 +461,8 @@ int tg_vm_run(struct tg_vm *vm)
         }
         case TG_OP_ARRAY: {
             uint32_t n = READ32();
-            struct tg_array *a = tg_array_new(&vm->heap, n);
+            /* Go Tengo appends the items one by one: its capacity */
+            struct tg_array *a = tg_array_new(&vm->heap, tg_array_cap_for(n));
             vm->sp -= n;
             if (n)
                 memcpy(a->items, vm->stack + vm->sp, n * sizeof *a->items);
@@ -493,12 +485,10 @@ int tg_vm_run(struct tg_vm *vm)
         case TG_OP_IMMUTABLE: {
             struct tg_value v = vm->stack[vm->sp - 1];
             if (v.type == TG_ARRAY) {
-                struct tg_array *a = TG_ARR(v), *r = tg_array_new(&vm->heap, a->len);
-                if (a->len)
-                    memcpy(r->items, a->items, a->len * sizeof *r->items);
-                r->len = a->len;
-                r->h.type = TG_IMMUTABLE_ARRAY;
-                vm->stack[vm->sp - 1] = tg_obj_value(r);
+                /* the same store: writes to the array show through (Go Tengo) */
+                struct tg_array *a = TG_ARR(v);
+                vm->stack[vm->sp - 1] =
+                    tg_obj_value(tg_array_slice(&vm->heap, a, 0, a->len, TG_IMMUTABLE_ARRAY));
             } else if (v.type == TG_MAP) {
                 struct tg_map *a = TG_MAPV(v), *r = tg_map_new(&vm->heap);
                 for (uint32_t i = 0; i < a->nentries; i++)

@@ -172,14 +172,12 @@ int tg_binary_op(struct tg_vm *vm, int tok, struct tg_value a, struct tg_value b
     case TG_ARRAY:
     case TG_IMMUTABLE_ARRAY:
         if (tok == TK_ADD && b.type == TG_ARRAY) {
+            /* Go's append(x, y...): x's store while y fits in its capacity;
+             * an array x itself when y is empty */
             struct tg_array *x = TG_ARR(a), *y = TG_ARR(b);
-            struct tg_array *r = tg_array_new(&vm->heap, x->len + y->len);
-            if (x->len)
-                memcpy(r->items, x->items, x->len * sizeof *r->items);
-            if (y->len)
-                memcpy(r->items + x->len, y->items, y->len * sizeof *r->items);
-            r->len = x->len + y->len;
-            *res = tg_obj_value(r);
+            *res = y->len || a.type != TG_ARRAY
+                       ? tg_obj_value(tg_array_append(&vm->heap, x, y->items, y->len))
+                       : a;
             return OK;
         }
         break;
@@ -409,12 +407,8 @@ int tg_slice(struct tg_vm *vm, struct tg_value x, struct tg_value lo, struct tg_
                                                 : tg_bytes_new(&vm->heap, d, (size_t)(h - l)));
         return OK;
     }
-    /* A copy: Tengo's slices share the backing array (writes through a
-     * slice show in the original); here they do not. */
-    struct tg_array *r = tg_array_new(&vm->heap, (uint32_t)(h - l));
-    if (h > l)
-        memcpy(r->items, TG_ARR(x)->items + l, (size_t)(h - l) * sizeof *r->items);
-    r->len = (uint32_t)(h - l);
-    *res = tg_obj_value(r);
+    /* Go's slice: the same store, capacity to its end (immutable arrays
+     * too, as in Go Tengo: the slice is a mutable array on their store) */
+    *res = tg_obj_value(tg_array_slice(&vm->heap, TG_ARR(x), (uint32_t)l, (uint32_t)h, TG_ARRAY));
     return OK;
 }
