@@ -95,6 +95,15 @@ struct tg_store {
     struct tg_value items[];
 };
 
+/* An array's backing store (Go's slice backing array): malloc'd, counted
+ * by the arrays whose windows lie on it, freed with the last of them.
+ * Never shared between heaps: a constant (perm) array is copied, not
+ * shared, so that VMs running one program never touch the same count. */
+struct tg_store {
+    uint32_t refs, cap;
+    struct tg_value items[];
+};
+
 struct tg_array { /* TG_ARRAY and TG_IMMUTABLE_ARRAY */
     struct tg_obj h;
     uint32_t len, cap;      /* cap: from items to the end of the store */
@@ -146,10 +155,12 @@ struct tg_iterator {
 };
 
 /* Tengo's Time (Go's time.Time without the monotonic reading): an instant
- * as Unix seconds and nanoseconds, shown at a fixed UTC offset. zone is
- * the zone's abbreviation ("UTC", "CET", …); empty prints the offset
- * (Go's unnamed fixed zones). IANA zones are not modelled: a time keeps
- * the offset it was made with. */
+ * as Unix seconds and nanoseconds, shown at a UTC offset. zone is the
+ * abbreviation in force ("UTC", "CET", …); empty prints the offset (Go's
+ * unnamed fixed zones). loc is the location's rules (common/tzfile.h: an
+ * IANA zone or Local), consulted again whenever the instant moves; NULL
+ * for a fixed offset (UTC, or a zone made up by times.parse). */
+struct tz_zone;
 struct tg_time {
     struct tg_obj h;
     int64_t sec;    /* since 1970-01-01 00:00:00 UTC */
@@ -157,6 +168,7 @@ struct tg_time {
     int32_t offset; /* seconds east of UTC */
     bool local;     /* made in the process's zone: location "Local" */
     char zone[8];
+    const struct tz_zone *loc; /* never freed (tzfile.h) */
 };
 #define TG_TIMEV(v) ((struct tg_time *)(v).u.o)
 /* Go's zero Time (January 1, year 1, 00:00:00 UTC) in Unix seconds. */
@@ -222,9 +234,34 @@ void tg_heap_sweep(struct tg_heap *h);
 struct tg_string *tg_string_new(struct tg_heap *h, const char *s, size_t len);
 struct tg_string *tg_bytes_new(struct tg_heap *h, const char *s, size_t len);
 /* An empty array with room for cap items (undefined until written). */
+/* An empty array with room for cap items (undefined until written). */
 struct tg_array *tg_array_new(struct tg_heap *h, uint32_t cap);
 /* Appends in place, moving to a new store when full (Go's growth). */
 void tg_array_push(struct tg_array *a, struct tg_value v);
+/* Go's a[lo:hi] (lo <= hi <= a->len): a new array of type `type` on a's
+ * store, capacity a->cap - lo. */
+struct tg_array *tg_array_slice(struct tg_heap *h, struct tg_array *a, uint32_t lo, uint32_t hi,
+                                enum tg_type type);
+/* Go's append(a, v[0..n)...): a new array; on a's store while the items
+ * fit in its capacity (overwriting what other slices see there), else on
+ * a new store grown by Go's rule. */
+struct tg_array *tg_array_append(struct tg_heap *h, struct tg_array *a, const struct tg_value *v,
+                                 uint32_t n);
+/* Tengo's splice body: a = append(a[:start], ins..., a[start+del:]...), in
+ * place while it fits (start + del <= a->len). */
+void tg_array_splice(struct tg_array *a, uint32_t start, uint32_t del, const struct tg_value *ins,
+                     uint32_t nins);
+/* The capacity Go's append gives a slice of capacity oldcap growing to
+ * newlen items of elem_size bytes (runtime.growslice: doubling below 256,
+ * then 1.25x plus 192, rounded up to the allocator's size classes). */
+uint32_t tg_go_growcap(uint32_t oldcap, uint32_t newlen, size_t elem_size);
+/* The capacity of n items appended one at a time to an empty slice (how
+ * Go Tengo builds array literals and copy() results). */
+uint32_t tg_array_cap_for(uint32_t n);
+/* value_array.c, for value.c: a store of cap undefined items, refs 1; and
+ * dropping one reference (NULL is fine). */
+struct tg_store *tg_store_new(uint32_t cap);
+void tg_store_release(struct tg_store *s);
 /* Go's a[lo:hi] (lo <= hi <= a->len): a new array of type `type` on a's
  * store, capacity a->cap - lo. */
 struct tg_array *tg_array_slice(struct tg_heap *h, struct tg_array *a, uint32_t lo, uint32_t hi,
@@ -280,6 +317,17 @@ const char *tg_month_name(int64_t m);
 struct tg_time *tg_time_add(struct tg_heap *h, const struct tg_time *t, int64_t d);
 /* Go's time.Time.Sub: nanoseconds, saturated to the int64 range. */
 int64_t tg_time_sub(const struct tg_time *a, const struct tg_time *b);
+/* Go's time.Date(f[0] year, month, day, hour, min, sec, f[6] nsec, loc):
+ * out-of-range fields carry over; in z when not NULL (a gap's wall time
+ * moves forward, as Go), else at the fixed offset with abbreviation abbr. */
+struct tg_time *tg_time_date(struct tg_heap *h, const int64_t f[7], const struct tz_zone *z,
+                             int32_t offset, const char *abbr);
+/* Puts t in location z (NULL: UTC): its offset and abbreviation there. */
+void tg_time_set_loc(struct tg_time *t, const struct tz_zone *z);
+/* Go's time.Parse(layout, value) with UTC as the default location and
+ * local for zone abbreviations: ERROR with Go's message in err. */
+int tg_time_parse(struct tg_heap *h, const char *layout, size_t llen, const char *value,
+                  size_t vlen, const struct tz_zone *local, struct tg_time **out, buf_t *err);
 
 /* Tengo's TypeName(): "int", "immutable-map", "builtin-function:len", … */
 void tg_type_name(buf_t *out, struct tg_value v);

@@ -85,6 +85,15 @@ int tg_vm_res_add(struct tg_vm *vm, struct tg_vm_res *r)
     return OK;
 }
 
+int tg_vm_res_charge(struct tg_vm *vm, struct tg_vm_res *r, size_t bytes)
+{
+    if (vm->max_heap_bytes && vm->heap.bytes + vm->res_bytes + bytes > vm->max_heap_bytes)
+        return tg_vm_errorf(vm, "object allocation limit exceeded");
+    r->bytes += bytes;
+    vm->res_bytes += bytes;
+    return OK;
+}
+
 struct tg_vm_res *tg_vm_res_find(const struct tg_vm *vm, void (*release)(struct tg_vm_res *r))
 {
     for (struct tg_vm_res *r = vm->res; r; r = r->next)
