@@ -95,15 +95,6 @@ struct tg_store {
     struct tg_value items[];
 };
 
-/* An array's backing store (Go's slice backing array): malloc'd, counted
- * by the arrays whose windows lie on it, freed with the last of them.
- * Never shared between heaps: a constant (perm) array is copied, not
- * shared, so that VMs running one program never touch the same count. */
-struct tg_store {
-    uint32_t refs, cap;
-    struct tg_value items[];
-};
-
 struct tg_array { /* TG_ARRAY and TG_IMMUTABLE_ARRAY */
     struct tg_obj h;
     uint32_t len, cap;      /* cap: from items to the end of the store */
@@ -234,34 +225,9 @@ void tg_heap_sweep(struct tg_heap *h);
 struct tg_string *tg_string_new(struct tg_heap *h, const char *s, size_t len);
 struct tg_string *tg_bytes_new(struct tg_heap *h, const char *s, size_t len);
 /* An empty array with room for cap items (undefined until written). */
-/* An empty array with room for cap items (undefined until written). */
 struct tg_array *tg_array_new(struct tg_heap *h, uint32_t cap);
 /* Appends in place, moving to a new store when full (Go's growth). */
 void tg_array_push(struct tg_array *a, struct tg_value v);
-/* Go's a[lo:hi] (lo <= hi <= a->len): a new array of type `type` on a's
- * store, capacity a->cap - lo. */
-struct tg_array *tg_array_slice(struct tg_heap *h, struct tg_array *a, uint32_t lo, uint32_t hi,
-                                enum tg_type type);
-/* Go's append(a, v[0..n)...): a new array; on a's store while the items
- * fit in its capacity (overwriting what other slices see there), else on
- * a new store grown by Go's rule. */
-struct tg_array *tg_array_append(struct tg_heap *h, struct tg_array *a, const struct tg_value *v,
-                                 uint32_t n);
-/* Tengo's splice body: a = append(a[:start], ins..., a[start+del:]...), in
- * place while it fits (start + del <= a->len). */
-void tg_array_splice(struct tg_array *a, uint32_t start, uint32_t del, const struct tg_value *ins,
-                     uint32_t nins);
-/* The capacity Go's append gives a slice of capacity oldcap growing to
- * newlen items of elem_size bytes (runtime.growslice: doubling below 256,
- * then 1.25x plus 192, rounded up to the allocator's size classes). */
-uint32_t tg_go_growcap(uint32_t oldcap, uint32_t newlen, size_t elem_size);
-/* The capacity of n items appended one at a time to an empty slice (how
- * Go Tengo builds array literals and copy() results). */
-uint32_t tg_array_cap_for(uint32_t n);
-/* value_array.c, for value.c: a store of cap undefined items, refs 1; and
- * dropping one reference (NULL is fine). */
-struct tg_store *tg_store_new(uint32_t cap);
-void tg_store_release(struct tg_store *s);
 /* Go's a[lo:hi] (lo <= hi <= a->len): a new array of type `type` on a's
  * store, capacity a->cap - lo. */
 struct tg_array *tg_array_slice(struct tg_heap *h, struct tg_array *a, uint32_t lo, uint32_t hi,
