@@ -433,12 +433,15 @@ static void file_error(buf_t *err, int e, const char *name)
 {
     if (!err)
         return;
-    if (e == ENOENT || e == ENOTDIR)
+    if (e == ENOENT)
         buf_printf(err, "unknown time zone %s", name);
     else if (e == 0)
         buf_puts(err, "malformed time zone information");
-    else
-        buf_puts(err, strerror(e)); /* Go shows the bare errno text too */
+    else { /* Go shows the bare errno text, in lower case */
+        const char *m = strerror(e);
+        buf_putc(err, m[0] >= 'A' && m[0] <= 'Z' ? (char)(m[0] + 32) : m[0]);
+        buf_puts(err, m + 1);
+    }
 }
 
 int tz_load_path(const char *path, const char *name, struct tz_zone **out, buf_t *err)

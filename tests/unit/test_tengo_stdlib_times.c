@@ -187,6 +187,193 @@ static void test_times_json_encode_is_rfc3339_nano(void)
     CHECK(cases);
 }
 
+/* ---- zones (common/tzfile.c) ---- */
+
+#define ST "\"Europe/Stockholm\""
+#define NY "\"America/New_York\""
+
+static void test_times_in_location_dst_transitions_both_ways(void)
+{
+    static const struct vm_case cases[] = {
+        { "t := import(\"times\"); out = [t.in_location(t.unix(1711846799, 0), " ST "), "
+          "t.in_location(t.unix(1711846800, 0), " ST "), t.in_location(t.unix(1729990799, 0), " ST
+          "), t.in_location(t.unix(1729990800, 0), " ST ")]",
+          "[2024-03-31 01:59:59 +0100 CET, 2024-03-31 03:00:00 +0200 CEST, "
+          "2024-10-27 02:59:59 +0200 CEST, 2024-10-27 02:00:00 +0100 CET]" },
+        { "t := import(\"times\"); out = [t.in_location(t.unix(1710053999, 0), " NY "), "
+          "t.in_location(t.unix(1710054000, 0), " NY "), t.in_location(t.unix(1730613599, 0), " NY
+          "), t.in_location(t.unix(1730613600, 0), " NY ")]",
+          "[2024-03-10 01:59:59 -0500 EST, 2024-03-10 03:00:00 -0400 EDT, "
+          "2024-11-03 01:59:59 -0400 EDT, 2024-11-03 01:00:00 -0500 EST]" },
+        /* arithmetic asks the zone again: one second later is summer time */
+        { "t := import(\"times\"); a := t.in_location(t.unix(1711846799, 0), " ST "); "
+          "out = [a + t.second, t.add(a, t.second), t.time_hour(a + t.second)]",
+          "[2024-03-31 03:00:00 +0200 CEST, 2024-03-31 03:00:00 +0200 CEST, 3]" },
+        { "t := import(\"times\"); out = t.add_date(t.date(2024, 3, 30, 12, 0, 0, 0, " ST "), 0, 0, 1)",
+          "2024-03-31 12:00:00 +0200 CEST" },
+        /* a wall time in the spring gap moves forward, in the autumn overlap as Go picks */
+        { "t := import(\"times\"); out = [t.date(2024, 3, 31, 2, 30, 0, 0, " ST "), "
+          "t.date(2024, 10, 27, 2, 30, 0, 0, " ST "), t.date(2024, 3, 10, 2, 30, 0, 0, " NY "), "
+          "t.date(2024, 11, 3, 1, 30, 0, 0, " NY ")]",
+          "[2024-03-31 03:30:00 +0200 CEST, 2024-10-27 02:30:00 +0100 CET, "
+          "2024-03-10 01:30:00 -0500 EST, 2024-11-03 01:30:00 -0400 EDT]" },
+        { "t := import(\"times\"); a := t.in_location(t.unix(1720000000, 0), " NY "); "
+          "out = [t.time_location(a), t.time_format(a, \"MST -0700 Z07:00 15\"), "
+          "t.time_unix(a), t.time_location(t.to_utc(a)), t.time_location(t.to_local(a))]",
+          "[\"America/New_York\", \"EDT -0400 -04:00 05\", 1720000000, \"UTC\", \"Local\"]" },
+        { "t := import(\"times\"); a := t.unix(5, 0); out = [t.in_location(a, \"\"), "
+          "t.time_location(t.in_location(a, \"UTC\")), t.time_location(t.in_location(a, \"Local\")), "
+          "t.time_location(t.date(2024, 1, 1, 0, 0, 0, 0, \"Asia/Kolkata\")), "
+          "t.date(2024, 1, 1, 0, 0, 0, 0, \"Asia/Kolkata\")]",
+          "[1970-01-01 00:00:05 +0000 UTC, \"UTC\", \"Local\", \"Asia/Kolkata\", "
+          "2024-01-01 00:00:00 +0530 IST]" },
+    };
+    CHECK(cases);
+}
+
+static void test_times_far_future_uses_the_footer_rule(void)
+{
+    static const struct vm_case cases[] = {
+        { "t := import(\"times\"); out = [t.in_location(t.date(2100, 3, 28, 1, 59, 59, 0, \"UTC\"), " ST
+          "), t.in_location(t.date(2100, 3, 28, 2, 0, 0, 0, \"UTC\"), " ST "), "
+          "t.in_location(t.date(2100, 10, 31, 0, 59, 59, 0, \"UTC\"), " ST "), "
+          "t.in_location(t.date(2100, 10, 31, 1, 0, 0, 0, \"UTC\"), " ST ")]",
+          "[2100-03-28 03:59:59 +0200 CEST, 2100-03-28 04:00:00 +0200 CEST, "
+          "2100-10-31 02:59:59 +0200 CEST, 2100-10-31 02:00:00 +0100 CET]" },
+        { "t := import(\"times\"); out = [t.date(2200, 7, 4, 12, 0, 0, 0, " NY "), "
+          "t.date(2200, 12, 25, 12, 0, 0, 0, " NY "), "
+          "t.in_location(t.date(2200, 3, 9, 7, 0, 0, 0, \"UTC\"), " NY ")]",
+          "[2200-07-04 12:00:00 -0400 EDT, 2200-12-25 12:00:00 -0500 EST, "
+          "2200-03-09 03:00:00 -0400 EDT]" },
+    };
+    CHECK(cases);
+}
+
+static void test_times_in_location_errors_are_go_errors(void)
+{
+    static const struct vm_case cases[] = {
+        { "t := import(\"times\"); a := t.unix(0, 0); out = [t.in_location(a, \"Nowhere/City\"), "
+          "t.in_location(a, \"../etc/passwd\"), t.in_location(a, \"/etc/passwd\"), "
+          "t.in_location(a, \"Europe\"), t.in_location(a, \"a b\")]",
+          "[error: \"unknown time zone Nowhere/City\", error: \"time: invalid location name\", "
+          "error: \"time: invalid location name\", error: \"is a directory\", "
+          "error: \"unknown time zone a b\"]" },
+        { "t := import(\"times\"); out = t.date(2024, 1, 1, 0, 0, 0, 0, \"Mars/Olympus\")",
+          "error: \"unknown time zone Mars/Olympus\"" },
+        /* Tengo's ToString takes any value but undefined */
+        { "t := import(\"times\"); out = [t.in_location(t.unix(0, 0), 5), t.date(1, 1, 1, 0, 0, 0, 0, [])]",
+          "[error: \"unknown time zone 5\", error: \"unknown time zone []\"]" },
+        { "t := import(\"times\"); out = t.in_location(t.unix(0, 0), undefined)",
+          "Runtime Error: invalid type for argument 'second' in call to 'user-function:in_location': "
+          "expected string(compatible), found undefined\n\tat test:1:29" },
+        { "t := import(\"times\"); out = t.in_location(t.unix(0, 0))",
+          "Runtime Error: wrong number of arguments in call to 'user-function:in_location'\n\tat "
+          "test:1:29" },
+        { "t := import(\"times\"); out = t.date(1, 1, 1, 0, 0, 0, 0, \"UTC\", 9)",
+          "Runtime Error: wrong number of arguments in call to 'user-function:date'\n\tat test:1:29" },
+        { "t := import(\"times\"); out = t.date(1, 1, 1, 0, 0, 0, 0, undefined)",
+          "Runtime Error: invalid type for argument 'eighth' in call to 'user-function:date': "
+          "expected string(compatible), found undefined\n\tat test:1:29" },
+    };
+    CHECK(cases);
+}
+
+static void test_times_parse_layouts(void)
+{
+    static const struct vm_case cases[] = {
+        { "t := import(\"times\"); out = [t.parse(\"2006-01-02\", \"2024-02-29\"), "
+          "t.parse(t.format_rfc3339, \"2024-03-31T03:00:00+02:00\"), "
+          "t.parse(t.format_rfc3339_nano, \"2006-01-02T15:04:05.123456789Z\"), "
+          "t.parse(t.format_rfc1123, \"Mon, 02 Jan 2006 15:04:05 PST\"), "
+          "t.parse(t.format_rfc1123z, \"Mon, 02 Jan 2006 15:04:05 -0700\"), "
+          "t.parse(t.format_kitchen, \"3:04PM\")]",
+          "[2024-02-29 00:00:00 +0000 UTC, 2024-03-31 03:00:00 +0200 +0200, "
+          "2006-01-02 15:04:05.123456789 +0000 UTC, 2006-01-02 15:04:05 +0000 PST, "
+          "2006-01-02 15:04:05 -0700 -0700, 0000-01-01 15:04:00 +0000 UTC]" },
+        { "t := import(\"times\"); out = [t.parse(\"2006-01-02 15:04:05\", \"2024-01-02 03:04:05.25\"), "
+          "t.parse(\"Jan _2 2006 MST\", \"Feb  3 2024 GMT+3\"), t.parse(\"2006-002\", \"2024-060\"), "
+          "t.parse(t.format_ansic, \"mon jan  2 15:04:05 2006\"), "
+          "t.parse(\"02/01/06 3:04:05.000 pm\", \"31/12/99 11:59:58.999 pm\"), "
+          "t.parse(\"2006-01-02T15:04:05 -07:00:00\", \"2024-01-02T03:04:05 +05:30:15\"), "
+          "t.parse(\"2006-01-02 15:04 Z07\", \"2024-01-02 03:04 -03\"), "
+          "t.parse(\"2006-01-02 MST\", \"2024-01-02 +03\"), "
+          "t.parse(t.format_rfc3339, \"2024-01-02T03:04:05.5Z\")]",
+          "[2024-01-02 03:04:05.25 +0000 UTC, 2024-02-03 03:00:00 +0300 GMT+3, "
+          "2024-02-29 00:00:00 +0000 UTC, 2006-01-02 15:04:05 +0000 UTC, "
+          "1999-12-31 23:59:58.999 +0000 UTC, 2024-01-02 03:04:05 +0530 +0530, "
+          "2024-01-02 03:04:00 -0300 -0300, 2024-01-02 00:00:00 +0000 +03, "
+          "2024-01-02 03:04:05.5 +0000 UTC]" },
+        { "t := import(\"times\"); out = [t.time_location(t.parse(t.format_rfc3339, "
+          "\"2024-01-02T03:04:05Z\")), t.time_location(t.parse(t.format_rfc1123, "
+          "\"Mon, 02 Jan 2006 15:04:05 PST\")), t.time_location(t.parse(t.format_rfc3339, "
+          "\"2024-01-02T03:04:05+01:00\")), t.time_location(t.parse(t.format_rfc3339, "
+          "\"2024-01-02T03:04:05+00:00\"))]",
+          "[\"UTC\", \"PST\", \"\", \"Local\"]" },
+        /* format then parse gives the same instant back */
+        { "t := import(\"times\"); a := t.in_location(t.unix(1720000000, 123456789), " NY "); "
+          "ls := [t.format_rfc3339_nano, t.format_rfc1123z, t.format_ruby_date, "
+          "\"2006-01-02T15:04:05.000000000-07:00:00\", \"Monday, 02-Jan-06 15:04:05.999 Z0700\"]; "
+          "out = []; for l in ls { s := t.time_format(a, l); "
+          "out = append(out, t.time_format(t.parse(l, s), l) == s, t.time_unix(t.parse(l, s))) }",
+          "[true, 1720000000, true, 1720000000, true, 1720000000, true, 1720000000, true, "
+          "1720000000]" },
+    };
+    CHECK(cases);
+}
+
+static void test_times_parse_errors_are_go_errors(void)
+{
+    static const struct vm_case cases[] = {
+        { "t := import(\"times\"); out = [t.parse(\"2006-01-02\", \"x\"), "
+          "t.parse(\"2006-01-02\", \"2024-13-01\"), t.parse(\"2006-01-02\", \"2024-02-30\"), "
+          "t.parse(\"2006-01-02\", \"2024-01-02x\"), t.parse(\"2006-01-02\", \"2024/01/02\"), "
+          "t.parse(\"15:04\", \"25:00\"), t.parse(\"2006-002\", \"2023-366\")]",
+          "[error: \"parsing time \\\"x\\\" as \\\"2006-01-02\\\": cannot parse \\\"x\\\" as "
+          "\\\"2006\\\"\", error: \"parsing time \\\"2024-13-01\\\": month out of range\", "
+          "error: \"parsing time \\\"2024-02-30\\\": day out of range\", "
+          "error: \"parsing time \\\"2024-01-02x\\\": extra text: \\\"x\\\"\", "
+          "error: \"parsing time \\\"2024/01/02\\\" as \\\"2006-01-02\\\": cannot parse "
+          "\\\"/01/02\\\" as \\\"-\\\"\", error: \"parsing time \\\"25:00\\\": hour out of range\", "
+          "error: \"parsing time \\\"2023-366\\\": day-of-year out of range\"]" },
+        { "t := import(\"times\"); out = [t.parse(\"Jan 2006\", \"Foo 2024\"), "
+          "t.parse(\"15:04:05.000\", \"01:02:03.12\")]",
+          "[error: \"parsing time \\\"Foo 2024\\\" as \\\"Jan 2006\\\": cannot parse \\\"Foo "
+          "2024\\\" as \\\"Jan\\\"\", error: \"parsing time \\\"01:02:03.12\\\" as "
+          "\\\"15:04:05.000\\\": cannot parse \\\".12\\\" as \\\".000\\\"\"]" },
+        { "t := import(\"times\"); out = [t.parse([], \"x\"), t.parse(undefined, \"x\")]",
+          "Runtime Error: invalid type for argument 'first' in call to 'user-function:parse': "
+          "expected string(compatible), found undefined\n\tat test:1:48" },
+        { "t := import(\"times\"); out = t.parse(\"x\")",
+          "Runtime Error: wrong number of arguments in call to 'user-function:parse'\n\tat "
+          "test:1:29" },
+    };
+    CHECK(cases);
+}
+
+/* With TZ naming a zone, Local is that zone: unix(), date() and parse()'s
+ * abbreviations use it, as Go's time.Local does. */
+static void test_times_local_zone_from_tz(void)
+{
+    static const struct vm_case cases[] = {
+        { "t := import(\"times\"); out = [t.unix(0, 0), t.date(2024, 7, 1, 0, 0, 0, 0), "
+          "t.unix(1711846799, 0) + t.second, t.time_location(t.unix(0, 0))]",
+          "[1970-01-01 01:00:00 +0100 CET, 2024-07-01 00:00:00 +0200 CEST, "
+          "2024-03-31 03:00:00 +0200 CEST, \"Local\"]" },
+        { "t := import(\"times\"); f := t.format_rfc1123; out = ["
+          "t.parse(f, \"Mon, 01 Jul 2024 12:00:00 CEST\"), t.parse(f, \"Mon, 01 Jan 2024 12:00:00 CEST\"), "
+          "t.parse(f, \"Mon, 01 Jan 2024 12:00:00 CET\"), t.parse(f, \"Mon, 01 Jul 2024 12:00:00 EST\"), "
+          "t.parse(t.format_rfc3339, \"2024-07-01T12:00:00+02:00\"), "
+          "t.parse(t.format_rfc3339, \"2024-07-01T12:00:00+01:00\")]",
+          "[2024-07-01 12:00:00 +0200 CEST, 2024-01-01 11:00:00 +0100 CET, "
+          "2024-01-01 12:00:00 +0100 CET, 2024-07-01 12:00:00 +0000 EST, "
+          "2024-07-01 12:00:00 +0200 CEST, 2024-07-01 12:00:00 +0100 +0100]" },
+    };
+    setenv("TZ", "Europe/Stockholm", 1);
+    tzset();
+    CHECK(cases);
+    set_utc();
+}
+
 void register_tests(void)
 {
     CU_pSuite s = CU_add_suite("tengo_stdlib_times", set_utc, NULL);
@@ -197,4 +384,10 @@ void register_tests(void)
     ADD(s, test_times_durations);
     ADD(s, test_times_sleep_respects_the_deadline);
     ADD(s, test_times_json_encode_is_rfc3339_nano);
+    ADD(s, test_times_in_location_dst_transitions_both_ways);
+    ADD(s, test_times_far_future_uses_the_footer_rule);
+    ADD(s, test_times_in_location_errors_are_go_errors);
+    ADD(s, test_times_parse_layouts);
+    ADD(s, test_times_parse_errors_are_go_errors);
+    ADD(s, test_times_local_zone_from_tz);
 }

@@ -359,14 +359,18 @@ static struct tg_time *make_date(struct tg_vm *vm, const int64_t f[7], const str
 /* Go's time.LoadLocation for a Tengo argument: OK with *z set, or OK with
  * *ret set to Tengo's error value (wrapError), or ERROR. */
 static int load_location(struct tg_vm *vm, const char *fn, struct tg_value *a, int idx,
-                         const struct tz_zone **z, struct tg_value *ret)
+                         const struct tz_zone **z, bool *local, struct tg_value *ret)
 {
     buf_t name = BUF_INIT, err = BUF_INIT;
     *z = NULL;
+    if (a[idx].type == TG_UNDEFINED) /* date's eighth is past the shared ordinals */
+        return tg_arg_named_type_error(vm, fn, idx == 7 ? "eighth" : "second",
+                                       "string(compatible)", a[idx]);
     if (tg_arg_string(vm, fn, a, idx, &name) != OK) {
         buf_free(&name);
         return ERROR;
     }
+    *local = strcmp(buf_cstr(&name), "Local") == 0;
     if (tz_load(buf_cstr(&name), name.len, z, &err) != OK) {
         *z = NULL;
         *ret = error_value(vm, &err);
@@ -389,11 +393,12 @@ static int t_date(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *
         return OK;
     }
     const struct tz_zone *z;
-    if (load_location(vm, "date", a, 7, &z, ret) != OK)
+    bool local;
+    if (load_location(vm, "date", a, 7, &z, &local, ret) != OK)
         return ERROR;
     if (z) {
         struct tg_time *t = tg_time_date(&vm->heap, f, z, 0, NULL);
-        t->local = strcmp(tz_name(z), "Local") == 0;
+        t->local = local;
         *ret = tg_obj_value(t);
     }
     return OK;
@@ -634,14 +639,15 @@ static int t_in_location(struct tg_vm *vm, struct tg_value *a, int n, struct tg_
 {
     struct tg_time *t = NULL;
     const struct tz_zone *z;
+    bool local;
     NARGS(2, "in_location");
     if (arg_time(vm, "in_location", a, 0, &t) != OK ||
-        load_location(vm, "in_location", a, 1, &z, ret) != OK)
+        load_location(vm, "in_location", a, 1, &z, &local, ret) != OK)
         return ERROR;
     if (z) {
         struct tg_time *r = tg_time_new(&vm->heap, t->sec, t->nsec, 0, NULL);
         tg_time_set_loc(r, z);
-        r->local = strcmp(tz_name(z), "Local") == 0;
+        r->local = local;
         *ret = tg_obj_value(r);
     }
     return OK;
