@@ -235,7 +235,7 @@ static void posix_lookup(const struct tz_posix *p, int64_t last, int64_t t, stru
         return;
     }
     int64_t year = year_of_day(floor_div(t, DAY));
-    int64_t ystart = days_from_civil(year, 1, 1) * DAY, ysec = t - ystart;
+    __int128 ystart = (__int128)days_from_civil(year, 1, 1) * DAY, ysec = t - ystart;
     int64_t s = rule_time(year, &p->start, p->std_off), e = rule_time(year, &p->end, p->dst_off);
     const char *std = p->std_abbr, *dst = p->dst_abbr;
     int32_t stdoff = p->std_off, dstoff = p->dst_off;
@@ -250,25 +250,23 @@ static void posix_lookup(const struct tz_posix *p, int64_t last, int64_t t, stru
         dstoff = p->std_off;
         stdisdst = true;
     }
-    if (ysec < s) {
+    __int128 from, to;
+    if (ysec < s || ysec >= e) {
         out->offset = stdoff;
         out->isdst = stdisdst;
         snprintf(out->abbr, TZ_ABBR_MAX, "%s", std);
-        out->start = ystart;
-        out->end = ystart + s;
-    } else if (ysec >= e) {
-        out->offset = stdoff;
-        out->isdst = stdisdst;
-        snprintf(out->abbr, TZ_ABBR_MAX, "%s", std);
-        out->start = ystart + e;
-        out->end = ystart + 365 * DAY;
+        from = ysec < s ? ystart : ystart + e;
+        to = ysec < s ? ystart + s : ystart + 365 * DAY;
     } else {
         out->offset = dstoff;
         out->isdst = !stdisdst;
         snprintf(out->abbr, TZ_ABBR_MAX, "%s", dst);
-        out->start = ystart + s;
-        out->end = ystart + e;
+        from = ystart + s;
+        to = ystart + e;
     }
+    /* at the ends of int64 time the year's edges do not fit */
+    out->start = from < INT64_MIN ? INT64_MIN : from > INT64_MAX ? INT64_MAX : (int64_t)from;
+    out->end = to < INT64_MIN ? INT64_MIN : to > INT64_MAX ? INT64_MAX : (int64_t)to;
 }
 
 /* ==== TZif ============================================================== */
