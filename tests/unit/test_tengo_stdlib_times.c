@@ -359,6 +359,10 @@ static void test_times_local_zone_from_tz(void)
           "t.unix(1711846799, 0) + t.second, t.time_location(t.unix(0, 0))]",
           "[1970-01-01 01:00:00 +0100 CET, 2024-07-01 00:00:00 +0200 CEST, "
           "2024-03-31 03:00:00 +0200 CEST, \"Local\"]" },
+        /* the time builtin gives local times with the zone's rules too */
+        { "t := import(\"times\"); a := time(1711846799); out = [a, a + t.second, "
+          "t.time_location(a)]",
+          "[2024-03-31 01:59:59 +0100 CET, 2024-03-31 03:00:00 +0200 CEST, \"Local\"]" },
         { "t := import(\"times\"); f := t.format_rfc1123; out = ["
           "t.parse(f, \"Mon, 01 Jul 2024 12:00:00 CEST\"), t.parse(f, \"Mon, 01 Jan 2024 12:00:00 CEST\"), "
           "t.parse(f, \"Mon, 01 Jan 2024 12:00:00 CET\"), t.parse(f, \"Mon, 01 Jul 2024 12:00:00 EST\"), "

@@ -452,15 +452,7 @@ static int bi_time(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value 
     if (a[0].type == TG_TIME) {
         *ret = a[0];
     } else if (a[0].type == TG_INT) {
-        struct tg_time *t = tg_time_new(&vm->heap, a[0].u.i, 0, 0, "UTC");
-        time_t tt = (time_t)t->sec;
-        struct tm tm;
-        if (localtime_r(&tt, &tm)) {
-            t->offset = (int32_t)tm.tm_gmtoff;
-            snprintf(t->zone, sizeof t->zone, "%s", tm.tm_zone ? tm.tm_zone : "");
-        }
-        t->local = true;
-        *ret = tg_obj_value(t);
+        *ret = tg_obj_value(tg_time_local(&vm->heap, a[0].u.i, 0));
     } else if (n == 2) {
         *ret = a[1];
     }

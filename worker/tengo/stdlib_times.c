@@ -17,24 +17,9 @@
 
 #define NS_PER_SEC 1000000000LL
 
-/* The process's zone; NULL (UTC) only when the zone cache is full. */
-static const struct tz_zone *local_zone(void)
-{
-    const struct tz_zone *z = NULL;
-    buf_t err = BUF_INIT;
-    if (tz_load("Local", 5, &z, &err) != OK)
-        z = NULL;
-    buf_free(&err);
-    return z;
-}
-
-/* A time in the process's zone. */
 static struct tg_time *local_time(struct tg_vm *vm, int64_t sec, int64_t nsec)
 {
-    struct tg_time *t = tg_time_new(&vm->heap, sec, nsec, 0, "UTC");
-    tg_time_set_loc(t, local_zone());
-    t->local = true;
-    return t;
+    return tg_time_local(&vm->heap, sec, nsec);
 }
 
 /* Tengo's ToTime: a time, or an int as Unix seconds (local). */
@@ -351,7 +336,7 @@ static struct tg_time *make_date(struct tg_vm *vm, const int64_t f[7], const str
 {
     if (zone && !zone->loc)
         return tg_time_date(&vm->heap, f, NULL, zone->offset, zone->zone);
-    struct tg_time *t = tg_time_date(&vm->heap, f, zone ? zone->loc : local_zone(), 0, "UTC");
+    struct tg_time *t = tg_time_date(&vm->heap, f, zone ? zone->loc : tg_local_zone(), 0, "UTC");
     t->local = zone ? zone->local : true;
     return t;
 }
@@ -412,7 +397,7 @@ static int t_parse(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value 
     if (tg_arg_string(vm, "parse", a, 0, &layout) == OK &&
         tg_arg_string(vm, "parse", a, 1, &value) == OK) {
         struct tg_time *t;
-        const struct tz_zone *local = local_zone();
+        const struct tz_zone *local = tg_local_zone();
         if (!local)
             tz_load("UTC", 3, &local, &err);
         if (tg_time_parse(&vm->heap, buf_cstr(&layout), layout.len, buf_cstr(&value), value.len,

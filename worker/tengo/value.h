@@ -290,6 +290,11 @@ struct tg_time *tg_time_date(struct tg_heap *h, const int64_t f[7], const struct
                              int32_t offset, const char *abbr);
 /* Puts t in location z (NULL: UTC): its offset and abbreviation there. */
 void tg_time_set_loc(struct tg_time *t, const struct tz_zone *z);
+/* A time in the process's zone (Go's time.Unix): offset, abbreviation and
+ * the zone's rules, so arithmetic across a DST change moves the offset. */
+struct tg_time *tg_time_local(struct tg_heap *h, int64_t sec, int64_t nsec);
+/* The process's zone; NULL (UTC) only when the zone cache is full. */
+const struct tz_zone *tg_local_zone(void);
 /* Go's time.Parse(layout, value) with UTC as the default location and
  * local for zone abbreviations: ERROR with Go's message in err. */
 int tg_time_parse(struct tg_heap *h, const char *layout, size_t llen, const char *value,

@@ -8,6 +8,7 @@
 
 #include "time_layout.h"
 #include "tzfile.h"
+#include "status.h"
 #include "value.h"
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -310,4 +311,22 @@ struct tg_time *tg_time_date(struct tg_heap *h, const int64_t f[7], const struct
         return t;
     }
     return tg_time_new(h, (int64_t)((uint64_t)w - (uint64_t)(int64_t)offset), nsec, offset, abbr);
+}
+
+const struct tz_zone *tg_local_zone(void)
+{
+    const struct tz_zone *z = NULL;
+    buf_t err = BUF_INIT;
+    if (tz_load("Local", 5, &z, &err) != OK)
+        z = NULL;
+    buf_free(&err);
+    return z;
+}
+
+struct tg_time *tg_time_local(struct tg_heap *h, int64_t sec, int64_t nsec)
+{
+    struct tg_time *t = tg_time_new(h, sec, nsec, 0, "UTC");
+    tg_time_set_loc(t, tg_local_zone());
+    t->local = true;
+    return t;
 }
