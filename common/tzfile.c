@@ -376,7 +376,9 @@ static int read_block(struct reader *r, const struct counts *c, size_t tsize, st
     for (uint32_t i = 0; i < c->type; i++) {
         const unsigned char *t = types + 6 * i;
         int32_t off = (int32_t)be32(t);
-        if (t[4] > 1 || t[5] >= c->chars || off == INT32_MIN)
+        /* RFC 8536: -89999..93599 (just over a day either way); anything
+         * beyond is a corrupt file, and would push wall clocks far off */
+        if (t[4] > 1 || t[5] >= c->chars || off < -89999 || off > 93599)
             return ERROR;
         z->types[i].offset = off;
         z->types[i].isdst = t[4];
@@ -543,7 +545,10 @@ bool tz_lookup_abbr(const struct tz_zone *z, const char *abbr, int64_t t, int32_
     for (size_t i = 0; i < z->ntypes; i++)
         if (strcmp(z->types[i].abbr, abbr) == 0) {
             struct tz_info in;
-            tz_lookup(z, t - z->types[i].offset, &in);
+            int64_t utc;
+            if (__builtin_sub_overflow(t, (int64_t)z->types[i].offset, &utc))
+                utc = z->types[i].offset > 0 ? INT64_MIN : INT64_MAX;
+            tz_lookup(z, utc, &in);
             if (strcmp(in.abbr, abbr) == 0) {
                 *offset = in.offset;
                 return true;
