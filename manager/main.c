@@ -146,8 +146,10 @@ int main(int argc, char **argv)
 
     while (!stopping) {
         watch_domain_file(&pm);
-        for (size_t i = 0; i < pm.ndomains; i++)
+        for (size_t i = 0; i < pm.ndomains; i++) {
             pm_domain_service(&pm, &pm.domains[i]);
+            pm_housekeeping(&pm, &pm.domains[i]);
+        }
         int64_t wait_us = pm_schedule_run(&pm);
         pm_dispatch(&pm);
         int64_t t = pm_jobs_timeouts(&pm);

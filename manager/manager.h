@@ -1,6 +1,7 @@
 /* manager.h — the state of selfpmgr, the program manager, shared by its
  * files: domains and their programs (pm_domain.c), the routine schedule
- * (pm_schedule.c), connections on the manager socket (pm_conn.c), jobs and
+ * (pm_schedule.c), chores no request triggers (pm_housekeeping.c),
+ * connections on the manager socket (pm_conn.c), jobs and
  * their dispatch to workers (pm_dispatch.c), imports resolved for a job
  * (pm_imports.c), results written to program_runs (pm_record.c) and the
  * status report (pm_status.c). One thread, one poll loop (main.c).
@@ -50,6 +51,7 @@ struct pm_domain {
     int64_t schema;            /* schema version of its database */
     int64_t retry_at_us;       /* when to try connecting again */
     int64_t reload_at_us;      /* next full read of its programs */
+    int64_t housekeeping_at_us; /* next pm_housekeeping run */
     bool reload_now;           /* a notification asked for a full read */
     struct pm_program *programs;
     size_t nprograms;
@@ -138,6 +140,9 @@ struct pm_program *pm_program_find(struct pm_domain *d, const char *uuid);
 int pm_program_fetch(struct pm_domain *d, const char *uuid, struct pm_program *out, int *status,
                      const char **message);
 void pm_program_clear(struct pm_program *p);
+
+/* pm_housekeeping.c: expired dataset uploads, on connect and hourly */
+void pm_housekeeping(struct pm *pm, struct pm_domain *d);
 
 /* pm_schedule.c */
 void pm_schedule_program(struct pm_program *p, int64_t now_us);

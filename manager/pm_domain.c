@@ -133,6 +133,7 @@ static void domain_ready(struct pm_domain *d)
         return;
     }
     d->connected = true;
+    d->housekeeping_at_us = 0; /* chores at once after (re)connecting */
     d->reload_now = true; /* notifications before LISTEN are lost: read everything */
     log_info("domain %s: connected (schema %lld)", d->name, (long long)d->schema);
 }

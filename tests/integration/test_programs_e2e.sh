@@ -106,6 +106,17 @@ cgi.response.headers("X-Computed-By", "tengo")
 cgi.response.write(json.encode({sum: req.a + req.b, method: cgi.request.method(), pinned: pinned.value()}))'
 verdict "webhook signed"
 
+# an abandoned multipart upload (8 days old, its last part too) and a fresh one
+api POST /v2/datasets '{"name":"e2e uploads","format":"csv"}' >/dev/null
+DS=$(uuid_of_body)
+sql "INSERT INTO dataset_uploads (upload_id, dataset_uuid, created) VALUES
+       ('00000000-0000-4000-8000-0000000000a1', '$DS', now() - interval '8 days'),
+       ('00000000-0000-4000-8000-0000000000a2', '$DS', now() - interval '8 days');
+     INSERT INTO dataset_upload_parts (upload_id, part_number, content, size, md5, created) VALUES
+       ('00000000-0000-4000-8000-0000000000a1', 1, 'x', 1, decode(md5('x'), 'hex'), now() - interval '8 days'),
+       ('00000000-0000-4000-8000-0000000000a2', 1, 'x', 1, decode(md5('x'), 'hex'), now())" >/dev/null
+verdict "two old uploads, one with a recent part"
+
 # --- manager and workers ----------------------------------------------------
 start_bg manager "$ITEST_SELFPMGR" -c "$ITEST_CONFIG"
 wait_for 10 test -S "$RUN/selfpmgr.sock"; verdict "selfpmgr listens on its socket"
@@ -123,6 +134,8 @@ send_raw 0000000568656c6c6f || true                          # length 5, "hello"
 send_raw ffffffff || true                                    # length far over the limit
 send_raw 0000000f7b2274797065223a226e6f7065227d || true      # {"type":"nope"} as first frame
 kill -0 "$(cat "$RUN/programs-manager.pid")"; verdict "the manager survives garbage frames"
+uploads_left() { [ "$(sql "SELECT string_agg(right(upload_id::text, 2), ',' ORDER BY upload_id) FROM dataset_uploads WHERE dataset_uuid = '$DS'")" = a2 ]; }
+wait_for 5 uploads_left; verdict "the manager deletes the upload idle for 8 days, keeps the one with a recent part"
 start_bg worker1 "$ITEST_SELFPWRK" -c "$ITEST_CONFIG"
 start_bg worker2 "$ITEST_SELFPWRK" -c "$ITEST_CONFIG"
 two_workers() { [ "$(selfctl -c "$ITEST_CONFIG" pmgr status --json 2>/dev/null | grep -o '"worker":' | wc -l)" = 2 ]; }
