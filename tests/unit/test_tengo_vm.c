@@ -111,6 +111,42 @@ static void test_vm_comparison_and_equality(void)
     CHECK(cases);
 }
 
+/* The VM's inline int/bool fast paths give what the general rules give:
+ * operands in variables, so nothing is decided at compile time. */
+static void test_vm_int_fast_paths_match_general_rules(void)
+{
+    static const struct vm_case cases[] = {
+        { "a := 9223372036854775807; b := 1; out = [a + b, -a - b - b, a * 2]",
+          "[-9223372036854775808, 9223372036854775807, -2]" },
+        { "a := -7; b := 2; c := -2; out = [a / b, a % b, 7 / c, 7 % c, a / c, a % c]",
+          "[-3, -1, -3, 1, 3, -1]" },
+        { "a := -9223372036854775807 - 1; b := -1; out = [a / b, a % b]",
+          "[-9223372036854775808, 0]" },
+        { "a := 7; b := 0; out = a / b", "Runtime Error: division by zero\n\tat test:1:23" },
+        { "a := 7; b := 0; out = a % b", "Runtime Error: division by zero\n\tat test:1:23" },
+        { "a := 3; b := 1.5; out = [a < b, a * b, a == 3.0, a != 3, a >= 3, a <= 2]",
+          "[false, 4.5, false, false, true, false]" },
+        { "a := 6; b := 3; out = [a & b, a | b, a ^ b, a &^ b, a << b, a >> 1, a > b]",
+          "[2, 7, 5, 4, 48, 3, true]" },
+        { "x := 0; y := \"\"; f := 0.0; out = [!x, !1, x || 5, 1 && 0, !y, !f, !true, !false]",
+          "[true, false, 5, 0, true, false, false, true]" },
+        { "n := 0; for i := 0; i < 10; i++ { if i % 3 { n += i } }; out = n", "27" },
+        { "a := \"ab\"; b := \"a\" + \"b\"; out = [a == b, a != b, a == \"abc\", a == 1]",
+          "[true, false, false, false]" },
+        { "a := 'a'; b := 97; out = [a == b, b == a, a < b + 1]", "[false, false, true]" },
+    };
+    CHECK(cases);
+}
+
+static void test_vm_deadline_aborts_endless_tail_calls(void)
+{
+    /* a self tail call reuses its frame: no jump, no stack overflow */
+    buf_t got = BUF_INIT;
+    CU_ASSERT_EQUAL(run_program("f := func(n) { return f(n + 1) }\nf(0)", &got, NULL, 50), ERROR);
+    CU_ASSERT_EQUAL(strncmp(buf_cstr(&got), "Runtime Error: deadline exceeded", 32), 0);
+    buf_free(&got);
+}
+
 static void test_vm_strings_and_chars(void)
 {
     static const struct vm_case cases[] = {
@@ -605,6 +641,7 @@ void register_tests(void)
     ADD(s, test_vm_int_arithmetic_wraps_like_go);
     ADD(s, test_vm_float_and_mixed_arithmetic);
     ADD(s, test_vm_comparison_and_equality);
+    ADD(s, test_vm_int_fast_paths_match_general_rules);
     ADD(s, test_vm_strings_and_chars);
     ADD(s, test_vm_logical_and_conditional);
     ADD(s, test_vm_variables_and_assignment);
@@ -616,6 +653,7 @@ void register_tests(void)
     ADD(s, test_vm_builtins);
     ADD(s, test_vm_runtime_errors_carry_call_positions);
     ADD(s, test_vm_deadline_aborts_endless_loop);
+    ADD(s, test_vm_deadline_aborts_endless_tail_calls);
     ADD(s, test_vm_garbage_is_collected_during_run);
     ADD(s, test_vm_fmt_prints);
     ADD(s, test_vm_bytecode_runs_twice);

@@ -12,6 +12,7 @@
 #include "opcodes.h"
 #include "unicode.h"
 #include "status.h"
+#include "token.h"
 #include "vm.h"
 
 #define CHECK_EVERY 1024 /* instructions between deadline checks */
@@ -266,19 +267,112 @@ static int call_builtin(struct tg_vm *vm, struct tg_value callee, uint32_t nargs
     return OK;
 }
 
-#define READ8() (code->insts[ip++])
-#define READ16() (ip += 2, tg_read_u16(code->insts + ip - 2))
-#define READ32() (ip += 4, tg_read_u32(code->insts + ip - 4))
-#define PUSH(v) (vm->stack[vm->sp++] = (v))
+/* Instructions are dispatched with GCC's labels as values where the
+ * compiler has them (one indirect jump per handler predicts better than
+ * one shared switch), else with a switch. The stack pointer, the stack
+ * and the instruction bytes live in locals: stack writes store through
+ * uint8_t and would otherwise force every vm->sp to be reloaded; vm->sp
+ * is written back (SYNC) before anything that reads it (builtins, the
+ * collector, errors).
+ *
+ * Checks run at instruction boundaries where they can matter: the
+ * collector and the allocation limit after instructions that may allocate
+ * (NEXT_CHECKED; an instruction that allocates nothing cannot change
+ * their outcome), the deadline and abort every CHECK_EVERY jumps and
+ * calls (NEXT_COUNTED; a program runs forever only by jumping back or
+ * calling). */
+#if defined(__GNUC__) && !defined(TG_VM_NO_COMPUTED_GOTO)
+#define TG_VM_COMPUTED_GOTO 1
+#endif
+
+#define READ8() (insts[ip++])
+#define READ16() (ip += 2, tg_read_u16(insts + ip - 2))
+#define READ32() (ip += 4, tg_read_u32(insts + ip - 4))
+#define PUSH(v) (stack[sp++] = (v))
+#define SYNC() (vm->sp = sp)
 #define FAIL() goto fail
+#ifdef TG_VM_COMPUTED_GOTO
+#define CASE(name) op_##name:
+#define DISPATCH()                                                                                 \
+    do {                                                                                           \
+        op_start = ip;                                                                             \
+        op = insts[ip++];                                                                          \
+        goto *labels[op];                                                                          \
+    } while (0)
+#else
+#define CASE(name) case TG_OP_##name:
+#define DISPATCH() goto dispatch
+#endif
+#define NEXT() DISPATCH()
+#define NEXT_CHECKED() goto checks
+#define NEXT_COUNTED()                                                                             \
+    do {                                                                                           \
+        if (--check == 0)                                                                          \
+            goto tick;                                                                             \
+        DISPATCH();                                                                                \
+    } while (0)
+
+/* Truthiness of the common cases inline, the rest by tg_is_falsy. */
+static inline bool is_falsy(struct tg_value v)
+{
+    if (v.type == TG_BOOL)
+        return !v.u.b;
+    if (v.type == TG_INT)
+        return v.u.i == 0;
+    return tg_is_falsy(v);
+}
+
+/* Integer operators that cannot fail, inline; false for the rest. */
+static inline bool int_binary(int tok, int64_t a, int64_t b, struct tg_value *r)
+{
+    uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
+    switch (tok) {
+    case TK_ADD: *r = tg_int((int64_t)(ua + ub)); return true;
+    case TK_SUB: *r = tg_int((int64_t)(ua - ub)); return true;
+    case TK_MUL: *r = tg_int((int64_t)(ua * ub)); return true;
+    case TK_AND: *r = tg_int(a & b); return true;
+    case TK_OR: *r = tg_int(a | b); return true;
+    case TK_XOR: *r = tg_int(a ^ b); return true;
+    case TK_LESS: *r = tg_bool(a < b); return true;
+    case TK_GREATER: *r = tg_bool(a > b); return true;
+    case TK_LESS_EQ: *r = tg_bool(a <= b); return true;
+    case TK_GREATER_EQ: *r = tg_bool(a >= b); return true;
+    case TK_QUO: /* b <= 0: zero is an error, -1 may overflow; vm_ops.c */
+        if (b <= 0)
+            return false;
+        *r = tg_int(a / b);
+        return true;
+    case TK_REM:
+        if (b <= 0)
+            return false;
+        *r = tg_int(a % b);
+        return true;
+    default: return false;
+    }
+}
 
 int tg_vm_run(struct tg_vm *vm)
 {
     const struct tg_bytecode *bc = vm->bc;
     const struct tg_code *code = bc->main;
+    const uint8_t *insts = code->insts;
+    struct tg_value *const stack = vm->stack;
+    struct tg_value *const globals = vm->globals;
     struct tg_frame *fr = &vm->frames[0];
-    uint32_t ip = 0, op_start = 0;
+    uint32_t ip = 0, op_start = 0, sp = 0;
     unsigned check = CHECK_EVERY;
+    uint8_t op;
+#ifdef TG_VM_COMPUTED_GOTO
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+    static const void *const labels[256] = {
+        [0 ... 255] = &&op_unknown,
+#define TG_OP_LABEL(name, a, b) [TG_OP_##name] = &&op_##name,
+        TG_OPCODES(TG_OP_LABEL)
+#undef TG_OP_LABEL
+    };
+#pragma GCC diagnostic pop
+#endif
     memset(fr, 0, sizeof *fr);
     fr->code = code;
     vm->nframes = 1;
@@ -288,309 +382,333 @@ int tg_vm_run(struct tg_vm *vm)
         tg_vm_errorf(vm, "stack overflow");
         FAIL();
     }
-    for (;;) {
-        if (--check == 0) {
-            check = CHECK_EVERY;
-            if (vm->abort && *vm->abort) {
-                tg_vm_errorf(vm, "VM aborted");
-                FAIL();
-            }
-            if (vm->deadline_ns && tg_now_ns() >= vm->deadline_ns) {
-                tg_vm_errorf(vm, "deadline exceeded");
-                FAIL();
-            }
-        }
-        if (vm->heap.bytes > vm->heap.next_gc) {
-            collect(vm);
-            if (vm->max_heap_bytes && vm->heap.bytes + vm->res_bytes > vm->max_heap_bytes) {
-                tg_vm_errorf(vm, "object allocation limit exceeded");
-                FAIL();
-            }
-        }
-        /* Go counts the objects its instructions make; we count every one
-         * (a builtin's intermediate objects too), after the instruction */
-        if (vm->max_allocs && vm->heap.allocs > (uint64_t)vm->max_allocs) {
+    goto checks;
+
+tick:
+    check = CHECK_EVERY;
+    if (vm->abort && *vm->abort) {
+        tg_vm_errorf(vm, "VM aborted");
+        FAIL();
+    }
+    if (vm->deadline_ns && tg_now_ns() >= vm->deadline_ns) {
+        tg_vm_errorf(vm, "deadline exceeded");
+        FAIL();
+    }
+    /* fall through */
+checks:
+    if (vm->heap.bytes > vm->heap.next_gc) {
+        SYNC();
+        collect(vm);
+        if (vm->max_heap_bytes && vm->heap.bytes + vm->res_bytes > vm->max_heap_bytes) {
             tg_vm_errorf(vm, "object allocation limit exceeded");
             FAIL();
         }
-        op_start = ip;
-        uint8_t op = READ8();
-        switch ((enum tg_opcode)op) {
-        case TG_OP_CONSTANT:
-            PUSH(bc->constants[READ32()]);
-            break;
-        case TG_OP_NULL:
-            PUSH(tg_undefined());
-            break;
-        case TG_OP_TRUE:
-            PUSH(tg_bool(true));
-            break;
-        case TG_OP_FALSE:
-            PUSH(tg_bool(false));
-            break;
-        case TG_OP_POP:
-            vm->sp--;
-            break;
-        case TG_OP_BINARY: {
-            int tok = READ8();
-            struct tg_value r;
-            if (tg_binary_op(vm, tok, vm->stack[vm->sp - 2], vm->stack[vm->sp - 1], &r) != OK)
-                FAIL();
-            vm->stack[vm->sp - 2] = r;
-            vm->sp--;
-            break;
+    }
+    /* Go counts the objects its instructions make; we count every one
+     * (a builtin's intermediate objects too), after the instruction */
+    if (vm->max_allocs && vm->heap.allocs > (uint64_t)vm->max_allocs) {
+        tg_vm_errorf(vm, "object allocation limit exceeded");
+        FAIL();
+    }
+#ifdef TG_VM_COMPUTED_GOTO
+    DISPATCH();
+#else
+dispatch:
+    op_start = ip;
+    op = READ8();
+    switch ((enum tg_opcode)op) {
+#endif
+    CASE(CONSTANT)
+        PUSH(bc->constants[READ32()]);
+        NEXT();
+    CASE(NULL)
+        PUSH(tg_undefined());
+        NEXT();
+    CASE(TRUE)
+        PUSH(tg_bool(true));
+        NEXT();
+    CASE(FALSE)
+        PUSH(tg_bool(false));
+        NEXT();
+    CASE(POP)
+        sp--;
+        NEXT();
+    CASE(BINARY) {
+        int tok = READ8();
+        struct tg_value *a = &stack[sp - 2], *b = &stack[sp - 1];
+        if (a->type == TG_INT && b->type == TG_INT && int_binary(tok, a->u.i, b->u.i, a)) {
+            sp--;
+            NEXT();
         }
-        case TG_OP_EQUAL:
-        case TG_OP_NOT_EQUAL: {
-            bool eq = tg_equals(vm->stack[vm->sp - 2], vm->stack[vm->sp - 1]);
-            vm->sp--;
-            vm->stack[vm->sp - 1] = tg_bool(op == TG_OP_EQUAL ? eq : !eq);
-            break;
+        struct tg_value r;
+        SYNC();
+        if (tg_binary_op(vm, tok, *a, *b, &r) != OK)
+            FAIL();
+        *a = r;
+        sp--;
+        NEXT_CHECKED();
+    }
+    CASE(EQUAL)
+    CASE(NOT_EQUAL) {
+        struct tg_value a = stack[sp - 2], b = stack[sp - 1];
+        bool eq = a.type == TG_INT && b.type == TG_INT ? a.u.i == b.u.i : tg_equals(a, b);
+        sp--;
+        stack[sp - 1] = tg_bool(op == TG_OP_EQUAL ? eq : !eq);
+        NEXT();
+    }
+    CASE(MINUS) {
+        struct tg_value *v = &stack[sp - 1];
+        if (v->type == TG_INT)
+            *v = tg_int((int64_t)(0 - (uint64_t)v->u.i));
+        else if (v->type == TG_FLOAT)
+            *v = tg_float(-v->u.f);
+        else {
+            buf_t m = BUF_INIT;
+            tg_type_name(&m, *v);
+            tg_vm_errorf(vm, "invalid operation: -%s", buf_cstr(&m));
+            buf_free(&m);
+            FAIL();
         }
-        case TG_OP_MINUS: {
-            struct tg_value *v = &vm->stack[vm->sp - 1];
-            if (v->type == TG_INT)
-                *v = tg_int((int64_t)(0 - (uint64_t)v->u.i));
-            else if (v->type == TG_FLOAT)
-                *v = tg_float(-v->u.f);
-            else {
-                buf_t m = BUF_INIT;
-                tg_type_name(&m, *v);
-                tg_vm_errorf(vm, "invalid operation: -%s", buf_cstr(&m));
-                buf_free(&m);
+        NEXT();
+    }
+    CASE(BCOMPLEMENT) {
+        struct tg_value *v = &stack[sp - 1];
+        if (v->type != TG_INT) {
+            buf_t m = BUF_INIT;
+            tg_type_name(&m, *v);
+            tg_vm_errorf(vm, "invalid operation: ^%s", buf_cstr(&m));
+            buf_free(&m);
+            FAIL();
+        }
+        *v = tg_int(~v->u.i);
+        NEXT();
+    }
+    CASE(LNOT)
+        stack[sp - 1] = tg_bool(is_falsy(stack[sp - 1]));
+        NEXT();
+    CASE(JUMP)
+        ip = READ32();
+        NEXT_COUNTED();
+    CASE(JUMP_FALSY) {
+        uint32_t to = READ32();
+        if (is_falsy(stack[--sp]))
+            ip = to;
+        NEXT_COUNTED();
+    }
+    CASE(AND_JUMP) {
+        uint32_t to = READ32();
+        if (is_falsy(stack[sp - 1]))
+            ip = to;
+        else
+            sp--;
+        NEXT_COUNTED();
+    }
+    CASE(OR_JUMP) {
+        uint32_t to = READ32();
+        if (!is_falsy(stack[sp - 1]))
+            ip = to;
+        else
+            sp--;
+        NEXT_COUNTED();
+    }
+    CASE(GET_GLOBAL)
+        PUSH(globals[READ16()]);
+        NEXT();
+    CASE(SET_GLOBAL)
+        globals[READ16()] = stack[--sp];
+        NEXT();
+    CASE(SET_SEL_GLOBAL)
+    CASE(SET_SEL_LOCAL)
+    CASE(SET_SEL_FREE) {
+        uint32_t idx = op == TG_OP_SET_SEL_GLOBAL ? READ16() : READ8();
+        uint32_t nsel = READ8();
+        struct tg_value dst;
+        if (op == TG_OP_SET_SEL_GLOBAL) {
+            dst = globals[idx];
+        } else if (op == TG_OP_SET_SEL_LOCAL) {
+            dst = stack[fr->bp + idx];
+            if (dst.type == TG_CELL)
+                dst = ((struct tg_cell *)dst.u.o)->v;
+        } else {
+            dst = fr->fn->free[idx]->v;
+        }
+        sp -= nsel + 1;
+        SYNC();
+        if (tg_index_assign(vm, dst, stack[sp], stack + sp + 1, (int)nsel) != OK)
+            FAIL();
+        NEXT_CHECKED();
+    }
+    CASE(GET_LOCAL) {
+        struct tg_value v = stack[fr->bp + READ8()];
+        if (v.type == TG_CELL)
+            v = ((struct tg_cell *)v.u.o)->v;
+        PUSH(v);
+        NEXT();
+    }
+    CASE(SET_LOCAL) {
+        struct tg_value *slot = &stack[fr->bp + READ8()];
+        struct tg_value v = stack[--sp];
+        if (slot->type == TG_CELL)
+            ((struct tg_cell *)slot->u.o)->v = v;
+        else
+            *slot = v;
+        NEXT();
+    }
+    CASE(DEFINE_LOCAL)
+        stack[fr->bp + READ8()] = stack[--sp];
+        NEXT();
+    CASE(GET_LOCAL_PTR) {
+        struct tg_value *slot = &stack[fr->bp + READ8()];
+        if (slot->type != TG_CELL)
+            *slot = tg_obj_value(tg_cell_new(&vm->heap, *slot));
+        PUSH(*slot);
+        NEXT_CHECKED();
+    }
+    CASE(GET_FREE)
+        PUSH(fr->fn->free[READ8()]->v);
+        NEXT();
+    CASE(SET_FREE)
+        fr->fn->free[READ8()]->v = stack[--sp];
+        NEXT();
+    CASE(GET_FREE_PTR)
+        PUSH(tg_obj_value(fr->fn->free[READ8()]));
+        NEXT();
+    CASE(GET_BUILTIN) {
+        struct tg_value v = { .type = TG_BUILTIN, .u.bi = &tg_builtins[READ8()] };
+        PUSH(v);
+        NEXT();
+    }
+    CASE(ARRAY) {
+        uint32_t n = READ32();
+        /* Go Tengo appends the items one by one: its capacity */
+        struct tg_array *a = tg_array_new(&vm->heap, tg_array_cap_for(n));
+        sp -= n;
+        if (n)
+            memcpy(a->items, stack + sp, n * sizeof *a->items);
+        a->len = n;
+        PUSH(tg_obj_value(a));
+        NEXT_CHECKED();
+    }
+    CASE(MAP) {
+        uint32_t n = READ32();
+        struct tg_map *m = tg_map_new(&vm->heap);
+        sp -= n;
+        for (uint32_t i = 0; i < n; i += 2)
+            tg_map_set_key(m, TG_STR(stack[sp + i]), stack[sp + i + 1]);
+        PUSH(tg_obj_value(m));
+        NEXT_CHECKED();
+    }
+    CASE(ERROR)
+        stack[sp - 1] = tg_obj_value(tg_error_new(&vm->heap, stack[sp - 1]));
+        NEXT_CHECKED();
+    CASE(IMMUTABLE) {
+        struct tg_value v = stack[sp - 1];
+        if (v.type == TG_ARRAY) {
+            /* the same store: writes to the array show through (Go Tengo) */
+            struct tg_array *a = TG_ARR(v);
+            stack[sp - 1] =
+                tg_obj_value(tg_array_slice(&vm->heap, a, 0, a->len, TG_IMMUTABLE_ARRAY));
+        } else if (v.type == TG_MAP) {
+            struct tg_map *a = TG_MAPV(v), *r = tg_map_new(&vm->heap);
+            for (uint32_t i = 0; i < a->nentries; i++)
+                if (a->entries[i].key)
+                    tg_map_set_key(r, a->entries[i].key, a->entries[i].value);
+            r->h.type = TG_IMMUTABLE_MAP;
+            stack[sp - 1] = tg_obj_value(r);
+        }
+        NEXT_CHECKED();
+    }
+    CASE(INDEX) {
+        struct tg_value r;
+        sp -= 2;
+        SYNC();
+        if (tg_index_get(vm, stack[sp], stack[sp + 1], &r) != OK)
+            FAIL();
+        PUSH(r);
+        NEXT_CHECKED();
+    }
+    CASE(SLICE_INDEX) {
+        struct tg_value r;
+        sp -= 3;
+        SYNC();
+        if (tg_slice(vm, stack[sp], stack[sp + 1], stack[sp + 2], &r) != OK)
+            FAIL();
+        PUSH(r);
+        NEXT_CHECKED();
+    }
+    CASE(CALL) {
+        uint32_t nargs = READ8();
+        uint32_t spread = READ8();
+        struct tg_value callee = stack[sp - 1 - nargs];
+        if (callee.type != TG_FUNCTION && callee.type != TG_BUILTIN) {
+            SYNC();
+            type_error(vm, "not callable", callee);
+            FAIL();
+        }
+        if (spread) {
+            struct tg_value arr = stack[--sp];
+            if (!is_array(arr)) {
+                SYNC();
+                type_error(vm, "not an array", arr);
                 FAIL();
             }
-            break;
-        }
-        case TG_OP_BCOMPLEMENT: {
-            struct tg_value *v = &vm->stack[vm->sp - 1];
-            if (v->type != TG_INT) {
-                buf_t m = BUF_INIT;
-                tg_type_name(&m, *v);
-                tg_vm_errorf(vm, "invalid operation: ^%s", buf_cstr(&m));
-                buf_free(&m);
+            struct tg_array *a = TG_ARR(arr);
+            if ((uint64_t)sp + a->len + 16 >= TG_STACK_SIZE) {
+                tg_vm_errorf(vm, "stack overflow");
                 FAIL();
             }
-            *v = tg_int(~v->u.i);
-            break;
+            memcpy(stack + sp, a->items, a->len * sizeof *a->items);
+            sp += a->len;
+            nargs = nargs - 1 + a->len;
         }
-        case TG_OP_LNOT:
-            vm->stack[vm->sp - 1] = tg_bool(tg_is_falsy(vm->stack[vm->sp - 1]));
-            break;
-        case TG_OP_JUMP:
-            ip = READ32();
-            break;
-        case TG_OP_JUMP_FALSY: {
-            uint32_t to = READ32();
-            if (tg_is_falsy(vm->stack[--vm->sp]))
-                ip = to;
-            break;
+        if (callee.type == TG_BUILTIN) {
+            SYNC();
+            int rc = call_builtin(vm, callee, nargs);
+            sp = vm->sp;
+            if (rc != OK)
+                FAIL();
+            NEXT_CHECKED();
         }
-        case TG_OP_AND_JUMP: {
-            uint32_t to = READ32();
-            if (tg_is_falsy(vm->stack[vm->sp - 1]))
-                ip = to;
+        struct tg_function *fn = (struct tg_function *)callee.u.o;
+        const struct tg_code *fc = fn->code;
+        bool allocated = false;
+        if (fc->varargs) {
+            uint32_t real = fc->num_params - 1;
+            if (nargs >= real) {
+                uint32_t nvar = nargs - real;
+                struct tg_array *rest = tg_array_new(&vm->heap, nvar);
+                sp -= nvar;
+                if (nvar)
+                    memcpy(rest->items, stack + sp, nvar * sizeof *rest->items);
+                rest->len = nvar;
+                PUSH(tg_obj_value(rest));
+                nargs = real + 1;
+                allocated = true;
+            }
+        }
+        if (nargs != fc->num_params) {
+            SYNC();
+            if (fc->varargs)
+                tg_vm_errorf(vm, "wrong number of arguments: want>=%u, got=%u",
+                             fc->num_params - 1, nargs);
             else
-                vm->sp--;
-            break;
+                tg_vm_errorf(vm, "wrong number of arguments: want=%u, got=%u", fc->num_params,
+                             nargs);
+            FAIL();
         }
-        case TG_OP_OR_JUMP: {
-            uint32_t to = READ32();
-            if (!tg_is_falsy(vm->stack[vm->sp - 1]))
-                ip = to;
-            else
-                vm->sp--;
-            break;
-        }
-        case TG_OP_GET_GLOBAL:
-            PUSH(vm->globals[READ16()]);
-            break;
-        case TG_OP_SET_GLOBAL:
-            vm->globals[READ16()] = vm->stack[--vm->sp];
-            break;
-        case TG_OP_SET_SEL_GLOBAL:
-        case TG_OP_SET_SEL_LOCAL:
-        case TG_OP_SET_SEL_FREE: {
-            uint32_t idx = op == TG_OP_SET_SEL_GLOBAL ? READ16() : READ8();
-            uint32_t nsel = READ8();
-            struct tg_value dst;
-            if (op == TG_OP_SET_SEL_GLOBAL) {
-                dst = vm->globals[idx];
-            } else if (op == TG_OP_SET_SEL_LOCAL) {
-                dst = vm->stack[fr->bp + idx];
-                if (dst.type == TG_CELL)
-                    dst = ((struct tg_cell *)dst.u.o)->v;
-            } else {
-                dst = fr->fn->free[idx]->v;
-            }
-            vm->sp -= nsel + 1;
-            if (tg_index_assign(vm, dst, vm->stack[vm->sp], vm->stack + vm->sp + 1, (int)nsel) != OK)
-                FAIL();
-            break;
-        }
-        case TG_OP_GET_LOCAL: {
-            struct tg_value v = vm->stack[fr->bp + READ8()];
-            if (v.type == TG_CELL)
-                v = ((struct tg_cell *)v.u.o)->v;
-            PUSH(v);
-            break;
-        }
-        case TG_OP_SET_LOCAL: {
-            struct tg_value *slot = &vm->stack[fr->bp + READ8()];
-            struct tg_value v = vm->stack[--vm->sp];
-            if (slot->type == TG_CELL)
-                ((struct tg_cell *)slot->u.o)->v = v;
-            else
-                *slot = v;
-            break;
-        }
-        case TG_OP_DEFINE_LOCAL:
-            vm->stack[fr->bp + READ8()] = vm->stack[--vm->sp];
-            break;
-        case TG_OP_GET_LOCAL_PTR: {
-            struct tg_value *slot = &vm->stack[fr->bp + READ8()];
-            if (slot->type != TG_CELL)
-                *slot = tg_obj_value(tg_cell_new(&vm->heap, *slot));
-            PUSH(*slot);
-            break;
-        }
-        case TG_OP_GET_FREE:
-            PUSH(fr->fn->free[READ8()]->v);
-            break;
-        case TG_OP_SET_FREE:
-            fr->fn->free[READ8()]->v = vm->stack[--vm->sp];
-            break;
-        case TG_OP_GET_FREE_PTR:
-            PUSH(tg_obj_value(fr->fn->free[READ8()]));
-            break;
-        case TG_OP_GET_BUILTIN: {
-            struct tg_value v = { .type = TG_BUILTIN, .u.bi = &tg_builtins[READ8()] };
-            PUSH(v);
-            break;
-        }
-        case TG_OP_ARRAY: {
-            uint32_t n = READ32();
-            /* Go Tengo appends the items one by one: its capacity */
-            struct tg_array *a = tg_array_new(&vm->heap, tg_array_cap_for(n));
-            vm->sp -= n;
-            if (n)
-                memcpy(a->items, vm->stack + vm->sp, n * sizeof *a->items);
-            a->len = n;
-            PUSH(tg_obj_value(a));
-            break;
-        }
-        case TG_OP_MAP: {
-            uint32_t n = READ32();
-            struct tg_map *m = tg_map_new(&vm->heap);
-            vm->sp -= n;
-            for (uint32_t i = 0; i < n; i += 2)
-                tg_map_set_key(m, TG_STR(vm->stack[vm->sp + i]), vm->stack[vm->sp + i + 1]);
-            PUSH(tg_obj_value(m));
-            break;
-        }
-        case TG_OP_ERROR:
-            vm->stack[vm->sp - 1] = tg_obj_value(tg_error_new(&vm->heap, vm->stack[vm->sp - 1]));
-            break;
-        case TG_OP_IMMUTABLE: {
-            struct tg_value v = vm->stack[vm->sp - 1];
-            if (v.type == TG_ARRAY) {
-                /* the same store: writes to the array show through (Go Tengo) */
-                struct tg_array *a = TG_ARR(v);
-                vm->stack[vm->sp - 1] =
-                    tg_obj_value(tg_array_slice(&vm->heap, a, 0, a->len, TG_IMMUTABLE_ARRAY));
-            } else if (v.type == TG_MAP) {
-                struct tg_map *a = TG_MAPV(v), *r = tg_map_new(&vm->heap);
-                for (uint32_t i = 0; i < a->nentries; i++)
-                    if (a->entries[i].key)
-                        tg_map_set_key(r, a->entries[i].key, a->entries[i].value);
-                r->h.type = TG_IMMUTABLE_MAP;
-                vm->stack[vm->sp - 1] = tg_obj_value(r);
-            }
-            break;
-        }
-        case TG_OP_INDEX: {
-            struct tg_value r;
-            vm->sp -= 2;
-            if (tg_index_get(vm, vm->stack[vm->sp], vm->stack[vm->sp + 1], &r) != OK)
-                FAIL();
-            PUSH(r);
-            break;
-        }
-        case TG_OP_SLICE_INDEX: {
-            struct tg_value r;
-            vm->sp -= 3;
-            if (tg_slice(vm, vm->stack[vm->sp], vm->stack[vm->sp + 1], vm->stack[vm->sp + 2], &r) !=
-                OK)
-                FAIL();
-            PUSH(r);
-            break;
-        }
-        case TG_OP_CALL: {
-            uint32_t nargs = READ8();
-            uint32_t spread = READ8();
-            struct tg_value callee = vm->stack[vm->sp - 1 - nargs];
-            if (callee.type != TG_FUNCTION && callee.type != TG_BUILTIN) {
-                type_error(vm, "not callable", callee);
-                FAIL();
-            }
-            if (spread) {
-                struct tg_value arr = vm->stack[--vm->sp];
-                if (!is_array(arr)) {
-                    type_error(vm, "not an array", arr);
-                    FAIL();
-                }
-                struct tg_array *a = TG_ARR(arr);
-                if ((uint64_t)vm->sp + a->len + 16 >= TG_STACK_SIZE) {
-                    tg_vm_errorf(vm, "stack overflow");
-                    FAIL();
-                }
-                memcpy(vm->stack + vm->sp, a->items, a->len * sizeof *a->items);
-                vm->sp += a->len;
-                nargs = nargs - 1 + a->len;
-            }
-            if (callee.type == TG_BUILTIN) {
-                if (call_builtin(vm, callee, nargs) != OK)
-                    FAIL();
-                break;
-            }
-            struct tg_function *fn = (struct tg_function *)callee.u.o;
-            const struct tg_code *fc = fn->code;
-            if (fc->varargs) {
-                uint32_t real = fc->num_params - 1;
-                if (nargs >= real) {
-                    uint32_t nvar = nargs - real;
-                    struct tg_array *rest = tg_array_new(&vm->heap, nvar);
-                    vm->sp -= nvar;
-                    if (nvar)
-                        memcpy(rest->items, vm->stack + vm->sp, nvar * sizeof *rest->items);
-                    rest->len = nvar;
-                    PUSH(tg_obj_value(rest));
-                    nargs = real + 1;
-                }
-            }
-            if (nargs != fc->num_params) {
-                if (fc->varargs)
-                    tg_vm_errorf(vm, "wrong number of arguments: want>=%u, got=%u",
-                                 fc->num_params - 1, nargs);
-                else
-                    tg_vm_errorf(vm, "wrong number of arguments: want=%u, got=%u", fc->num_params,
-                                 nargs);
-                FAIL();
-            }
-            /* a self call in tail position reuses the frame (as Tengo) */
-            if (fn == fr->fn && ip < code->len &&
-                (code->insts[ip] == TG_OP_RETURN ||
-                 (code->insts[ip] == TG_OP_POP && ip + 1 < code->len &&
-                  code->insts[ip + 1] == TG_OP_RETURN))) {
-                memmove(vm->stack + fr->bp, vm->stack + vm->sp - nargs, nargs * sizeof *vm->stack);
-                vm->sp -= nargs + 1;
-                for (uint32_t i = nargs; i < fc->num_locals; i++)
-                    vm->stack[fr->bp + i] = tg_undefined();
-                ip = 0;
-                break;
-            }
+        /* a self call in tail position reuses the frame (as Tengo) */
+        if (fn == fr->fn && ip < code->len &&
+            (insts[ip] == TG_OP_RETURN ||
+             (insts[ip] == TG_OP_POP && ip + 1 < code->len && insts[ip + 1] == TG_OP_RETURN))) {
+            memmove(stack + fr->bp, stack + sp - nargs, nargs * sizeof *stack);
+            sp -= nargs + 1;
+            for (uint32_t i = nargs; i < fc->num_locals; i++)
+                stack[fr->bp + i] = tg_undefined();
+            ip = 0;
+        } else {
             if (vm->nframes >= TG_MAX_FRAMES ||
-                (uint64_t)vm->sp + fc->num_locals + fc->max_stack + 16 >= TG_STACK_SIZE) {
+                (uint64_t)sp + fc->num_locals + fc->max_stack + 16 >= TG_STACK_SIZE) {
+                SYNC();
                 tg_vm_errorf(vm, "stack overflow");
                 FAIL();
             }
@@ -599,61 +717,70 @@ int tg_vm_run(struct tg_vm *vm)
             fr = &vm->frames[vm->nframes++];
             fr->code = code = fc;
             fr->fn = fn;
-            fr->bp = vm->sp - nargs;
+            fr->bp = sp - nargs;
             fr->ip = 0;
             for (uint32_t i = nargs; i < fc->num_locals; i++)
-                vm->stack[fr->bp + i] = tg_undefined();
-            vm->sp = fr->bp + fc->num_locals;
+                stack[fr->bp + i] = tg_undefined();
+            sp = fr->bp + fc->num_locals;
+            insts = code->insts;
             ip = 0;
-            break;
         }
-        case TG_OP_RETURN: {
-            struct tg_value ret = READ8() ? vm->stack[vm->sp - 1] : tg_undefined();
-            uint32_t bp = fr->bp;
-            vm->nframes--;
-            fr = &vm->frames[vm->nframes - 1];
-            code = fr->code;
-            ip = fr->ip;
-            vm->sp = bp;
-            vm->stack[vm->sp - 1] = ret;
-            break;
-        }
-        case TG_OP_CLOSURE: {
-            const struct tg_function *proto = (const struct tg_function *)bc->constants[READ32()].u.o;
-            uint32_t nfree = READ8();
-            struct tg_function *f = tg_function_new(&vm->heap, proto->code, nfree);
-            vm->sp -= nfree;
-            for (uint32_t i = 0; i < nfree; i++)
-                f->free[i] = (struct tg_cell *)vm->stack[vm->sp + i].u.o;
-            PUSH(tg_obj_value(f));
-            break;
-        }
-        case TG_OP_ITERATOR_INIT: {
-            struct tg_value it;
-            if (iterator_init(vm, vm->stack[vm->sp - 1], &it) != OK)
-                FAIL();
-            vm->stack[vm->sp - 1] = it;
-            break;
-        }
-        case TG_OP_ITERATOR_NEXT:
-            vm->stack[vm->sp - 1] =
-                tg_bool(iterator_next((struct tg_iterator *)vm->stack[vm->sp - 1].u.o));
-            break;
-        case TG_OP_ITERATOR_KEY:
-            vm->stack[vm->sp - 1] = iterator_key((struct tg_iterator *)vm->stack[vm->sp - 1].u.o);
-            break;
-        case TG_OP_ITERATOR_VALUE:
-            vm->stack[vm->sp - 1] =
-                iterator_value((struct tg_iterator *)vm->stack[vm->sp - 1].u.o);
-            break;
-        case TG_OP_SUSPEND:
-            vm->sp = 0;
-            return OK;
-        default:
-            tg_vm_errorf(vm, "unknown opcode: %u", op);
-            FAIL();
-        }
+        if (allocated)
+            NEXT_CHECKED();
+        NEXT_COUNTED();
     }
+    CASE(RETURN) {
+        struct tg_value ret = READ8() ? stack[sp - 1] : tg_undefined();
+        uint32_t bp = fr->bp;
+        vm->nframes--;
+        fr = &vm->frames[vm->nframes - 1];
+        code = fr->code;
+        insts = code->insts;
+        ip = fr->ip;
+        sp = bp;
+        stack[sp - 1] = ret;
+        NEXT();
+    }
+    CASE(CLOSURE) {
+        const struct tg_function *proto = (const struct tg_function *)bc->constants[READ32()].u.o;
+        uint32_t nfree = READ8();
+        struct tg_function *f = tg_function_new(&vm->heap, proto->code, nfree);
+        sp -= nfree;
+        for (uint32_t i = 0; i < nfree; i++)
+            f->free[i] = (struct tg_cell *)stack[sp + i].u.o;
+        PUSH(tg_obj_value(f));
+        NEXT_CHECKED();
+    }
+    CASE(ITERATOR_INIT) {
+        struct tg_value it;
+        SYNC();
+        if (iterator_init(vm, stack[sp - 1], &it) != OK)
+            FAIL();
+        stack[sp - 1] = it;
+        NEXT_CHECKED();
+    }
+    CASE(ITERATOR_NEXT)
+        stack[sp - 1] = tg_bool(iterator_next((struct tg_iterator *)stack[sp - 1].u.o));
+        NEXT();
+    CASE(ITERATOR_KEY)
+        stack[sp - 1] = iterator_key((struct tg_iterator *)stack[sp - 1].u.o);
+        NEXT();
+    CASE(ITERATOR_VALUE)
+        stack[sp - 1] = iterator_value((struct tg_iterator *)stack[sp - 1].u.o);
+        NEXT();
+    CASE(SUSPEND)
+        vm->sp = 0;
+        return OK;
+#ifdef TG_VM_COMPUTED_GOTO
+op_unknown:
+#else
+    default:
+#endif
+        tg_vm_errorf(vm, "unknown opcode: %u", op);
+        FAIL();
+#ifndef TG_VM_COMPUTED_GOTO
+    }
+#endif
 fail:
     report(vm, code, op_start);
     vm->sp = 0;
