@@ -134,6 +134,9 @@ static void test_vm_int_fast_paths_match_general_rules(void)
         { "a := \"ab\"; b := \"a\" + \"b\"; out = [a == b, a != b, a == \"abc\", a == 1]",
           "[true, false, false, false]" },
         { "a := 'a'; b := 97; out = [a == b, b == a, a < b + 1]", "[false, false, true]" },
+        { "m := -9223372036854775807 - 1; out = [string(m), string(0), string(-5), \"k\" + 42, "
+          "string(9223372036854775807)]",
+          "[\"-9223372036854775808\", \"0\", \"-5\", \"k42\", \"9223372036854775807\"]" },
     };
     CHECK(cases);
 }

@@ -176,6 +176,11 @@ static int bi_string(struct tg_vm *vm, struct tg_value *a, int n, struct tg_valu
         *ret = a[0];
         return OK;
     }
+    if (a[0].type == TG_INT) { /* the common case, without a buffer */
+        char d[TG_INT_DIGITS_MAX];
+        *ret = tg_make_string(vm, d, tg_format_int(d, a[0].u.i));
+        return OK;
+    }
     buf_t s = BUF_INIT;
     if (tg_to_string(&s, a[0]))
         *ret = tg_make_string(vm, s.data ? s.data : "", s.len);

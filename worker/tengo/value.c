@@ -493,6 +493,24 @@ void tg_format_float(buf_t *out, double f)
     }
 }
 
+size_t tg_format_int(char out[TG_INT_DIGITS_MAX], int64_t i)
+{
+    /* printf's machinery costs more than the digits (string(i) is hot) */
+    char tmp[TG_INT_DIGITS_MAX];
+    uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    size_t len = 0;
+    if (i < 0)
+        out[len++] = '-';
+    while (n)
+        out[len++] = tmp[--n];
+    return len;
+}
+
 static void put_utf8(buf_t *out, int32_t c)
 {
     unsigned char b[4];
@@ -530,9 +548,11 @@ void tg_value_string(buf_t *out, struct tg_value v)
     case TG_BOOL:
         buf_puts(out, v.u.b ? "true" : "false");
         break;
-    case TG_INT:
-        buf_printf(out, "%lld", (long long)v.u.i);
+    case TG_INT: {
+        char d[TG_INT_DIGITS_MAX];
+        buf_append(out, d, tg_format_int(d, v.u.i));
         break;
+    }
     case TG_FLOAT:
         tg_format_float(out, v.u.f);
         break;

@@ -308,6 +308,9 @@ void tg_value_string(buf_t *out, struct tg_value v);
 /* Tengo's ToString(): strings raw, the rest as String(); false for undefined. */
 bool tg_to_string(buf_t *out, struct tg_value v);
 void tg_format_float(buf_t *out, double f);
+/* Go's strconv.FormatInt(i, 10) into out (no NUL); returns the length. */
+#define TG_INT_DIGITS_MAX 20
+size_t tg_format_int(char out[TG_INT_DIGITS_MAX], int64_t i);
 bool tg_is_falsy(struct tg_value v);
 bool tg_equals(struct tg_value a, struct tg_value b);
 
