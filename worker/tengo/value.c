@@ -64,7 +64,8 @@ static size_t obj_size(const struct tg_obj *o)
     case TG_MAP:
     case TG_IMMUTABLE_MAP: {
         struct tg_map *m = (struct tg_map *)o;
-        size = sizeof *m + m->cap * sizeof(struct tg_map_entry) + m->index_cap * sizeof(int32_t);
+        size = sizeof *m + m->cap * sizeof(struct tg_map_entry) +
+               m->index_cap * sizeof(struct tg_map_slot);
         break;
     }
     case TG_ERROR:
@@ -254,18 +255,19 @@ static int32_t map_find(const struct tg_map *m, const char *key, size_t len, uin
         return -1;
     uint32_t mask = m->index_cap - 1;
     for (uint32_t i = hash & mask;; i = (i + 1) & mask) {
-        int32_t e = m->index[i];
-        if (e < 0) {
+        struct tg_map_slot s = m->index[i];
+        if (s.entry < 0) {
             if (slot)
                 *slot = i;
             return -1;
         }
-        const struct tg_map_entry *me = &m->entries[e];
-        if (me->key && me->hash == hash && me->key->len == len &&
-            memcmp(me->key->data, key, len) == 0) {
+        if (s.hash != hash)
+            continue;
+        const struct tg_map_entry *me = &m->entries[s.entry];
+        if (me->key && me->key->len == len && memcmp(me->key->data, key, len) == 0) {
             if (slot)
                 *slot = i;
-            return e;
+            return s.entry;
         }
     }
 }
@@ -282,8 +284,9 @@ static void map_rehash(struct tg_map *m)
         m->cap = 2 * n + 4;
         m->entries = xrealloc(m->entries, m->cap * sizeof *m->entries);
     }
+    /* at most 3/4 full once every entry is used */
     uint32_t icap = 8;
-    while (icap < 2 * m->cap)
+    while (icap < m->cap + m->cap / 3)
         icap *= 2;
     if (icap != m->index_cap) {
         free(m->index);
@@ -292,10 +295,11 @@ static void map_rehash(struct tg_map *m)
     }
     memset(m->index, 0xff, icap * sizeof *m->index);
     for (uint32_t i = 0; i < n; i++) {
-        uint32_t mask = icap - 1, j = m->entries[i].hash & mask;
-        while (m->index[j] >= 0)
+        uint32_t mask = icap - 1, hash = m->entries[i].hash, j = hash & mask;
+        while (m->index[j].entry >= 0)
             j = (j + 1) & mask;
-        m->index[j] = (int32_t)i;
+        m->index[j].entry = (int32_t)i;
+        m->index[j].hash = hash;
     }
 }
 
@@ -305,22 +309,27 @@ struct tg_value *tg_map_get(const struct tg_map *m, const char *key, size_t len)
     return e < 0 ? NULL : &m->entries[e].value;
 }
 
+/* The value of key, made (undefined, key NULL for the caller to set) when
+ * absent: one probe, a second only when the map had to grow. */
 static struct tg_value *map_slot(struct tg_map *m, const char *key, size_t len, uint32_t hash,
                                  int *created)
 {
-    int32_t e = map_find(m, key, len, hash, NULL);
+    uint32_t slot = 0;
+    int32_t e = map_find(m, key, len, hash, &slot);
     if (e >= 0) {
         *created = 0;
         return &m->entries[e].value;
     }
-    if (m->nentries == m->cap || !m->index_cap)
+    if (m->nentries == m->cap || !m->index_cap) {
         map_rehash(m);
-    uint32_t slot;
-    map_find(m, key, len, hash, &slot);
+        map_find(m, key, len, hash, &slot);
+    }
     struct tg_map_entry *me = &m->entries[m->nentries];
     me->hash = hash;
     me->key = NULL;
-    m->index[slot] = (int32_t)m->nentries++;
+    me->value = tg_undefined();
+    m->index[slot].entry = (int32_t)m->nentries++;
+    m->index[slot].hash = hash;
     m->count++;
     *created = 1;
     return &me->value;
@@ -339,12 +348,11 @@ void tg_map_set_key(struct tg_map *m, struct tg_string *key, struct tg_value v)
 void tg_map_set(struct tg_heap *h, struct tg_map *m, const char *key, size_t len,
                 struct tg_value v)
 {
-    struct tg_value *old = tg_map_get(m, key, len);
-    if (old) {
-        *old = v;
-        return;
-    }
-    tg_map_set_key(m, tg_string_new(h, key, len), v);
+    int created;
+    struct tg_value *slot = map_slot(m, key, len, hash_bytes(key, len), &created);
+    *slot = v;
+    if (created) /* after: the allocation cannot move the entries */
+        m->entries[m->nentries - 1].key = tg_string_new(h, key, len);
 }
 
 void tg_map_delete(struct tg_map *m, const char *key, size_t len)

@@ -108,13 +108,20 @@ struct tg_map_entry {
     struct tg_value value;
 };
 
+/* An index slot carries the entry's hash, so that probing past other
+ * keys reads only the index, not their entries. */
+struct tg_map_slot {
+    int32_t entry; /* -1: empty */
+    uint32_t hash;
+};
+
 struct tg_map { /* TG_MAP and TG_IMMUTABLE_MAP */
     struct tg_obj h;
     uint32_t count;             /* live entries */
     uint32_t nentries, cap;     /* entries used (live or deleted), allocated */
     struct tg_map_entry *entries;
-    int32_t *index;             /* open addressing over entries; -1 empty */
-    uint32_t index_cap;         /* a power of two, > 2 * nentries */
+    struct tg_map_slot *index;  /* open addressing over entries */
+    uint32_t index_cap;         /* a power of two, >= 4/3 * cap */
 };
 
 struct tg_error_obj {
@@ -257,6 +264,8 @@ struct tg_map *tg_map_new(struct tg_heap *h);
 struct tg_value *tg_map_get(const struct tg_map *m, const char *key, size_t len);
 void tg_map_set(struct tg_heap *h, struct tg_map *m, const char *key, size_t len,
                 struct tg_value v);
+/* tg_map_set with the key as a string object, which a new entry keeps
+ * (strings are immutable) instead of copying. */
 void tg_map_set_key(struct tg_map *m, struct tg_string *key, struct tg_value v);
 void tg_map_delete(struct tg_map *m, const char *key, size_t len);
 struct tg_error_obj *tg_error_new(struct tg_heap *h, struct tg_value v);
