@@ -357,7 +357,9 @@ static void test_cgi_request_and_response_with_host(void)
           "out = [w.write(\"hé\"), w.write(bytes(\"!\")), is_immutable_map(cgi)]",
           "[3, 1, true]" },
         { "cgi := import(\"cgi\"); cgi.response.status(600)",
-          "Runtime Error: invalid HTTP status code 600 (want 100 to 599)\n\tat test:1:23" },
+          "Runtime Error: invalid HTTP status code 600 (want 200 to 599)\n\tat test:1:23" },
+        { "cgi := import(\"cgi\"); cgi.response.status(101)",
+          "Runtime Error: invalid HTTP status code 101 (want 200 to 599)\n\tat test:1:23" },
         { "cgi := import(\"cgi\"); cgi.response.status(\"200\")",
           "Runtime Error: invalid type for argument 'status' in call to 'user-function:status': "
           "expected int, found string\n\tat test:1:23" },

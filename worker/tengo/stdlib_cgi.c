@@ -168,8 +168,9 @@ static int resp_status(struct tg_vm *vm, struct tg_value *a, int n, struct tg_va
         return tg_arg_count_error(vm, "status");
     if (a[0].type != TG_INT)
         return tg_arg_named_type_error(vm, "status", "status", "int", a[0]);
-    if (a[0].u.i < 100 || a[0].u.i > 599)
-        return tg_vm_errorf(vm, "invalid HTTP status code %lld (want 100 to 599)",
+    /* a final answer: 1xx are interim responses a program cannot give */
+    if (a[0].u.i < 200 || a[0].u.i > 599)
+        return tg_vm_errorf(vm, "invalid HTTP status code %lld (want 200 to 599)",
                             (long long)a[0].u.i);
     struct tg_cgi_response *r = vm->host ? vm->host->cgi_response : NULL;
     if (r)
