@@ -2,10 +2,11 @@
  * the manager: a listening Unix socket in a temp folder, a config file
  * pointing [manager] socket at it, hello/welcome, job frames in, result
  * frames out. Programs print and log, fail to compile, fail at run time,
- * loop past their deadline, eat memory, answer a webhook, import a source
- * module, hit the cache, run two at once; the manager drops the connection
- * mid-job and sends bad frames. The binary is found next to this test's
- * build folder (../../worker/selfpwrk) or through $SELFPWRK. */
+ * loop past their deadline, are stopped or killed by a signal, eat
+ * memory, answer a webhook, import a source module, hit the cache, run two
+ * at once; the manager drops the connection mid-job and sends bad frames.
+ * The binary is found next to this test's build folder
+ * (../../worker/selfpwrk) or through $SELFPWRK. */
 #include <CUnit/CUnit.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -288,6 +289,34 @@ static int child_count(pid_t pid)
     return count;
 }
 
+/* The pid of the worker's only child, waiting for it up to ms; -1 if
+ * none appeared. */
+static pid_t child_pid_within(pid_t pid, int ms)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+    int64_t end = now_ms() + ms;
+    do {
+        FILE *f = fopen(path, "r");
+        int c = 0;
+        if (f) {
+            if (fscanf(f, "%d", &c) != 1)
+                c = 0;
+            fclose(f);
+        }
+        if (c > 0)
+            return (pid_t)c;
+        usleep(1000);
+    } while (now_ms() < end);
+    return -1;
+}
+
+/* Gone for good: not even a zombie waiting for the worker's waitpid. */
+static int process_gone(pid_t pid)
+{
+    return kill(pid, 0) != 0 && errno == ESRCH;
+}
+
 /* ==== tests ============================================================= */
 
 static void test_worker_output_and_log_arrive(void)
@@ -383,6 +412,99 @@ static void test_worker_deadline_then_next_job(void)
     CU_ASSERT_STRING_EQUAL(json_str(r, "output", ""), "after\n");
     json_object_put(r);
     CU_ASSERT_EQUAL(child_count(w.pid), 0);
+    wk_stop(&w);
+}
+
+/* A child that cannot stop itself at its deadline (stopped by a signal,
+ * as a child stuck in the kernel would be) is SIGKILLed by the worker
+ * 500 ms after it, reported as "deadline" and reaped. The deadline leaves
+ * a second to stop the child before the VM would stop itself. */
+static void test_worker_kills_a_stopped_child_after_grace(void)
+{
+    struct wk w;
+    wk_start(&w);
+    send_job(&w, 1, "for {}\n", 1000);
+    pid_t cpid = child_pid_within(w.pid, 2000);
+    CU_ASSERT_FATAL(cpid > 0);
+    CU_ASSERT_FATAL(kill(cpid, SIGSTOP) == 0);
+    json_object *r = result_of(&w, 1, 5000);
+    CU_ASSERT_STRING_EQUAL(json_str(r, "outcome", ""), "deadline");
+    CU_ASSERT_STRING_EQUAL(json_str(r, "error", ""), "deadline exceeded (1000 ms)");
+    /* the worker's kill, not the VM's own check at 1000 ms */
+    CU_ASSERT(json_int(r, "duration_ms", 0) >= 1500);
+    json_object_put(r);
+    CU_ASSERT_EQUAL(child_count(w.pid), 0);
+    CU_ASSERT(process_gone(cpid));
+    r = run(&w, 2, "fmt := import(\"fmt\")\nfmt.print(\"next\")\n", 2000);
+    CU_ASSERT_STRING_EQUAL(json_str(r, "outcome", ""), "ok");
+    CU_ASSERT_STRING_EQUAL(json_str(r, "output", ""), "next");
+    json_object_put(r);
+    wk_stop(&w);
+}
+
+/* Long deadlines, so the signal always comes well before it. */
+static void crash_with(struct wk *w, int64_t id, int sig, const char *want)
+{
+    send_job(w, id, "for {}\n", 20000);
+    pid_t cpid = child_pid_within(w->pid, 2000);
+    CU_ASSERT_FATAL(cpid > 0);
+    CU_ASSERT_FATAL(kill(cpid, sig) == 0);
+    json_object *r = result_of(w, id, 5000);
+    CU_ASSERT_STRING_EQUAL(json_str(r, "outcome", ""), "crashed");
+    CU_ASSERT_STRING_EQUAL(json_str(r, "error", ""), want);
+    CU_ASSERT(json_int(r, "duration_ms", 0) < 20000);
+    json_object_put(r);
+    CU_ASSERT_EQUAL(child_count(w->pid), 0);
+    CU_ASSERT(process_gone(cpid));
+}
+
+/* A child killed before its deadline, by anything but the worker, has
+ * crashed, with the signal named (SIGKILL: the OOM killer; SIGXCPU before
+ * the deadline: a CPU limit set by someone else). The worker carries on. */
+static void test_worker_child_killed_by_a_signal_has_crashed(void)
+{
+    struct wk w;
+    wk_start(&w);
+    crash_with(&w, 1, SIGKILL, "killed by signal 9 (SIGKILL)");
+    crash_with(&w, 2, SIGSEGV, "killed by signal 11 (SIGSEGV)");
+    crash_with(&w, 3, SIGXCPU, "killed by signal 24 (SIGXCPU)");
+    json_object *r = run(&w, 4, "fmt := import(\"fmt\")\nfmt.print(\"alive\")\n", 2000);
+    CU_ASSERT_STRING_EQUAL(json_str(r, "outcome", ""), "ok");
+    CU_ASSERT_STRING_EQUAL(json_str(r, "output", ""), "alive");
+    json_object_put(r);
+    wk_stop(&w);
+}
+
+/* SIGXCPU after the deadline is the CPU limit set a little past it: a
+ * deadline, not a crash. The real limit (whole seconds past the deadline,
+ * counted in CPU time) always comes after the worker's kill, so the test
+ * sends the signal itself: the child is stopped at once, gets SIGXCPU
+ * between its deadline (300 ms) and the worker's kill (800 ms), and dies
+ * of it when continued. Either way the outcome is "deadline"; the SIGXCPU
+ * path is the one taken unless this process stalls for ~300 ms. */
+static void test_worker_sigxcpu_after_deadline_is_deadline(void)
+{
+    struct wk w;
+    wk_start(&w);
+    send_job(&w, 1, "for {}\n", 300);
+    pid_t cpid = child_pid_within(w.pid, 2000);
+    CU_ASSERT_FATAL(cpid > 0);
+    int64_t seen = now_ms(); /* the worker started the clock before the fork */
+    CU_ASSERT_FATAL(kill(cpid, SIGSTOP) == 0);
+    int64_t left = seen + 450 - now_ms();
+    if (left > 0)
+        usleep((useconds_t)left * 1000);
+    kill(cpid, SIGXCPU);
+    kill(cpid, SIGCONT);
+    json_object *r = result_of(&w, 1, 5000);
+    CU_ASSERT_STRING_EQUAL(json_str(r, "outcome", ""), "deadline");
+    CU_ASSERT_STRING_EQUAL(json_str(r, "error", ""), "deadline exceeded (300 ms)");
+    json_object_put(r);
+    CU_ASSERT_EQUAL(child_count(w.pid), 0);
+    CU_ASSERT(process_gone(cpid));
+    r = run(&w, 2, "fmt := import(\"fmt\")\nfmt.print(\"next\")\n", 2000);
+    CU_ASSERT_STRING_EQUAL(json_str(r, "outcome", ""), "ok");
+    json_object_put(r);
     wk_stop(&w);
 }
 
@@ -601,6 +723,9 @@ void register_tests(void)
     ADD(s, test_worker_compile_errors_have_line_and_column);
     ADD(s, test_worker_runtime_error);
     ADD(s, test_worker_deadline_then_next_job);
+    ADD(s, test_worker_kills_a_stopped_child_after_grace);
+    ADD(s, test_worker_child_killed_by_a_signal_has_crashed);
+    ADD(s, test_worker_sigxcpu_after_deadline_is_deadline);
     ADD(s, test_worker_memory_bomb_then_next_job);
     ADD(s, test_worker_webhook_response);
     ADD(s, test_worker_imports_source_modules);
