@@ -408,6 +408,38 @@ static void test_vm_slices_share_storage_like_go(void)
     CHECK(cases);
 }
 
+static void test_vm_immutable_map_shares_the_map_like_go(void)
+{
+    /* Go Tengo's OpImmutable wraps the same Go map in an ImmutableMap:
+     * writes and deletes through the map show through the view */
+    static const struct vm_case cases[] = {
+        { "m := {a: 1}; v := immutable(m); m.b = 2; m.a = 3; out = v", "{a: 3, b: 2}" },
+        { "m := {a: 1, b: 2}; v := immutable(m); delete(m, \"a\"); out = [v, len(v)]",
+          "[{b: 2}, 1]" },
+        /* the table grows (rehashes) behind the view */
+        { "m := {}; v := immutable(m); for i := 0; i < 100; i++ { m[string(i)] = i }; "
+          "out = [len(v), v[\"99\"], v == m]",
+          "[100, 99, true]" },
+        { "m := {a: 1}; v := immutable(m); m.b = 2; out = 0; for _, x in v { out += x }", "3" },
+        { "m := {a: 1}; v := immutable(m); out = [is_immutable_map(v), is_map(m)]",
+          "[true, true]" },
+        /* the view stays read-only, and copy() of it is a new map */
+        { "m := {a: 1}; v := immutable(m); v.b = 2",
+          "Runtime Error: not index-assignable: immutable-map\n\tat test:1:33" },
+        { "m := {a: 1}; v := copy(immutable(m)); m.a = 2; out = [v, is_map(v)]",
+          "[{a: 1}, true]" },
+        /* the view keeps the table alive once the map is garbage */
+        { "f := func() { m := {a: \"x\"}; return immutable(m) }; v := f(); "
+          "for i := 0; i < 40000; i++ { c := {x: \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\" + string(i)} }; "
+          "out = v",
+          "{a: \"x\"}" },
+        { "f := func() { m := {a: 1}; v := immutable(m); return m }; m := f(); "
+          "for i := 0; i < 40000; i++ { c := immutable({x: [i]}) }; m.b = 2; out = m",
+          "{a: 1, b: 2}" },
+    };
+    CHECK(cases);
+}
+
 static void test_vm_builtins(void)
 {
     static const struct vm_case cases[] = {
@@ -653,6 +685,7 @@ void register_tests(void)
     ADD(s, test_vm_functions_and_closures);
     ADD(s, test_vm_arrays_maps_indexing);
     ADD(s, test_vm_slices_share_storage_like_go);
+    ADD(s, test_vm_immutable_map_shares_the_map_like_go);
     ADD(s, test_vm_builtins);
     ADD(s, test_vm_runtime_errors_carry_call_positions);
     ADD(s, test_vm_deadline_aborts_endless_loop);

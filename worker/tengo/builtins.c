@@ -48,7 +48,7 @@ static int bi_len(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *
         return OK;
     case TG_MAP:
     case TG_IMMUTABLE_MAP:
-        *ret = tg_int(TG_MAPV(a[0])->count);
+        *ret = tg_int(TG_MAPV(a[0])->b->count);
         return OK;
     default:
         return bad_arg(vm, "len", "first", "array/string/bytes/map", a[0]);
@@ -72,7 +72,8 @@ static struct tg_value deep_copy(struct tg_vm *vm, struct tg_value v, int depth)
     }
     case TG_MAP:
     case TG_IMMUTABLE_MAP: {
-        struct tg_map *m = TG_MAPV(v), *r = tg_map_new(&vm->heap);
+        const struct tg_map_body *m = TG_MAPV(v)->b;
+        struct tg_map *r = tg_map_new(&vm->heap);
         for (uint32_t i = 0; i < m->nentries; i++)
             if (m->entries[i].key)
                 tg_map_set_key(r, m->entries[i].key, deep_copy(vm, m->entries[i].value, depth + 1));

@@ -54,10 +54,10 @@ static int walk(struct tg_vm *vm, struct walk *w)
         n = TG_ARR(w->x)->len;
     } else {
         struct tg_map *m = TG_MAPV(w->x);
-        keys = tg_array_new(&vm->heap, m->count);
-        for (uint32_t i = 0; i < m->nentries; i++)
-            if (m->entries[i].key)
-                keys->items[keys->len++] = tg_obj_value(m->entries[i].key);
+        keys = tg_array_new(&vm->heap, m->b->count);
+        for (uint32_t i = 0; i < m->b->nentries; i++)
+            if (m->b->entries[i].key)
+                keys->items[keys->len++] = tg_obj_value(m->b->entries[i].key);
         n = keys->len;
         c.keep[0] = tg_obj_value(keys);
     }

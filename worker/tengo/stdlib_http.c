@@ -170,8 +170,8 @@ static int headers_arg(const struct call *c, struct tg_value v, struct request *
     if (!is_map(v))
         return tg_arg_named_type_error(c->vm, c->fn, "headers", "map[string]string", v);
     const struct tg_map *m = TG_MAPV(v);
-    for (uint32_t i = 0; i < m->nentries; i++) {
-        const struct tg_map_entry *e = &m->entries[i];
+    for (uint32_t i = 0; i < m->b->nentries; i++) {
+        const struct tg_map_entry *e = &m->b->entries[i];
         if (!e->key)
             continue;
         if (e->value.type != TG_STRING) {

@@ -127,8 +127,8 @@ static const char *encode_value(buf_t *o, struct tg_value v, int depth)
         const struct tg_map *m = TG_MAPV(v);
         bool first = true;
         buf_putc(o, '{');
-        for (uint32_t i = 0; i < m->nentries; i++) {
-            const struct tg_map_entry *en = &m->entries[i];
+        for (uint32_t i = 0; i < m->b->nentries; i++) {
+            const struct tg_map_entry *en = &m->b->entries[i];
             if (!en->key)
                 continue;
             if (!first)

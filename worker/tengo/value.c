@@ -19,6 +19,14 @@ static void *xmalloc(size_t n)
     return p;
 }
 
+static void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n, size);
+    if (!p)
+        abort();
+    return p;
+}
+
 static void *xrealloc(void *p, size_t n)
 {
     p = realloc(p, n ? n : 1);
@@ -63,8 +71,9 @@ static size_t obj_size(const struct tg_obj *o)
     }
     case TG_MAP:
     case TG_IMMUTABLE_MAP: {
-        struct tg_map *m = (struct tg_map *)o;
-        size = sizeof *m + m->cap * sizeof(struct tg_map_entry) +
+        /* a shared table is counted once per map showing it */
+        const struct tg_map_body *m = ((struct tg_map *)o)->b;
+        size = sizeof(struct tg_map) + sizeof *m + m->cap * sizeof(struct tg_map_entry) +
                m->index_cap * sizeof(struct tg_map_slot);
         break;
     }
@@ -89,13 +98,21 @@ static size_t obj_size(const struct tg_obj *o)
     return size;
 }
 
+static void map_body_release(struct tg_map_body *b)
+{
+    if (--b->refs)
+        return;
+    free(b->entries);
+    free(b->index);
+    free(b);
+}
+
 static void obj_free(struct tg_obj *o)
 {
     if (o->type == TG_ARRAY || o->type == TG_IMMUTABLE_ARRAY) {
         tg_store_release(((struct tg_array *)o)->store);
     } else if (o->type == TG_MAP || o->type == TG_IMMUTABLE_MAP) {
-        free(((struct tg_map *)o)->entries);
-        free(((struct tg_map *)o)->index);
+        map_body_release(((struct tg_map *)o)->b);
     }
     free(o);
 }
@@ -143,7 +160,7 @@ static void trace(struct tg_heap *h, struct tg_obj *o)
     }
     case TG_MAP:
     case TG_IMMUTABLE_MAP: {
-        struct tg_map *m = (struct tg_map *)o;
+        const struct tg_map_body *m = ((struct tg_map *)o)->b;
         for (uint32_t i = 0; i < m->nentries; i++)
             if (m->entries[i].key) {
                 mark_obj(h, &m->entries[i].key->h);
@@ -245,10 +262,30 @@ static uint32_t hash_bytes(const char *s, size_t n)
 
 struct tg_map *tg_map_new(struct tg_heap *h)
 {
-    return heap_alloc(h, TG_MAP, sizeof(struct tg_map));
+    struct tg_map *m = heap_alloc(h, TG_MAP, sizeof *m);
+    m->b = xcalloc(1, sizeof *m->b);
+    m->b->refs = 1;
+    return m;
 }
 
-static int32_t map_find(const struct tg_map *m, const char *key, size_t len, uint32_t hash,
+struct tg_map *tg_map_view(struct tg_heap *h, struct tg_map *m, enum tg_type type)
+{
+    struct tg_map *r = heap_alloc(h, type, sizeof *r);
+    if (m->h.perm) {
+        /* a constant's table is not counted by VMs: copy it */
+        r->b = xcalloc(1, sizeof *r->b);
+        r->b->refs = 1;
+        for (uint32_t i = 0; i < m->b->nentries; i++)
+            if (m->b->entries[i].key)
+                tg_map_set_key(r, m->b->entries[i].key, m->b->entries[i].value);
+    } else {
+        r->b = m->b;
+        r->b->refs++;
+    }
+    return r;
+}
+
+static int32_t map_find(const struct tg_map_body *m, const char *key, size_t len, uint32_t hash,
                         uint32_t *slot)
 {
     if (!m->index_cap)
@@ -273,7 +310,7 @@ static int32_t map_find(const struct tg_map *m, const char *key, size_t len, uin
 }
 
 /* Drops deleted entries and rebuilds the index with room to grow. */
-static void map_rehash(struct tg_map *m)
+static void map_rehash(struct tg_map_body *m)
 {
     uint32_t n = 0;
     for (uint32_t i = 0; i < m->nentries; i++)
@@ -305,13 +342,13 @@ static void map_rehash(struct tg_map *m)
 
 struct tg_value *tg_map_get(const struct tg_map *m, const char *key, size_t len)
 {
-    int32_t e = map_find(m, key, len, hash_bytes(key, len), NULL);
-    return e < 0 ? NULL : &m->entries[e].value;
+    int32_t e = map_find(m->b, key, len, hash_bytes(key, len), NULL);
+    return e < 0 ? NULL : &m->b->entries[e].value;
 }
 
 /* The value of key, made (undefined, key NULL for the caller to set) when
  * absent: one probe, a second only when the map had to grow. */
-static struct tg_value *map_slot(struct tg_map *m, const char *key, size_t len, uint32_t hash,
+static struct tg_value *map_slot(struct tg_map_body *m, const char *key, size_t len, uint32_t hash,
                                  int *created)
 {
     uint32_t slot = 0;
@@ -339,9 +376,9 @@ void tg_map_set_key(struct tg_map *m, struct tg_string *key, struct tg_value v)
 {
     int created;
     uint32_t hash = hash_bytes(key->data, key->len);
-    struct tg_value *slot = map_slot(m, key->data, key->len, hash, &created);
+    struct tg_value *slot = map_slot(m->b, key->data, key->len, hash, &created);
     if (created)
-        m->entries[m->nentries - 1].key = key;
+        m->b->entries[m->b->nentries - 1].key = key;
     *slot = v;
 }
 
@@ -349,14 +386,15 @@ void tg_map_set(struct tg_heap *h, struct tg_map *m, const char *key, size_t len
                 struct tg_value v)
 {
     int created;
-    struct tg_value *slot = map_slot(m, key, len, hash_bytes(key, len), &created);
+    struct tg_value *slot = map_slot(m->b, key, len, hash_bytes(key, len), &created);
     *slot = v;
     if (created) /* after: the allocation cannot move the entries */
-        m->entries[m->nentries - 1].key = tg_string_new(h, key, len);
+        m->b->entries[m->b->nentries - 1].key = tg_string_new(h, key, len);
 }
 
-void tg_map_delete(struct tg_map *m, const char *key, size_t len)
+void tg_map_delete(struct tg_map *map, const char *key, size_t len)
 {
+    struct tg_map_body *m = map->b;
     uint32_t slot;
     int32_t e = map_find(m, key, len, hash_bytes(key, len), &slot);
     if (e < 0)
@@ -590,7 +628,7 @@ void tg_value_string(buf_t *out, struct tg_value v)
     }
     case TG_MAP:
     case TG_IMMUTABLE_MAP: {
-        struct tg_map *m = TG_MAPV(v);
+        const struct tg_map_body *m = TG_MAPV(v)->b;
         buf_putc(out, '{');
         int first = 1;
         for (uint32_t i = 0; i < m->nentries; i++) {
@@ -660,7 +698,7 @@ bool tg_is_falsy(struct tg_value v)
         return TG_ARR(v)->len == 0;
     case TG_MAP:
     case TG_IMMUTABLE_MAP:
-        return TG_MAPV(v)->count == 0;
+        return TG_MAPV(v)->b->count == 0;
     case TG_TIME:
         return TG_TIMEV(v)->sec == TG_TIME_ZERO_SEC && TG_TIMEV(v)->nsec == 0;
     default:
@@ -692,8 +730,9 @@ bool tg_equals(struct tg_value a, struct tg_value b)
         return true;
     }
     if (is_map(a) && is_map(b)) {
-        struct tg_map *x = TG_MAPV(a), *y = TG_MAPV(b);
-        if (x->count != y->count)
+        const struct tg_map_body *x = TG_MAPV(a)->b;
+        struct tg_map *y = TG_MAPV(b);
+        if (x->count != y->b->count)
             return false;
         for (uint32_t i = 0; i < x->nentries; i++) {
             const struct tg_map_entry *e = &x->entries[i];

@@ -115,13 +115,22 @@ struct tg_map_slot {
     uint32_t hash;
 };
 
-struct tg_map { /* TG_MAP and TG_IMMUTABLE_MAP */
-    struct tg_obj h;
+/* A map's table, counted by the map objects that show it: a map and the
+ * immutable views immutable() makes of it (Go Tengo's ImmutableMap holds
+ * the same Go map, so later writes to the map show through the view).
+ * Freed with the last of them; never shared between heaps. */
+struct tg_map_body {
+    uint32_t refs;
     uint32_t count;             /* live entries */
     uint32_t nentries, cap;     /* entries used (live or deleted), allocated */
     struct tg_map_entry *entries;
     struct tg_map_slot *index;  /* open addressing over entries */
     uint32_t index_cap;         /* a power of two, >= 4/3 * cap */
+};
+
+struct tg_map { /* TG_MAP and TG_IMMUTABLE_MAP */
+    struct tg_obj h;
+    struct tg_map_body *b;      /* never NULL */
 };
 
 struct tg_error_obj {
@@ -260,6 +269,9 @@ uint32_t tg_array_cap_for(uint32_t n);
 struct tg_store *tg_store_new(uint32_t cap);
 void tg_store_release(struct tg_store *s);
 struct tg_map *tg_map_new(struct tg_heap *h);
+/* A map object of the given type showing m's table (immutable(m)); a
+ * copy of it when m is a constant. */
+struct tg_map *tg_map_view(struct tg_heap *h, struct tg_map *m, enum tg_type type);
 /* NULL when absent. */
 struct tg_value *tg_map_get(const struct tg_map *m, const char *key, size_t len);
 void tg_map_set(struct tg_heap *h, struct tg_map *m, const char *key, size_t len,

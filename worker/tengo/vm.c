@@ -184,10 +184,10 @@ static int iterator_init(struct tg_vm *vm, struct tg_value src, struct tg_value 
     case TG_IMMUTABLE_MAP: {
         it = tg_iterator_new(&vm->heap, src);
         struct tg_map *m = TG_MAPV(src);
-        it->keys = tg_array_new(&vm->heap, m->count);
-        for (uint32_t i = 0; i < m->nentries; i++)
-            if (m->entries[i].key)
-                it->keys->items[it->keys->len++] = tg_obj_value(m->entries[i].key);
+        it->keys = tg_array_new(&vm->heap, m->b->count);
+        for (uint32_t i = 0; i < m->b->nentries; i++)
+            if (m->b->entries[i].key)
+                it->keys->items[it->keys->len++] = tg_obj_value(m->b->entries[i].key);
         break;
     }
     default:
@@ -609,12 +609,9 @@ dispatch:
             stack[sp - 1] =
                 tg_obj_value(tg_array_slice(&vm->heap, a, 0, a->len, TG_IMMUTABLE_ARRAY));
         } else if (v.type == TG_MAP) {
-            struct tg_map *a = TG_MAPV(v), *r = tg_map_new(&vm->heap);
-            for (uint32_t i = 0; i < a->nentries; i++)
-                if (a->entries[i].key)
-                    tg_map_set_key(r, a->entries[i].key, a->entries[i].value);
-            r->h.type = TG_IMMUTABLE_MAP;
-            stack[sp - 1] = tg_obj_value(r);
+            /* the same table: writes to the map show through (Go Tengo) */
+            stack[sp - 1] =
+                tg_obj_value(tg_map_view(&vm->heap, TG_MAPV(v), TG_IMMUTABLE_MAP));
         }
         NEXT_CHECKED();
     }
