@@ -162,6 +162,55 @@ static void test_json_indent_and_html_escape(void)
     CHECK(cases);
 }
 
+/* Bytes are Go slices (value_bytes.c): the codecs read a slice's own
+ * bytes, never the store's next ones, and decoders give Go's capacities. */
+static void test_codecs_on_bytes_slices_like_go(void)
+{
+    static const struct vm_case cases[] = {
+        /* a decoder stops at the slice's end, not at the store's */
+        { "j := import(\"json\"); b := bytes(\"12345\"); out = j.decode(b[:2])", "12" },
+        { "j := import(\"json\"); b := bytes(\"[1,2]xyz\"); out = j.decode(b[:5])", "[1, 2]" },
+        { "j := import(\"json\"); b := bytes(\"truex\"); out = j.decode(b[:4])", "true" },
+        { "j := import(\"json\"); b := bytes(\"x\\\"ab\\\"cd\"); out = j.decode(b[1:4])",
+          "error: \"unexpected end of JSON input\"" },
+        { "j := import(\"json\"); b := bytes(\"\\\"\\\\u00e9\\\"x\"); out = j.decode(b[:7])",
+          "error: \"unexpected end of JSON input\"" },
+        { "j := import(\"json\"); out = string(j.encode(bytes(\"hello\")[1:3]))",
+          "\"\\\"ZWw=\\\"\"" },
+        { "j := import(\"json\"); out = string(j.indent(bytes(\"[1]2\")[:3], \"\", \" \"))",
+          "\"[\\n 1\\n]\"" },
+        { "j := import(\"json\"); out = string(j.html_escape(bytes(\"<a>&\")[:3]))",
+          "\"\\\\u003ca\\\\u003e\"" },
+        { "b := import(\"base64\"); out = b.encode(bytes(\"hello\")[1:3])", "\"ZWw=\"" },
+        { "b := import(\"base64\"); out = string(b.decode(bytes(\"aGk=XXXX\")[:4]))", "\"hi\"" },
+        { "h := import(\"hex\"); out = h.encode(bytes(\"abc\")[1:])", "\"6263\"" },
+        { "h := import(\"hex\"); out = string(h.decode(bytes(\"6162zz\")[:4]))", "\"ab\"" },
+        /* base64.decode: Go's DecodedLen as the capacity ("YQ==": 1 of 3) */
+        { "b := import(\"base64\"); d := b.decode(\"YQ==\"); x := d + bytes(\"12\"); "
+          "y := d + bytes(\"Z\"); out = [len(d), string(x)]",
+          "[1, \"aZ2\"]" },
+        { "b := import(\"base64\"); d := b.decode(\"YQ==\"); x := d + bytes(\"123\"); "
+          "y := d + bytes(\"Z\"); out = string(x)",
+          "\"a123\"" },
+        { "b := import(\"base64\"); d := b.raw_decode(\"YWJj\"); x := d + bytes(\"1\"); "
+          "y := d + bytes(\"Z\"); out = string(x)",
+          "\"abc1\"" },
+        /* hex.decode: the input's length rounded up (6 -> 8) */
+        { "h := import(\"hex\"); d := h.decode(\"616263\"); x := d + bytes(\"12345\"); "
+          "y := d + bytes(\"Z\"); out = string(x)",
+          "\"abcZ2345\"" },
+        /* json's results: capacity = length, appends never share */
+        { "j := import(\"json\"); e := j.encode(1); x := e + bytes(\"a\"); y := e + bytes(\"b\"); "
+          "out = string(x)",
+          "\"1a\"" },
+        /* rand.read fills a slice in place: the original shows it */
+        { "r := import(\"rand\"); r.seed(1); b := bytes(8); s := b[2:4]; r.read(s); "
+          "out = [b[:2] == bytes(2), b[4:] == bytes(4), b[2:4] == s, s != bytes(2)]",
+          "[true, true, true, true]" },
+    };
+    CHECK(cases);
+}
+
 static void test_rand_ranges_seed_and_errors(void)
 {
     static const struct vm_case cases[] = {
@@ -279,6 +328,7 @@ void register_tests(void)
     ADD(s, test_json_decode_values_and_numbers);
     ADD(s, test_json_decode_malformed_gives_go_messages);
     ADD(s, test_json_indent_and_html_escape);
+    ADD(s, test_codecs_on_bytes_slices_like_go);
     ADD(s, test_rand_ranges_seed_and_errors);
     ADD(s, test_enum_functions_follow_the_tengo_source);
     ADD(s, test_enum_callbacks_survive_garbage_collection);

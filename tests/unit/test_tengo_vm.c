@@ -408,6 +408,100 @@ static void test_vm_slices_share_storage_like_go(void)
     CHECK(cases);
 }
 
+static void test_vm_bytes_share_storage_like_go(void)
+{
+    /* Go Tengo's bytes are Go byte slices: b[lo:hi] is a view with the
+     * capacity to the original's end, + is append(a, b...) and writes into
+     * spare capacity that other bytes may show */
+    static const struct vm_case cases[] = {
+        /* + on a slice overwrites the original's next byte */
+        { "b := bytes(\"abcd\"); c := b[:2] + bytes(\"X\"); out = [string(b), string(c)]",
+          "[\"abXd\", \"abX\"]" },
+        /* bytes("abc") has room for 8: two appends share the fourth byte */
+        { "a := bytes(\"abc\"); x := a + bytes(\"X\"); y := a + bytes(\"Y\"); "
+          "out = [string(x), string(y), string(a)]",
+          "[\"abcY\", \"abcY\", \"abc\"]" },
+        /* bytes(string): the length rounded up to Go's size classes */
+        { "a := bytes(\"abc\"); x := a + bytes(\"12345\"); y := a + bytes(\"6\"); out = string(x)",
+          "\"abc62345\"" },
+        { "a := bytes(\"abc\"); x := a + bytes(\"123456\"); y := a + bytes(\"Z\"); "
+          "out = string(x)",
+          "\"abc123456\"" },
+        { "a := bytes(\"123456789\"); x := a + bytes(\"abcdefg\"); y := a + bytes(\"Z\"); "
+          "out = string(x)",
+          "\"123456789Zbcdefg\"" },
+        { "s := \"\"; for i := 0; i < 34; i++ { s += \"x\" }; a := bytes(s); "
+          "t := a + bytes(14); u := a + bytes(\"Z\"); v := a + bytes(15); w := a + bytes(\"Z\"); "
+          "out = [len(t), t[34], v[34]]",
+          "[48, 90, 0]" },
+        /* bytes(n): exactly n */
+        { "a := bytes(3); x := a + bytes(\"A\"); y := a + bytes(\"B\"); out = [x[3], len(a)]",
+          "[65, 3]" },
+        { "a := bytes(0); out = [len(a + bytes(\"\")), len(a + bytes(\"q\"))]", "[0, 1]" },
+        /* bytes(b): the same bytes, no copy */
+        { "a := bytes(\"abc\"); b := bytes(a); c := a[:1] + bytes(\"Z\"); out = string(b)",
+          "\"aZc\"" },
+        /* + grows by Go's append for bytes: 8 -> 16 */
+        { "a := bytes(\"abc\"); x := a + bytes(\"123456\"); y := x + bytes(\"1234567\"); "
+          "z := x + bytes(\"Z\"); out = [string(a), y[9], len(y)]",
+          "[\"abc\", 90, 16]" },
+        { "a := bytes(\"abc\"); x := a + bytes(\"123456\"); y := x + bytes(\"12345678\"); "
+          "z := x + bytes(\"Z\"); out = y[9]",
+          "49" },
+        /* past 256: 1.25x plus 192, rounded to a size class (567 -> 576) */
+        { "a := bytes(300); b := a + bytes(1); c := b + bytes(275); d := b + bytes(\"Z\"); "
+          "out = [c[301], len(c)]",
+          "[90, 576]" },
+        { "a := bytes(300); b := a + bytes(1); c := b + bytes(276); d := b + bytes(\"Z\"); "
+          "out = c[301]",
+          "0" },
+        /* a + a[1:]: the source lies on the store written to */
+        { "a := bytes(\"abcd\"); x := a + a[1:]; out = [string(x), string(a)]",
+          "[\"abcdbcd\", \"abcd\"]" },
+        { "a := bytes(\"abcd\"); x := a[:1] + a[1:3]; out = [string(x), string(a)]",
+          "[\"abc\", \"abcd\"]" },
+        /* slices of slices keep the capacity to the store's end */
+        { "b := bytes(\"abcdefgh\"); s := b[2:6]; t := s[1:3]; u := t + bytes(\"XY\"); "
+          "out = [string(b), string(t), string(u), len(t)]",
+          "[\"abcdeXYh\", \"de\", \"deXY\", 2]" },
+        /* slicing clamps to the length, not the capacity */
+        { "b := bytes(\"abcdef\"); s := b[:2]; out = [string(s[0:5]), string(b[1:10])]",
+          "[\"ab\", \"bcdef\"]" },
+        { "b := bytes(\"abc\"); s := b[3:]; t := s + bytes(\"Z\"); out = [string(b), len(s)]",
+          "[\"abc\", 0]" },
+        /* equality, len, index, iteration, falsiness, conversion of a slice */
+        { "b := bytes(\"abcdef\"); s := b[2:4]; "
+          "out = [len(s), s == bytes(\"cd\"), s != bytes(\"cde\"), s[0], s[1], is_undefined(s[2])]",
+          "[2, true, true, 99, 100, true]" },
+        { "b := bytes(\"abcdef\"); out = []; for i, x in b[2:4] { out = append(out, [i, x]) }",
+          "[[0, 99], [1, 100]]" },
+        { "b := bytes(\"ab\"); out = [!b[2:], !b[1:], string(b[1:]), format(\"%x %d %v\", b[:1], "
+          "b[1:], b[1:])]",
+          "[true, false, \"b\", \"61 [98] b\"]" },
+        /* immutable() of an array holds the same bytes; copy() copies them */
+        { "b := bytes(\"abc\"); a := immutable([b]); c := b[:1] + bytes(\"Z\"); out = string(a[0])",
+          "\"aZc\"" },
+        { "b := bytes(\"abc\"); a := copy([b]); c := b[:1] + bytes(\"Z\"); out = string(a[0])",
+          "\"abc\"" },
+        { "a := bytes(\"abc\"); b := copy(a); c := b[:1] + bytes(\"Z\"); "
+          "out = [string(a), string(b)]",
+          "[\"abc\", \"aZc\"]" },
+        /* copy(): the length rounded up to a size class */
+        { "a := copy(bytes(\"abcd\")[:3]); x := a + bytes(\"X\"); y := a + bytes(\"Y\"); "
+          "out = string(x)",
+          "\"abcY\"" },
+        /* the slice keeps the store alive after the original is gone, and
+         * appends into it after collections */
+        { "f := func() { b := bytes(\"hello world\"); return b[6:] }; s := f(); t := s[1:3]; "
+          "for i := 0; i < 20000; i++ { x := bytes(1000); y := bytes(\"garbage\")[1:] }; "
+          "u := t + bytes(\"!\"); "
+          "for i := 0; i < 20000; i++ { x := bytes(1000) }; "
+          "out = [string(s), string(t), string(u)]",
+          "[\"wor!d\", \"or\", \"or!\"]" },
+    };
+    CHECK(cases);
+}
+
 static void test_vm_immutable_map_shares_the_map_like_go(void)
 {
     /* Go Tengo's OpImmutable wraps the same Go map in an ImmutableMap:
@@ -685,6 +779,7 @@ void register_tests(void)
     ADD(s, test_vm_functions_and_closures);
     ADD(s, test_vm_arrays_maps_indexing);
     ADD(s, test_vm_slices_share_storage_like_go);
+    ADD(s, test_vm_bytes_share_storage_like_go);
     ADD(s, test_vm_immutable_map_shares_the_map_like_go);
     ADD(s, test_vm_builtins);
     ADD(s, test_vm_runtime_errors_carry_call_positions);

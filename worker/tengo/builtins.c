@@ -79,6 +79,8 @@ static struct tg_value deep_copy(struct tg_vm *vm, struct tg_value v, int depth)
                 tg_map_set_key(r, m->entries[i].key, deep_copy(vm, m->entries[i].value, depth + 1));
         return tg_obj_value(r);
     }
+    case TG_BYTES: /* append([]byte{}, b...) */
+        return tg_obj_value(tg_bytes_from(&vm->heap, TG_STR(v)->data, TG_STR(v)->len));
     case TG_ERROR:
         return tg_obj_value(
             tg_error_new(&vm->heap, deep_copy(vm, ((struct tg_error_obj *)v.u.o)->value, depth + 1)));
@@ -370,11 +372,10 @@ static int bi_bytes(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value
     } else if (v.type == TG_INT) {
         if (v.u.i < 0 || v.u.i > (int64_t)TG_MAX_STRING_LEN)
             return tg_vm_errorf(vm, "exceeding bytes size limit");
-        struct tg_string *b = tg_bytes_new(&vm->heap, NULL, (size_t)v.u.i);
-        memset(b->data, 0, (size_t)v.u.i);
-        *ret = tg_obj_value(b);
+        /* make([]byte, n): zeroed, capacity n */
+        *ret = tg_obj_value(tg_bytes_new(&vm->heap, NULL, (size_t)v.u.i));
     } else if (v.type == TG_STRING) {
-        *ret = tg_obj_value(tg_bytes_new(&vm->heap, TG_STR(v)->data, TG_STR(v)->len));
+        *ret = tg_obj_value(tg_bytes_from(&vm->heap, TG_STR(v)->data, TG_STR(v)->len));
     } else if (n == 2) {
         *ret = a[1];
     }

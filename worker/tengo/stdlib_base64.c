@@ -152,7 +152,11 @@ static int dec(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret
     }
     size_t bad = 0;
     if (b64_decode(&o, (const unsigned char *)buf_cstr(&in), in.len, alpha, pad, &bad) == OK) {
-        *ret = tg_obj_value(tg_bytes_new(&vm->heap, buf_cstr(&o), o.len));
+        /* Go's DecodeString: dbuf[:n] of make([]byte, DecodedLen(len)) */
+        size_t cap = pad ? in.len / 4 * 3 : in.len * 6 / 8;
+        if (cap < o.len)
+            cap = o.len;
+        *ret = tg_obj_value(tg_bytes_new_cap(&vm->heap, buf_cstr(&o), o.len, cap));
     } else {
         char m[64];
         snprintf(m, sizeof m, "illegal base64 data at input byte %zu", bad);

@@ -93,7 +93,9 @@ static int hex_decode(struct tg_vm *vm, struct tg_value *a, int n, struct tg_val
     if (m.len)
         *ret = tg_obj_value(tg_error_new(&vm->heap, tg_make_string(vm, m.data, m.len)));
     else
-        *ret = tg_obj_value(tg_bytes_new(&vm->heap, buf_cstr(&o), o.len));
+        /* Go's DecodeString decodes in place in []byte(s) */
+        *ret = tg_obj_value(
+            tg_bytes_new_cap(&vm->heap, buf_cstr(&o), o.len, (size_t)tg_go_roundupsize(in.len)));
     buf_free(&in);
     buf_free(&o);
     buf_free(&m);

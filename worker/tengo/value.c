@@ -42,7 +42,7 @@ void tg_heap_init(struct tg_heap *h, bool perm)
     h->next_gc = GC_MIN_BYTES;
 }
 
-static void *heap_alloc(struct tg_heap *h, enum tg_type type, size_t size)
+void *tg_heap_alloc(struct tg_heap *h, enum tg_type type, size_t size)
 {
     struct tg_obj *o = xmalloc(size);
     memset(o, 0, size);
@@ -55,14 +55,23 @@ static void *heap_alloc(struct tg_heap *h, enum tg_type type, size_t size)
     return o;
 }
 
-static size_t obj_size(const struct tg_obj *o)
+static size_t obj_size(const struct tg_heap *h, const struct tg_obj *o)
 {
     size_t size = 0;
     switch ((enum tg_type)o->type) {
     case TG_STRING:
-    case TG_BYTES:
         size = sizeof(struct tg_string) + ((struct tg_string *)o)->len + 1;
         break;
+    case TG_BYTES: {
+        /* a shared store is counted once, by the first of its bytes swept */
+        struct tg_bytes_store *s = ((struct tg_string *)o)->store;
+        size = sizeof(struct tg_string);
+        if (s && s->counted != h->sweeps) {
+            s->counted = h->sweeps;
+            size += s->cap;
+        }
+        break;
+    }
     case TG_ARRAY:
     case TG_IMMUTABLE_ARRAY: {
         struct tg_array *a = (struct tg_array *)o;
@@ -113,6 +122,8 @@ static void obj_free(struct tg_obj *o)
         tg_store_release(((struct tg_array *)o)->store);
     } else if (o->type == TG_MAP || o->type == TG_IMMUTABLE_MAP) {
         map_body_release(((struct tg_map *)o)->b);
+    } else if (o->type == TG_BYTES) {
+        tg_bytes_store_release(((struct tg_string *)o)->store);
     }
     free(o);
 }
@@ -198,11 +209,12 @@ void tg_heap_sweep(struct tg_heap *h)
         trace(h, h->gray[--h->ngray]);
     struct tg_obj **link = &h->objs;
     h->bytes = 0;
+    h->sweeps++;
     while (*link) {
         struct tg_obj *o = *link;
         if (o->marked) {
             o->marked = 0;
-            h->bytes += obj_size(o);
+            h->bytes += obj_size(h, o);
             link = &o->next;
         } else {
             *link = o->next;
@@ -219,30 +231,20 @@ void tg_heap_collect(struct tg_heap *h, const struct tg_value *roots, size_t n)
     tg_heap_sweep(h);
 }
 
-static struct tg_string *bytes_alloc(struct tg_heap *h, enum tg_type type, const char *s,
-                                     size_t len)
+struct tg_string *tg_string_new(struct tg_heap *h, const char *s, size_t len)
 {
-    struct tg_string *str = heap_alloc(h, type, sizeof *str + len + 1);
-    str->len = (uint32_t)len;
+    struct tg_string *str = tg_heap_alloc(h, TG_STRING, sizeof *str + len + 1);
+    str->len = str->cap = (uint32_t)len;
+    str->data = str->text;
     if (len && s)
         memcpy(str->data, s, len);
     str->data[len] = 0;
     return str;
 }
 
-struct tg_string *tg_string_new(struct tg_heap *h, const char *s, size_t len)
-{
-    return bytes_alloc(h, TG_STRING, s, len);
-}
-
-struct tg_string *tg_bytes_new(struct tg_heap *h, const char *s, size_t len)
-{
-    return bytes_alloc(h, TG_BYTES, s, len);
-}
-
 struct tg_array *tg_array_new(struct tg_heap *h, uint32_t cap)
 {
-    struct tg_array *a = heap_alloc(h, TG_ARRAY, sizeof *a);
+    struct tg_array *a = tg_heap_alloc(h, TG_ARRAY, sizeof *a);
     if (cap) {
         a->store = tg_store_new(cap);
         a->items = a->store->items;
@@ -262,7 +264,7 @@ static uint32_t hash_bytes(const char *s, size_t n)
 
 struct tg_map *tg_map_new(struct tg_heap *h)
 {
-    struct tg_map *m = heap_alloc(h, TG_MAP, sizeof *m);
+    struct tg_map *m = tg_heap_alloc(h, TG_MAP, sizeof *m);
     m->b = xcalloc(1, sizeof *m->b);
     m->b->refs = 1;
     return m;
@@ -270,7 +272,7 @@ struct tg_map *tg_map_new(struct tg_heap *h)
 
 struct tg_map *tg_map_view(struct tg_heap *h, struct tg_map *m, enum tg_type type)
 {
-    struct tg_map *r = heap_alloc(h, type, sizeof *r);
+    struct tg_map *r = tg_heap_alloc(h, type, sizeof *r);
     if (m->h.perm) {
         /* a constant's table is not counted by VMs: copy it */
         r->b = xcalloc(1, sizeof *r->b);
@@ -407,14 +409,14 @@ void tg_map_delete(struct tg_map *map, const char *key, size_t len)
 
 struct tg_error_obj *tg_error_new(struct tg_heap *h, struct tg_value v)
 {
-    struct tg_error_obj *e = heap_alloc(h, TG_ERROR, sizeof *e);
+    struct tg_error_obj *e = tg_heap_alloc(h, TG_ERROR, sizeof *e);
     e->value = v;
     return e;
 }
 
 struct tg_cell *tg_cell_new(struct tg_heap *h, struct tg_value v)
 {
-    struct tg_cell *c = heap_alloc(h, TG_CELL, sizeof *c);
+    struct tg_cell *c = tg_heap_alloc(h, TG_CELL, sizeof *c);
     c->v = v;
     return c;
 }
@@ -422,7 +424,7 @@ struct tg_cell *tg_cell_new(struct tg_heap *h, struct tg_value v)
 struct tg_function *tg_function_new(struct tg_heap *h, const struct tg_code *code,
                                     uint32_t nfree)
 {
-    struct tg_function *f = heap_alloc(h, TG_FUNCTION, sizeof *f + nfree * sizeof(void *));
+    struct tg_function *f = tg_heap_alloc(h, TG_FUNCTION, sizeof *f + nfree * sizeof(void *));
     f->code = code;
     f->nfree = nfree;
     return f;
@@ -430,7 +432,7 @@ struct tg_function *tg_function_new(struct tg_heap *h, const struct tg_code *cod
 
 struct tg_iterator *tg_iterator_new(struct tg_heap *h, struct tg_value src)
 {
-    struct tg_iterator *it = heap_alloc(h, TG_ITERATOR, sizeof *it);
+    struct tg_iterator *it = tg_heap_alloc(h, TG_ITERATOR, sizeof *it);
     it->src = src;
     it->pos = -1;
     return it;
@@ -439,7 +441,7 @@ struct tg_iterator *tg_iterator_new(struct tg_heap *h, struct tg_value src)
 struct tg_time *tg_time_new(struct tg_heap *h, int64_t sec, int64_t nsec, int32_t offset,
                             const char *zone)
 {
-    struct tg_time *t = heap_alloc(h, TG_TIME, sizeof *t);
+    struct tg_time *t = tg_heap_alloc(h, TG_TIME, sizeof *t);
     /* normalise nsec into [0, 1e9), carrying into sec */
     sec += nsec / 1000000000;
     nsec %= 1000000000;

@@ -10,8 +10,11 @@
  * bytecode's own heap, are flagged `perm`, never marked nor swept, and never
  * point into a VM heap: one compiled program can be run many times.
  *
- * Strings and bytes are immutable byte runs (bytes are only mutable through
- * nothing: Tengo has no byte assignment). Arrays and maps share one struct
+ * Strings are immutable byte runs. Bytes are Go byte slices: a window
+ * (data, len, cap) on a counted backing store that slicing, bytes(b) and
+ * + within capacity share; Tengo has no byte assignment, but + writes
+ * into spare capacity other slices may show, and rand.read writes in
+ * place, exactly as in Go Tengo. Arrays and maps share one struct
  * with their immutable twins; the type tag tells them apart. Arrays are
  * Go slices: a window (items, len, cap) on a backing store that slicing,
  * immutable() and append within capacity share, so that writes through
@@ -80,10 +83,25 @@ struct tg_value {
     } u;
 };
 
+/* A bytes' backing store (Go's []byte backing array): malloc'd, counted
+ * by the bytes whose windows lie on it, freed with the last of them;
+ * never shared between heaps (a constant's bytes are copied). */
+struct tg_bytes_store {
+    uint32_t refs, cap;
+    uint64_t counted; /* the heap's sweep that last counted it (value.c) */
+    char data[];
+};
+
 struct tg_string { /* TG_STRING and TG_BYTES */
     struct tg_obj h;
     uint32_t len;
-    char data[]; /* NUL-terminated for convenience; may hold NULs */
+    uint32_t cap; /* bytes: from data to the end of the store; strings: len */
+    /* Strings: text, NUL-terminated for convenience (may hold NULs).
+     * Bytes: into store->data and never NUL-terminated: the byte after a
+     * slice is the next one of the store, so nothing may read past len. */
+    char *data;
+    struct tg_bytes_store *store; /* bytes; NULL when cap is 0 */
+    char text[];                  /* strings: what data points at */
 };
 
 /* An array's backing store (Go's slice backing array): malloc'd, counted
@@ -188,6 +206,7 @@ struct tg_heap {
     struct tg_obj **gray; /* the mark stack */
     size_t ngray, cap_gray;
     bool perm;         /* objects are constants */
+    uint64_t sweeps;   /* sweeps begun (counts each bytes store once a sweep) */
     uint64_t allocs;   /* objects allocated since init (Tengo's allocation count) */
 };
 
@@ -238,8 +257,25 @@ void tg_heap_collect(struct tg_heap *h, const struct tg_value *roots, size_t n);
 void tg_heap_mark_value(struct tg_heap *h, struct tg_value v);
 void tg_heap_sweep(struct tg_heap *h);
 
+/* value_*.c: a zeroed object of the given size, counted and on the list. */
+void *tg_heap_alloc(struct tg_heap *h, enum tg_type type, size_t size);
 struct tg_string *tg_string_new(struct tg_heap *h, const char *s, size_t len);
+/* Bytes of len bytes (copied from s, zeroed when s is NULL) on a new
+ * store of capacity len (value_bytes.c, as the rest of the bytes calls). */
 struct tg_string *tg_bytes_new(struct tg_heap *h, const char *s, size_t len);
+/* The same with capacity cap >= len. */
+struct tg_string *tg_bytes_new_cap(struct tg_heap *h, const char *s, size_t len, size_t cap);
+/* Go's []byte(s) and append([]byte{}, s...): capacity len rounded up to
+ * the allocator's size class. */
+struct tg_string *tg_bytes_from(struct tg_heap *h, const char *s, size_t len);
+/* Go's b[lo:hi] (lo <= hi <= b->len): a view on b's store, capacity
+ * b->cap - lo; a copy when b is a constant. */
+struct tg_string *tg_bytes_slice(struct tg_heap *h, struct tg_string *b, uint32_t lo, uint32_t hi);
+/* Go's append(a, s[0..n)...) (the caller checks the length limit): on
+ * a's store while it fits in a's capacity (overwriting what other slices
+ * see there), else on a new store grown by Go's rule for bytes. */
+struct tg_string *tg_bytes_append(struct tg_heap *h, struct tg_string *a, const char *s, size_t n);
+void tg_bytes_store_release(struct tg_bytes_store *s);
 /* An empty array with room for cap items (undefined until written). */
 struct tg_array *tg_array_new(struct tg_heap *h, uint32_t cap);
 /* Appends in place, moving to a new store when full (Go's growth). */
@@ -261,6 +297,8 @@ void tg_array_splice(struct tg_array *a, uint32_t start, uint32_t del, const str
  * newlen items of elem_size bytes (runtime.growslice: doubling below 256,
  * then 1.25x plus 192, rounded up to the allocator's size classes). */
 uint32_t tg_go_growcap(uint32_t oldcap, uint32_t newlen, size_t elem_size);
+/* Go's roundupsize: size rounded up to the allocator's size class. */
+uint64_t tg_go_roundupsize(uint64_t size);
 /* The capacity of n items appended one at a time to an empty slice (how
  * Go Tengo builds array literals and copy() results). */
 uint32_t tg_array_cap_for(uint32_t n);

@@ -28,7 +28,7 @@ static const uint16_t go_size_classes[] = {
 
 #define GO_PAGE 8192u
 
-static uint64_t go_roundupsize(uint64_t size)
+uint64_t tg_go_roundupsize(uint64_t size)
 {
     if (size == 0)
         return 0;
@@ -48,7 +48,7 @@ uint32_t tg_go_growcap(uint32_t oldcap, uint32_t newlen, size_t elem_size)
     else
         while (newcap < newlen)
             newcap += (newcap + 3 * 256) >> 2;
-    uint64_t cap = go_roundupsize(newcap * elem_size) / elem_size;
+    uint64_t cap = tg_go_roundupsize(newcap * elem_size) / elem_size;
     return cap > UINT32_MAX ? newlen : (uint32_t)cap;
 }
 

@@ -103,13 +103,12 @@ static int char_op(int tok, int32_t a, int64_t b, struct tg_value *res)
     }
 }
 
-static int concat(struct tg_vm *vm, enum tg_type type, const char *a, size_t na, const char *b,
+static int concat(struct tg_vm *vm, const char *a, size_t na, const char *b,
                   size_t nb, struct tg_value *res)
 {
     if (na + nb > TG_MAX_STRING_LEN)
         return tg_vm_errorf(vm, "exceeding string size limit");
-    struct tg_string *s = type == TG_STRING ? tg_string_new(&vm->heap, NULL, na + nb)
-                                            : tg_bytes_new(&vm->heap, NULL, na + nb);
+    struct tg_string *s = tg_string_new(&vm->heap, NULL, na + nb);
     if (na)
         memcpy(s->data, a, na);
     if (nb)
@@ -148,11 +147,11 @@ int tg_binary_op(struct tg_vm *vm, int tok, struct tg_value a, struct tg_value b
     case TG_STRING:
         if (tok == TK_ADD) {
             if (b.type == TG_STRING)
-                return concat(vm, TG_STRING, TG_STR(a)->data, TG_STR(a)->len, TG_STR(b)->data,
+                return concat(vm, TG_STR(a)->data, TG_STR(a)->len, TG_STR(b)->data,
                               TG_STR(b)->len, res);
             buf_t s = BUF_INIT;
             tg_value_string(&s, b);
-            rc = concat(vm, TG_STRING, TG_STR(a)->data, TG_STR(a)->len, s.data, s.len, res);
+            rc = concat(vm, TG_STR(a)->data, TG_STR(a)->len, s.data, s.len, res);
             buf_free(&s);
             return rc;
         }
@@ -165,9 +164,14 @@ int tg_binary_op(struct tg_vm *vm, int tok, struct tg_value a, struct tg_value b
         }
         break;
     case TG_BYTES:
-        if (tok == TK_ADD && b.type == TG_BYTES)
-            return concat(vm, TG_BYTES, TG_STR(a)->data, TG_STR(a)->len, TG_STR(b)->data,
-                          TG_STR(b)->len, res);
+        if (tok == TK_ADD && b.type == TG_BYTES) {
+            /* Go's append(a, b...): into a's spare capacity when b fits */
+            if ((size_t)TG_STR(a)->len + TG_STR(b)->len > TG_MAX_STRING_LEN)
+                return tg_vm_errorf(vm, "exceeding bytes size limit");
+            *res = tg_obj_value(
+                tg_bytes_append(&vm->heap, TG_STR(a), TG_STR(b)->data, TG_STR(b)->len));
+            return OK;
+        }
         break;
     case TG_ARRAY:
     case TG_IMMUTABLE_ARRAY:
@@ -401,10 +405,13 @@ int tg_slice(struct tg_vm *vm, struct tg_value x, struct tg_value lo, struct tg_
         return tg_vm_errorf(vm, "invalid slice index: %lld > %lld", (long long)l, (long long)h);
     l = l < 0 ? 0 : l > n ? n : l;
     h = h < 0 ? 0 : h > n ? n : h;
-    if (x.type == TG_STRING || x.type == TG_BYTES) {
-        const char *d = TG_STR(x)->data + l;
-        *res = tg_obj_value(x.type == TG_STRING ? tg_string_new(&vm->heap, d, (size_t)(h - l))
-                                                : tg_bytes_new(&vm->heap, d, (size_t)(h - l)));
+    if (x.type == TG_STRING) {
+        *res = tg_obj_value(tg_string_new(&vm->heap, TG_STR(x)->data + l, (size_t)(h - l)));
+        return OK;
+    }
+    if (x.type == TG_BYTES) {
+        /* Go's slice: the same store, capacity to its end */
+        *res = tg_obj_value(tg_bytes_slice(&vm->heap, TG_STR(x), (uint32_t)l, (uint32_t)h));
         return OK;
     }
     /* Go's slice: the same store, capacity to its end (immutable arrays
