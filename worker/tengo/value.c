@@ -64,8 +64,8 @@ static size_t obj_size(const struct tg_heap *h, const struct tg_obj *o)
         break;
     case TG_BYTES: {
         /* a shared store is counted once, by the first of its bytes swept */
-        struct tg_bytes_store *s = ((struct tg_string *)o)->store;
-        size = sizeof(struct tg_string);
+        struct tg_bytes_store *s = TG_BYTES_STORE((struct tg_string *)o);
+        size = TG_BYTES_SIZE;
         if (s && s->counted != h->sweeps) {
             s->counted = h->sweeps;
             size += s->cap;
@@ -123,7 +123,7 @@ static void obj_free(struct tg_obj *o)
     } else if (o->type == TG_MAP || o->type == TG_IMMUTABLE_MAP) {
         map_body_release(((struct tg_map *)o)->b);
     } else if (o->type == TG_BYTES) {
-        tg_bytes_store_release(((struct tg_string *)o)->store);
+        tg_bytes_store_release(TG_BYTES_STORE((struct tg_string *)o));
     }
     free(o);
 }

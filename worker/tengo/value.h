@@ -100,9 +100,13 @@ struct tg_string { /* TG_STRING and TG_BYTES */
      * Bytes: into store->data and never NUL-terminated: the byte after a
      * slice is the next one of the store, so nothing may read past len. */
     char *data;
-    struct tg_bytes_store *store; /* bytes; NULL when cap is 0 */
-    char text[];                  /* strings: what data points at */
+    char text[]; /* strings: what data points at; bytes: the store pointer */
 };
+
+/* The store of bytes (NULL when cap is 0). It lives where a string keeps
+ * its text, so strings — most of a program's objects — pay nothing for it. */
+#define TG_BYTES_STORE(b) (*(struct tg_bytes_store **)(void *)(b)->text)
+#define TG_BYTES_SIZE (sizeof(struct tg_string) + sizeof(struct tg_bytes_store *))
 
 /* An array's backing store (Go's slice backing array): malloc'd, counted
  * by the arrays whose windows lie on it, freed with the last of them.

@@ -36,11 +36,11 @@ void tg_bytes_store_release(struct tg_bytes_store *s)
 
 struct tg_string *tg_bytes_new_cap(struct tg_heap *h, const char *s, size_t len, size_t cap)
 {
-    struct tg_string *b = tg_heap_alloc(h, TG_BYTES, sizeof *b);
+    struct tg_string *b = tg_heap_alloc(h, TG_BYTES, TG_BYTES_SIZE);
     b->data = no_bytes;
     if (cap) {
-        b->store = store_new((uint32_t)cap);
-        b->data = b->store->data;
+        TG_BYTES_STORE(b) = store_new((uint32_t)cap);
+        b->data = TG_BYTES_STORE(b)->data;
         b->cap = (uint32_t)cap;
         h->bytes += cap;
     }
@@ -68,11 +68,11 @@ struct tg_string *tg_bytes_slice(struct tg_heap *h, struct tg_string *b, uint32_
 {
     if (b->h.perm) /* a constant's store is not counted by VMs: copy it */
         return tg_bytes_new(h, b->data + lo, hi - lo);
-    struct tg_string *r = tg_heap_alloc(h, TG_BYTES, sizeof *r);
+    struct tg_string *r = tg_heap_alloc(h, TG_BYTES, TG_BYTES_SIZE);
     r->data = no_bytes;
-    if (b->store) {
-        r->store = b->store;
-        r->store->refs++;
+    if (TG_BYTES_STORE(b)) {
+        TG_BYTES_STORE(r) = TG_BYTES_STORE(b);
+        TG_BYTES_STORE(r)->refs++;
         r->data = b->data + lo;
         r->cap = b->cap - lo;
     }
