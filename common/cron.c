@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
+#include "buf.h"
 #include "status.h"
+#include "tzfile.h"
 
 #define NS_PER_SEC INT64_C(1000000000)
 #define FIELDS 6
@@ -280,29 +280,9 @@ static int go_duration(const char *s, int64_t *out)
 
 /* ---- zones ---------------------------------------------------------------- */
 
-static int zone_file_exists(const char *name)
-{
-    static const char *const dirs[] = { "/usr/share/zoneinfo/", "/usr/share/lib/zoneinfo/",
-                                        "/usr/lib/locale/TZ/", "/etc/zoneinfo/" };
-    for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
-        char path[CRON_TZ_MAX + 64];
-        snprintf(path, sizeof path, "%s%s", dirs[i], name);
-        struct stat st;
-        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-            continue;
-        FILE *f = fopen(path, "rb");
-        char magic[4] = { 0 };
-        int ok = f && fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
-        if (f)
-            fclose(f);
-        if (ok)
-            return 1;
-    }
-    return 0;
-}
-
 /* time.LoadLocation: "" and "UTC" are UTC, "Local" the local zone, other
- * names a file of the tz database (no "..", not absolute). */
+ * names a file of the tz database (no "..", not absolute), which must load
+ * now: a schedule is refused here rather than failing at every run. */
 static int zone_load(const char *name, size_t n, struct cron_spec *out, char *err, size_t errsz)
 {
     if (n == 0 || (n == 3 && memcmp(name, "UTC", 3) == 0)) {
@@ -318,7 +298,11 @@ static int zone_load(const char *name, size_t n, struct cron_spec *out, char *er
         return fail(err, errsz, "provided bad location %.*s", (int)n, name);
     memcpy(z, name, n);
     z[n] = '\0';
-    if (z[0] == '/' || z[0] == '\\' || strstr(z, "..") || !zone_file_exists(z))
+    const struct tz_zone *zone;
+    buf_t why = BUF_INIT;
+    int rc = tz_load(z, n, &zone, &why);
+    buf_free(&why); /* the message stays the one cron has always given */
+    if (rc != OK)
         return fail(err, errsz, "provided bad location %s: unknown time zone %s", z, z);
     out->zone = CRON_ZONE_NAMED;
     memcpy(out->zone_name, z, n + 1);
@@ -431,106 +415,157 @@ int cron_parse(const char *expr, struct cron_spec *out, char *err, size_t errsz)
 
 /* ---- next activation ------------------------------------------------------ */
 
-/* Broken-down time in the spec's zone and back (the zone is in effect
- * through TZ for CRON_ZONE_NAMED while cron_spec_next runs). */
-static void to_tm(time_t t, struct tm *tm, int utc)
+/* The library walks a Go time.Time: an instant read through its zone at
+ * every step, moved either by a duration (Add, Truncate: on the instant)
+ * or by time.Date / AddDate (on the wall clock, normalised by the zone's
+ * rules). Both are done here the same way, with tzfile.h in place of Go's
+ * zone data, so no process state (TZ) is involved. */
+
+struct wall {
+    int64_t year;
+    int mon, day, hour, min, sec, wday; /* mon 1-12, day 1-31, wday 0 = Sunday */
+};
+
+static int64_t floor_div(int64_t a, int64_t b)
 {
-    if (utc)
-        gmtime_r(&t, tm);
-    else
-        localtime_r(&t, tm);
+    return a / b - (a % b < 0);
 }
 
-static time_t from_tm(struct tm *tm, int utc)
+/* Days since 1970-01-01 and back; years counted from March so the leap
+ * day ends the shifted year (an era is 400 years = 146097 days). */
+static int64_t days_from_civil(int64_t y, int m, int d)
 {
-    tm->tm_isdst = -1;
-    return utc ? timegm(tm) : mktime(tm);
+    y -= m <= 2;
+    int64_t era = floor_div(y, 400);
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
 }
 
-static int day_matches(const struct cron_spec *s, const struct tm *tm)
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 {
-    int dom = (s->dom >> tm->tm_mday) & 1, dow = (s->dow >> tm->tm_wday) & 1;
+    z += 719468;
+    int64_t era = floor_div(z, 146097);
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+/* t.Date(), t.Clock(), t.Weekday() in zone z. */
+static void wall_of(const struct tz_zone *z, int64_t t, struct wall *w)
+{
+    struct tz_info in;
+    tz_lookup(z, t, &in);
+    int64_t local = t + in.offset;
+    int64_t days = floor_div(local, 86400);
+    int secs = (int)(local - days * 86400);
+    civil_from_days(days, &w->year, &w->mon, &w->day);
+    w->hour = secs / 3600;
+    w->min = secs / 60 % 60;
+    w->sec = secs % 60;
+    w->wday = (int)(days - floor_div(days + 4, 7) * 7 + 4); /* 1970-01-01 was a Thursday */
+}
+
+/* time.Date(year, mon, day, hour, min, sec, 0, z): a month past December
+ * carries into the year, a day past the month's end into the next month
+ * (the callers only ever go one past); the wall time is then placed by
+ * the zone as Go places it (tz_wall_to_utc). */
+static int64_t go_date(const struct tz_zone *z, int64_t year, int mon, int day, int hour, int min,
+                       int sec)
+{
+    int64_t m0 = mon - 1;
+    year += floor_div(m0, 12);
+    m0 -= floor_div(m0, 12) * 12;
+    int64_t days = days_from_civil(year, (int)m0 + 1, 1) + day - 1;
+    return tz_wall_to_utc(z, days * 86400 + hour * 3600 + min * 60 + sec);
+}
+
+static int day_matches(const struct cron_spec *s, const struct wall *w)
+{
+    int dom = (s->dom >> w->day) & 1, dow = (s->dow >> w->wday) & 1;
     if ((s->dom & CRON_STAR) || (s->dow & CRON_STAR))
         return dom && dow;
     return dom || dow;
 }
 
-static time_t floor_div(time_t a, time_t b)
-{
-    return a / b - (a % b < 0);
-}
-
 /* SpecSchedule.Next: walk month, day, hour, minute, second forward; a
  * wrap of a larger unit starts over; give up five years on. */
-static int spec_next(const struct cron_spec *s, time_t after, int utc, time_t *next)
+static int spec_next(const struct cron_spec *s, const struct tz_zone *z, int64_t after,
+                     int64_t *next)
 {
-    time_t t = after + 1;
-    struct tm tm;
-    to_tm(t, &tm, utc);
-    int added = 0, year_limit = tm.tm_year + 5;
+    int64_t t = after + 1;
+    struct wall w;
+    wall_of(z, t, &w);
+    int added = 0;
+    int64_t year_limit = w.year + 5;
 
 wrap:
-    to_tm(t, &tm, utc);
-    if (tm.tm_year > year_limit)
+    wall_of(z, t, &w);
+    if (w.year > year_limit)
         return ERROR;
-    while (!((s->month >> (tm.tm_mon + 1)) & 1)) {
+    while (!((s->month >> w.mon) & 1)) {
         if (!added) {
             added = 1;
-            tm.tm_mday = 1;
-            tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-            t = from_tm(&tm, utc);
-            to_tm(t, &tm, utc);
+            t = go_date(z, w.year, w.mon, 1, 0, 0, 0);
+            wall_of(z, t, &w);
         }
-        tm.tm_mon++;
-        t = from_tm(&tm, utc);
-        to_tm(t, &tm, utc);
-        if (tm.tm_mon == 0)
+        t = go_date(z, w.year, w.mon + 1, w.day, w.hour, w.min, w.sec); /* AddDate(0, 1, 0) */
+        wall_of(z, t, &w);
+        if (w.mon == 1)
             goto wrap;
     }
-    while (!day_matches(s, &tm)) {
+    while (!day_matches(s, &w)) {
         if (!added) {
             added = 1;
-            tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-            t = from_tm(&tm, utc);
-            to_tm(t, &tm, utc);
+            t = go_date(z, w.year, w.mon, w.day, 0, 0, 0);
+            wall_of(z, t, &w);
         }
-        tm.tm_mday++;
-        t = from_tm(&tm, utc);
-        to_tm(t, &tm, utc);
+        int64_t before = t;
+        t = go_date(z, w.year, w.mon, w.day + 1, w.hour, w.min, w.sec); /* AddDate(0, 0, 1) */
+        /* A zone that skips a whole day (Pacific/Apia, 2011-12-30) makes
+         * AddDate land where it started: the library loops forever there,
+         * we step over the lost day. */
+        if (t <= before)
+            t = before + 86400;
+        wall_of(z, t, &w);
         /* midnight may have moved by a daylight-saving change */
-        if (tm.tm_hour != 0) {
-            t += tm.tm_hour > 12 ? (time_t)(24 - tm.tm_hour) * 3600 : -(time_t)tm.tm_hour * 3600;
-            to_tm(t, &tm, utc);
+        if (w.hour != 0) {
+            t += w.hour > 12 ? (int64_t)(24 - w.hour) * 3600 : -(int64_t)w.hour * 3600;
+            wall_of(z, t, &w);
         }
-        if (tm.tm_mday == 1)
+        if (w.day == 1)
             goto wrap;
     }
-    while (!((s->hour >> tm.tm_hour) & 1)) {
+    while (!((s->hour >> w.hour) & 1)) {
         if (!added) {
             added = 1;
-            tm.tm_min = tm.tm_sec = 0;
-            t = from_tm(&tm, utc);
+            t = go_date(z, w.year, w.mon, w.day, w.hour, 0, 0);
         }
         t += 3600;
-        to_tm(t, &tm, utc);
-        if (tm.tm_hour == 0)
+        wall_of(z, t, &w);
+        if (w.hour == 0)
             goto wrap;
     }
-    while (!((s->minute >> tm.tm_min) & 1)) {
+    while (!((s->minute >> w.min) & 1)) {
         if (!added) {
             added = 1;
-            t = floor_div(t, 60) * 60;
+            t = floor_div(t, 60) * 60; /* Truncate(time.Minute): on the instant */
         }
         t += 60;
-        to_tm(t, &tm, utc);
-        if (tm.tm_min == 0)
+        wall_of(z, t, &w);
+        if (w.min == 0)
             goto wrap;
     }
-    while (!((s->second >> tm.tm_sec) & 1)) {
+    while (!((s->second >> w.sec) & 1)) {
         added = 1;
         t += 1;
-        to_tm(t, &tm, utc);
-        if (tm.tm_sec == 0)
+        wall_of(z, t, &w);
+        if (w.sec == 0)
             goto wrap;
     }
     *next = t;
@@ -539,33 +574,25 @@ wrap:
 
 int cron_spec_next(const struct cron_spec *spec, int64_t after_usec, int64_t *next_usec)
 {
-    int64_t after_sec = after_usec / 1000000 - (after_usec % 1000000 < 0);
+    int64_t after_sec = floor_div(after_usec, 1000000);
     if (spec->every_usec > 0) {
         *next_usec = after_sec * 1000000 + spec->every_usec;
         return OK;
     }
-    char *saved = NULL;
-    if (spec->zone == CRON_ZONE_NAMED) {
-        const char *old = getenv("TZ");
-        saved = old ? strdup(old) : NULL;
-        char tz[CRON_TZ_MAX + 2];
-        snprintf(tz, sizeof tz, ":%s", spec->zone_name);
-        setenv("TZ", tz, 1);
-        tzset();
-    }
-    time_t next;
-    int rc = spec_next(spec, (time_t)after_sec, spec->zone == CRON_ZONE_UTC, &next);
-    if (spec->zone == CRON_ZONE_NAMED) {
-        if (saved)
-            setenv("TZ", saved, 1);
-        else
-            unsetenv("TZ");
-        tzset();
-        free(saved);
-    }
-    if (rc == OK)
-        *next_usec = (int64_t)next * 1000000;
-    return rc;
+    const char *name = spec->zone == CRON_ZONE_NAMED ? spec->zone_name
+                       : spec->zone == CRON_ZONE_LOCAL ? "Local"
+                                                       : "UTC";
+    const struct tz_zone *z;
+    buf_t why = BUF_INIT;
+    int rc = tz_load(name, strlen(name), &z, &why);
+    buf_free(&why);
+    if (rc != OK)
+        return ERROR; /* the zone file went away since the spec was parsed */
+    int64_t next;
+    if (spec_next(spec, z, after_sec, &next) != OK)
+        return ERROR;
+    *next_usec = next * 1000000;
+    return OK;
 }
 
 int cron_next(const char *expr, int64_t after_usec, int64_t *next_usec)

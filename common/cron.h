@@ -22,7 +22,9 @@
  *   - "@every" with a zero or negative duration (the library runs it
  *     every second);
  *   - a field made only of commas (the library accepts "," as "never");
- *   - "TZ=zone" without anything after it (the library panics).
+ *   - "TZ=zone" without anything after it (the library panics);
+ *   - a zone that skips a whole calendar day (Pacific/Apia, 2011-12-30):
+ *     the library's day walk never returns there, we step over the day.
  * Quirks kept for compatibility: "*-5" and "?-1-2" read as "*" (the
  * library looks only at the part before the first '-' when it is a star);
  * only ASCII white space separates fields (the library also splits on
@@ -40,7 +42,7 @@
 enum cron_zone {
     CRON_ZONE_LOCAL, /* the process's local time (TZ / /etc/localtime), as Go's time.Local */
     CRON_ZONE_UTC,   /* "TZ=UTC" or "TZ=" */
-    CRON_ZONE_NAMED  /* a zone of the tz database, read from zoneinfo */
+    CRON_ZONE_NAMED  /* a zone of the tz database, loaded with tz_load */
 };
 
 struct cron_spec {
@@ -58,10 +60,12 @@ int cron_parse(const char *expr, struct cron_spec *out, char *err, size_t errsz)
 /* The first activation strictly after after_usec (µs since the epoch), as
  * the library's Next: specs run on whole seconds in their zone; "@every d"
  * runs at after (truncated to the second) + d. ERROR when the spec never
- * matches within five years (e.g. "0 0 0 30 2 *"). Around daylight-saving
- * changes local times are normalised by mktime(3), which may pick the
- * other side of a gap than Go does. A named zone is applied by setting TZ
- * for the duration of the call: not thread-safe. */
+ * matches within five years (e.g. "0 0 0 30 2 *"), or when the zone no
+ * longer loads. Wall times are read and built through tzfile.h as Go's
+ * time.Date does, so daylight-saving changes come out as in the library:
+ * a time lost to a gap is skipped, an hour repeated by an overlap runs
+ * twice. CRON_ZONE_LOCAL is tz_load("Local"), which follows TZ as it is
+ * at the call. Thread-safe; TZ is never set. */
 int cron_spec_next(const struct cron_spec *spec, int64_t after_usec, int64_t *next_usec);
 
 /* cron_parse + cron_spec_next. */

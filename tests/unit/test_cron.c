@@ -1,10 +1,11 @@
 /* test_cron.c — cron.h: what robfig/cron v3 (Second|Minute|Hour|Dom|Month|
  * Dow|Descriptor) accepts and refuses, the values each field stands for,
  * Go durations for "@every", locations, and next activation times (UTC,
- * a named zone, a daylight-saving gap, schedules that never run). The
- * expected instants were worked out by hand from the library's algorithm
- * and checked against a calendar. */
+ * named zones across daylight-saving changes in both directions, schedules
+ * that never run). The expected instants are what the library's Next gives
+ * on Go 1.19's time package with the same zoneinfo. */
 #include <CUnit/CUnit.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -325,6 +326,125 @@ static void test_cron_next_skips_a_time_lost_to_daylight_saving(void)
                            "2021-03-14T16:00:00Z");
 }
 
+/* Stockholm springs from 02:00 CET to 03:00 CEST on 2021-03-28, New York
+ * from 02:00 EST to 03:00 EDT on 2021-03-14. */
+static void test_cron_next_at_a_time_lost_to_spring_forward_is_the_next_day(void)
+{
+    CU_ASSERT_STRING_EQUAL(next("TZ=Europe/Stockholm 0 30 2 * * *", "2021-03-28T00:00:00Z"),
+                           "2021-03-29T00:30:00Z"); /* 02:30 CEST on the 29th */
+    CU_ASSERT_STRING_EQUAL(next("CRON_TZ=America/New_York 0 30 2 * * *", "2021-03-14T05:00:00Z"),
+                           "2021-03-15T06:30:00Z");
+}
+
+static void test_cron_next_hourly_across_spring_forward(void)
+{
+    CU_ASSERT_STRING_EQUAL(next("TZ=Europe/Stockholm 0 0 * * * *", "2021-03-28T00:30:00Z"),
+                           "2021-03-28T01:00:00Z"); /* 01:30 CET, then 03:00 CEST */
+    CU_ASSERT_STRING_EQUAL(next("TZ=America/New_York 0 0 * * * *", "2021-03-14T06:30:00Z"),
+                           "2021-03-14T07:00:00Z");
+    CU_ASSERT_STRING_EQUAL(next("TZ=America/New_York 0 0 0 * * *", "2021-03-13T12:00:00Z"),
+                           "2021-03-14T05:00:00Z");
+}
+
+/* Stockholm falls back from 03:00 CEST to 02:00 CET on 2021-10-31 (at
+ * 01:00Z), New York from 02:00 EDT to 01:00 EST on 2021-11-07 (at 06:00Z):
+ * an hourly schedule runs in both copies of the repeated hour. */
+static void test_cron_next_hourly_runs_in_both_halves_of_an_autumn_overlap(void)
+{
+    static const char *const stockholm[][2] = {
+        { "2021-10-30T23:30:00Z", "2021-10-31T00:00:00Z" }, /* 02:00 CEST */
+        { "2021-10-31T00:00:00Z", "2021-10-31T01:00:00Z" }, /* 02:00 CET */
+        { "2021-10-31T01:00:00Z", "2021-10-31T02:00:00Z" }, /* 03:00 CET */
+    };
+    for (size_t i = 0; i < sizeof stockholm / sizeof *stockholm; i++)
+        CU_ASSERT_STRING_EQUAL(next("TZ=Europe/Stockholm 0 0 * * * *", stockholm[i][0]),
+                               stockholm[i][1]);
+    static const char *const new_york[][2] = {
+        { "2021-11-07T04:30:00Z", "2021-11-07T05:00:00Z" }, /* 01:00 EDT */
+        { "2021-11-07T05:00:00Z", "2021-11-07T06:00:00Z" }, /* 01:00 EST */
+        { "2021-11-07T06:00:00Z", "2021-11-07T07:00:00Z" }, /* 02:00 EST */
+    };
+    for (size_t i = 0; i < sizeof new_york / sizeof *new_york; i++)
+        CU_ASSERT_STRING_EQUAL(next("TZ=America/New_York 0 0 * * * *", new_york[i][0]),
+                               new_york[i][1]);
+}
+
+static void test_cron_next_daily_in_an_autumn_overlap_runs_twice(void)
+{
+    CU_ASSERT_STRING_EQUAL(next("TZ=Europe/Stockholm 0 30 2 * * *", "2021-10-31T00:00:00Z"),
+                           "2021-10-31T00:30:00Z"); /* 02:30 CEST */
+    CU_ASSERT_STRING_EQUAL(next("TZ=Europe/Stockholm 0 30 2 * * *", "2021-10-31T00:30:00Z"),
+                           "2021-10-31T01:30:00Z"); /* 02:30 CET */
+    CU_ASSERT_STRING_EQUAL(next("TZ=Europe/Stockholm 0 30 2 * * *", "2021-10-31T01:30:00Z"),
+                           "2021-11-01T01:30:00Z");
+    CU_ASSERT_STRING_EQUAL(next("TZ=America/New_York 0 30 1 * * *", "2021-11-07T05:30:00Z"),
+                           "2021-11-07T06:30:00Z"); /* 01:30 EST after 01:30 EDT */
+    CU_ASSERT_STRING_EQUAL(next("TZ=America/New_York 0 0 0 * * *", "2021-11-06T12:00:00Z"),
+                           "2021-11-07T04:00:00Z");
+}
+
+static void test_cron_next_keeps_library_quirks_around_daylight_saving(void)
+{
+    /* Sao Paulo's clocks went from 00:00 to 01:00 on 2018-11-04: the
+     * hour walk passes from 23:00 on the 3rd to 01:00, so the 4th has no
+     * midnight run (no move to 01:00) */
+    CU_ASSERT_STRING_EQUAL(next("TZ=America/Sao_Paulo 0 0 0 * * *", "2018-11-03T12:00:00Z"),
+                           "2018-11-05T02:00:00Z");
+    /* Lord Howe falls back half an hour (02:00 +11 to 01:30 +10:30) */
+    CU_ASSERT_STRING_EQUAL(next("TZ=Australia/Lord_Howe 0 0 * * * *", "2021-04-04T14:00:00Z"),
+                           "2021-04-04T14:30:00Z");
+    CU_ASSERT_STRING_EQUAL(next("TZ=Australia/Lord_Howe 0 0 * * * *", "2021-04-04T14:45:00Z"),
+                           "2021-04-04T15:30:00Z");
+}
+
+static void test_cron_next_steps_over_a_day_the_zone_skipped(void)
+{
+    /* Apia went from 2011-12-29 (-10) to 2011-12-31 (+14); the library
+     * never returns here, we give Sunday 2012-01-01 00:00 +14 */
+    CU_ASSERT_STRING_EQUAL(next("TZ=Pacific/Apia @weekly", "2011-12-26T20:59:59Z"),
+                           "2011-12-31T10:00:00Z");
+}
+
+struct zone_run {
+    const char *expr, *after, *want;
+    int ok;
+};
+
+static void *run_in_thread(void *arg)
+{
+    struct zone_run *r = arg;
+    int64_t after = 0, n;
+    rfc3339_parse(r->after, strlen(r->after), &after);
+    char got[RFC3339_MAX];
+    r->ok = 1;
+    for (int i = 0; i < 2000 && r->ok; i++) {
+        r->ok = cron_next(r->expr, after, &n) == OK;
+        rfc3339_format(n, got);
+        r->ok = r->ok && strcmp(got, r->want) == 0;
+    }
+    return NULL;
+}
+
+static void test_cron_next_in_named_zones_is_thread_safe_and_leaves_tz_alone(void)
+{
+    setenv("TZ", "Asia/Kolkata", 1);
+    struct zone_run runs[] = {
+        { "TZ=Europe/Stockholm 0 0 8 * * *", "2021-06-01T00:00:00Z", "2021-06-01T06:00:00Z", 0 },
+        { "TZ=America/New_York 0 0 8 * * *", "2021-06-01T00:00:00Z", "2021-06-01T12:00:00Z", 0 },
+        { "TZ=Asia/Tokyo 0 0 8 * * *", "2021-06-01T00:00:00Z", "2021-06-01T23:00:00Z", 0 },
+        { "0 0 8 * * *", "2021-06-01T00:00:00Z", "2021-06-01T02:30:00Z", 0 }, /* Local */
+    };
+    pthread_t th[sizeof runs / sizeof *runs];
+    for (size_t i = 0; i < sizeof runs / sizeof *runs; i++)
+        CU_ASSERT_EQUAL_FATAL(pthread_create(&th[i], NULL, run_in_thread, &runs[i]), 0);
+    for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+        pthread_join(th[i], NULL);
+        CU_ASSERT_TRUE(runs[i].ok);
+    }
+    CU_ASSERT_STRING_EQUAL(getenv("TZ"), "Asia/Kolkata");
+    unsetenv("TZ");
+}
+
 static void test_cron_next_follows_local_time_without_a_location(void)
 {
     setenv("TZ", "Asia/Kolkata", 1); /* +05:30 */
@@ -358,4 +478,11 @@ void register_tests(void)
     ADD(s, test_cron_next_in_a_named_zone_and_restores_tz);
     ADD(s, test_cron_next_skips_a_time_lost_to_daylight_saving);
     ADD(s, test_cron_next_follows_local_time_without_a_location);
+    ADD(s, test_cron_next_at_a_time_lost_to_spring_forward_is_the_next_day);
+    ADD(s, test_cron_next_hourly_across_spring_forward);
+    ADD(s, test_cron_next_hourly_runs_in_both_halves_of_an_autumn_overlap);
+    ADD(s, test_cron_next_daily_in_an_autumn_overlap_runs_twice);
+    ADD(s, test_cron_next_keeps_library_quirks_around_daylight_saving);
+    ADD(s, test_cron_next_steps_over_a_day_the_zone_skipped);
+    ADD(s, test_cron_next_in_named_zones_is_thread_safe_and_leaves_tz_alone);
 }
