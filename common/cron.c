@@ -298,9 +298,8 @@ static int zone_load(const char *name, size_t n, struct cron_spec *out, char *er
         return fail(err, errsz, "provided bad location %.*s", (int)n, name);
     memcpy(z, name, n);
     z[n] = '\0';
-    const struct tz_zone *zone;
     buf_t why = BUF_INIT;
-    int rc = tz_load(z, n, &zone, &why);
+    int rc = tz_check(z, n, &why); /* loaded for real only when a run is due */
     buf_free(&why); /* the message stays the one cron has always given */
     if (rc != OK)
         return fail(err, errsz, "provided bad location %s: unknown time zone %s", z, z);

@@ -708,3 +708,23 @@ done:
     pthread_mutex_unlock(&cache_mu);
     return rc;
 }
+
+int tz_check(const char *name, size_t len, buf_t *err)
+{
+    if (len == 0 || (len == 3 && memcmp(name, "UTC", 3) == 0) ||
+        (len == 5 && memcmp(name, "Local", 5) == 0))
+        return OK;
+    if (memmem(name, len, "..", 2) || name[0] == '/' || name[0] == '\\' || !name_ok(name, len)) {
+        buf_puts(err, "unknown time zone ");
+        buf_append(err, name, len);
+        return ERROR;
+    }
+    char path[sizeof TZ_DIR + 256], zname[256];
+    snprintf(zname, sizeof zname, "%.*s", (int)len, name);
+    snprintf(path, sizeof path, "%s/%s", TZ_DIR, zname);
+    struct tz_zone *z;
+    if (tz_load_path(path, zname, &z, err) != OK)
+        return ERROR;
+    tz_free(z);
+    return OK;
+}

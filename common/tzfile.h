@@ -34,6 +34,10 @@ struct tz_info {
  * ("unknown time zone X", "time: invalid location name", "malformed time
  * zone information"). The zone stays valid for the life of the process. */
 int tz_load(const char *name, size_t len, const struct tz_zone **out, buf_t *err);
+/* Whether tz_load would find the zone, without keeping it: for checking a
+ * name a user gave (a schedule's TZ=), so that many different names
+ * cannot fill the cache. OK, or ERROR with the reason in err. */
+int tz_check(const char *name, size_t len, buf_t *err);
 /* Parses TZif bytes (versions 1–4; the 64-bit part of v2+, and its footer
  * rule for instants after the last transition). Any bytes are safe. The
  * caller frees the zone with tz_free. */

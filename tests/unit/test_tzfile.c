@@ -122,6 +122,43 @@ static void test_tzfile_truncated_and_garbage_files_never_crash(void)
 }
 
 /* A hand-made v2 file: one type, no transitions, a footer with rules. */
+/* Checking a user's zone names keeps nothing: more distinct names than
+ * the cache holds can be checked, and a zone still loads afterwards. */
+static void test_tzfile_check_does_not_fill_the_cache(void)
+{
+    FILE *f = fopen(TZ_DIR "/zone1970.tab", "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    char line[512];
+    int checked = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#')
+            continue;
+        char *name = line;
+        for (int tab = 0; tab < 2 && name; tab++)
+            name = strchr(name, '\t') ? strchr(name, '\t') + 1 : NULL;
+        if (!name)
+            continue;
+        name[strcspn(name, "\t\n")] = '\0';
+        buf_t err = BUF_INIT;
+        if (tz_check(name, strlen(name), &err) == OK)
+            checked++;
+        else
+            fprintf(stderr, "\n  %s: %s\n", name, buf_cstr(&err));
+        buf_free(&err);
+    }
+    fclose(f);
+    CU_ASSERT_TRUE(checked > TZ_CACHE_MAX);
+    const struct tz_zone *z;
+    buf_t err = BUF_INIT;
+    CU_ASSERT_EQUAL(tz_load("Pacific/Auckland", 16, &z, &err), OK);
+    buf_free(&err);
+    CU_ASSERT_EQUAL(tz_check("Nowhere/Atlantis", 16, &err), ERROR);
+    CU_ASSERT_STRING_EQUAL(buf_cstr(&err), "unknown time zone Nowhere/Atlantis");
+    buf_free(&err);
+    CU_ASSERT_EQUAL(tz_check("../etc/passwd", 13, &err), ERROR);
+    buf_free(&err);
+}
+
 static void test_tzfile_footer_only_zone(void)
 {
     unsigned char f[256];
@@ -163,4 +200,5 @@ void register_tests(void)
     ADD(s, test_tzfile_bad_names_are_refused);
     ADD(s, test_tzfile_truncated_and_garbage_files_never_crash);
     ADD(s, test_tzfile_footer_only_zone);
+    ADD(s, test_tzfile_check_does_not_fill_the_cache);
 }
