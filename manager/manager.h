@@ -155,8 +155,11 @@ int64_t pm_schedule_run(struct pm *pm);
 int pm_imports_json(struct pm_domain *d, const char *code, size_t len, buf_t *out);
 
 /* pm_dispatch.c */
+/* A job queued for p (request: a webhook's, NULL for a routine); NULL with
+ * an HTTP status and message when it cannot be made (database away, or
+ * code + modules + request larger than a frame). */
 struct pm_job *pm_job_new(struct pm *pm, struct pm_domain *d, const struct pm_program *p,
-                          json_object *request);
+                          json_object *request, int *status, const char **why);
 void pm_dispatch(struct pm *pm);                    /* start what can start */
 void pm_job_result(struct pm *pm, struct pm_conn *w, json_object *msg);
 void pm_worker_lost(struct pm *pm, struct pm_conn *w);

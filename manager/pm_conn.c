@@ -161,10 +161,10 @@ static void on_webhook(struct pm *pm, struct pm_conn *c, json_object *msg)
         c->closing = true;
         return;
     }
-    struct pm_job *j = pm_job_new(pm, d, &p, request);
+    struct pm_job *j = pm_job_new(pm, d, &p, request, &status, &message);
     pm_program_clear(&p);
     if (!j) {
-        pm_send_error(c, 503, "The domain's database is not available");
+        pm_send_error(c, status, message);
         c->closing = true;
         return;
     }

@@ -32,8 +32,10 @@ static void put_b64(buf_t *b, const char *data, size_t len)
 }
 
 struct pm_job *pm_job_new(struct pm *pm, struct pm_domain *d, const struct pm_program *p,
-                          json_object *request)
+                          json_object *request, int *status, const char **why)
 {
+    *status = 503;
+    *why = "The domain's database is not available";
     buf_t modules = BUF_INIT;
     if (pm_imports_json(d, p->code, p->code_len, &modules) != OK) {
         buf_free(&modules);
@@ -68,6 +70,20 @@ struct pm_job *pm_job_new(struct pm *pm, struct pm_domain *d, const struct pm_pr
     }
     buf_putc(&f, '}');
     buf_free(&modules);
+    if (f.len > FRAME_MAX) {
+        /* code, modules and request together do not fit in a frame: no
+         * worker could take it, and sending would fail for every one */
+        log_warn("job for %s %s (%s): %zu bytes with its code and modules, over the %u-byte "
+                 "frame limit; not run", d->name, p->uuid, p->name, f.len, FRAME_MAX);
+        buf_free(&f);
+        free(j->domain);
+        free(j->name);
+        free(j);
+        pm->next_job_id--;
+        *status = 413;
+        *why = "The webhook request and the program's code are too large to hand to a worker";
+        return NULL;
+    }
     j->frame = buf_steal(&f, NULL);
 
     struct pm_job **tail = &pm->jobs;

@@ -38,8 +38,12 @@ int64_t pm_schedule_run(struct pm *pm)
                 if (p->busy)
                     log_info("routine %s (%s): still running, skipping this activation",
                              p->uuid, p->name);
-                else if (pm_job_new(pm, d, p, NULL))
-                    p->busy = true;
+                else {
+                    int status;
+                    const char *why;
+                    if (pm_job_new(pm, d, p, NULL, &status, &why))
+                        p->busy = true;
+                }
                 pm_schedule_program(p, now);
             }
             if (p->next_run_us && p->next_run_us - now < wait)
