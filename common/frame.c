@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -343,4 +344,34 @@ int frame_peer_trusted(int fd)
         return ERROR;
     }
     return OK;
+}
+
+int frame_unix_addr(const char *path, struct sockaddr_un *sa)
+{
+    memset(sa, 0, sizeof *sa);
+    sa->sun_family = AF_UNIX;
+    size_t n = strlen(path);
+    if (n == 0 || n >= sizeof sa->sun_path) {
+        errno = ENAMETOOLONG;
+        return ERROR;
+    }
+    memcpy(sa->sun_path, path, n + 1);
+    return OK;
+}
+
+int frame_connect(const char *path)
+{
+    struct sockaddr_un sa;
+    if (frame_unix_addr(path, &sa) != OK)
+        return -1;
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0)
+        return -1;
+    if (connect(fd, (const struct sockaddr *)&sa, sizeof sa) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
 }

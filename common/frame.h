@@ -99,4 +99,14 @@ int frame_peer(int fd, uid_t *uid, gid_t *gid, pid_t *pid);
  * not let another user drive the manager. */
 int frame_peer_trusted(int fd);
 
+struct sockaddr_un;
+/* The address of the Unix socket at path; ERROR (errno ENAMETOOLONG) when
+ * the path is empty or does not fit in sun_path. */
+int frame_unix_addr(const char *path, struct sockaddr_un *sa);
+/* Connects to the Unix socket at path: the fd, non-blocking and
+ * close-on-exec, or -1 with errno (ENAMETOOLONG as above, ENOENT when no
+ * socket is there, ECONNREFUSED when nobody listens, EAGAIN when the
+ * listener's backlog is full). */
+int frame_connect(const char *path);
+
 #endif

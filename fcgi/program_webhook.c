@@ -33,8 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -236,20 +234,8 @@ static void webhook_frame(struct req *r, const char *body, size_t len, buf_t *b)
 static int manager_connect(struct req *r, struct hook_call *c)
 {
     const char *path = r->srv->cfg.manager_socket;
-    struct sockaddr_un sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sun_family = AF_UNIX;
-    if (strlen(path) >= sizeof sa.sun_path) {
-        log_error("webhook: [manager] socket path is too long: %s", path);
-        return no_manager(r);
-    }
-    memcpy(sa.sun_path, path, strlen(path) + 1);
-    c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    c->fd = frame_connect(path);
     if (c->fd < 0) {
-        log_error("webhook: socket: %s", strerror(errno));
-        return no_manager(r);
-    }
-    if (connect(c->fd, (const struct sockaddr *)&sa, sizeof sa) != 0) {
         log_warn("webhook: cannot connect to the program manager at %s: %s", path,
                  strerror(errno));
         return no_manager(r);

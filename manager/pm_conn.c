@@ -24,24 +24,20 @@
 int pm_listen(struct pm *pm)
 {
     const char *path = pm->cfg.manager_socket;
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    if (strlen(path) >= sizeof sa.sun_path) {
-        log_error("manager.socket: path too long (%zu bytes, at most %zu): %s", strlen(path),
+    struct sockaddr_un sa;
+    if (frame_unix_addr(path, &sa) != OK) {
+        log_error("manager.socket: path empty or too long (at most %zu bytes): %s",
                   sizeof sa.sun_path - 1, path);
         return ERROR;
     }
-    memcpy(sa.sun_path, path, strlen(path) + 1);
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return log_error("socket: %s", strerror(errno)), ERROR;
     /* A socket file left by a manager that died: remove it, but never
      * steal the socket of one that is running. */
-    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
+    int fd = frame_connect(path);
+    if (fd >= 0) {
         log_error("another selfpmgr is listening on %s", path);
         close(fd);
         return ERROR;
     }
-    close(fd);
     unlink(path);
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     mode_t old = umask(0077);

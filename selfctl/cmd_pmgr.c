@@ -7,8 +7,6 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,23 +40,14 @@ static int flag_take(int argc, char **argv, const char *name)
 /* A connected socket, or -1 after printing why not. */
 static int manager_connect(const char *path)
 {
-    struct sockaddr_un sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sun_family = AF_UNIX;
-    if (strlen(path) >= sizeof sa.sun_path) {
+    int fd = frame_connect(path);
+    if (fd >= 0)
+        return fd;
+    int e = errno;
+    if (e == ENAMETOOLONG) {
         fail("the [manager] socket path is too long: %s", path);
         return -1;
     }
-    memcpy(sa.sun_path, path, strlen(path) + 1);
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0) {
-        fail("socket: %s", strerror(errno));
-        return -1;
-    }
-    if (connect(fd, (const struct sockaddr *)&sa, sizeof sa) == 0)
-        return fd;
-    int e = errno;
-    close(fd);
     if (e == ENOENT)
         fail("selfpmgr is not running (no socket at %s)", path);
     else if (e == ECONNREFUSED)

@@ -1,11 +1,8 @@
 /* conn.c — the manager connection (conn.h). Non-blocking after connect;
  * writes wait at most CONN_WRITE_MS for a manager that stopped reading. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "conn.h"
@@ -21,29 +18,6 @@ void conn_init(struct conn *c, const char *path, const char *name, int capacity)
     c->capacity = capacity;
     c->fd = -1;
     c->backoff_ns = CONN_BACKOFF_MIN_NS;
-}
-
-static int connect_unix(const char *path)
-{
-    struct sockaddr_un sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sun_family = AF_UNIX;
-    if (strlen(path) >= sizeof sa.sun_path) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    memcpy(sa.sun_path, path, strlen(path) + 1);
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -1;
-    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
-        int e = errno;
-        close(fd);
-        errno = e;
-        return -1;
-    }
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-    return fd;
 }
 
 void conn_close(struct conn *c, const char *why, int64_t now)
@@ -78,7 +52,7 @@ int conn_send(struct conn *c, const buf_t *body, int64_t now)
 
 int conn_open(struct conn *c, int64_t now)
 {
-    int fd = connect_unix(c->path);
+    int fd = frame_connect(c->path);
     if (fd < 0) {
         /* the manager is away: say so once per wait at the longest */
         if (c->backoff_ns >= CONN_BACKOFF_MAX_NS)
