@@ -70,6 +70,9 @@ void json_put_strn(buf_t *b, const char *s, size_t n);
  * exponent form, else plain). NaN/Inf write null. */
 void json_put_double(buf_t *b, double v);
 void json_put_int(buf_t *b, int64_t v);
+/* Bytes as a quoted base64 string (RFC 4648, padded): binary data in JSON
+ * (the `_b64` members of the program protocol). */
+void json_put_base64(buf_t *b, const void *data, size_t n);
 /* "key": with the key escaped; caller writes the value and commas. */
 void json_put_key(buf_t *b, const char *key);
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base64.h"
 #include "status.h"
 #include "utf8.h"
 
@@ -252,4 +253,12 @@ void json_put_double(buf_t *b, double v)
         put_exponent(b, &d);
     else
         put_fixed(b, &d);
+}
+
+void json_put_base64(buf_t *b, const void *data, size_t n)
+{
+    buf_putc(b, '"');
+    buf_reserve(b, base64_encoded_len(n) + 1);
+    b->len += base64_encode((const uint8_t *)data, n, b->data + b->len);
+    buf_putc(b, '"');
 }

@@ -221,9 +221,7 @@ static void webhook_frame(struct req *r, const char *body, size_t len, buf_t *b)
     buf_puts(b, ",\"headers\":");
     headers_put(r, b);
     buf_puts(b, ",\"body_b64\":");
-    char *b64 = arena_alloc(r->arena, base64_encoded_len(len) + 1);
-    size_t n = base64_encode((const uint8_t *)body, len, b64);
-    json_put_strn(b, b64, n);
+    json_put_base64(b, body, len);
     buf_puts(b, "}}");
 }
 

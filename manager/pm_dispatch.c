@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base64.h"
 #include "json.h"
 #include "log.h"
 #include "manager.h"
@@ -21,14 +20,6 @@ size_t pm_queue_length(const struct pm *pm)
     for (const struct pm_job *j = pm->jobs; j; j = j->next)
         n += j->state == PM_JOB_QUEUED;
     return n;
-}
-
-static void put_b64(buf_t *b, const char *data, size_t len)
-{
-    buf_putc(b, '"');
-    buf_reserve(b, base64_encoded_len(len) + 1);
-    b->len += base64_encode((const uint8_t *)data, len, b->data + b->len);
-    buf_putc(b, '"');
 }
 
 struct pm_job *pm_job_new(struct pm *pm, struct pm_domain *d, const struct pm_program *p,
@@ -61,7 +52,7 @@ struct pm_job *pm_job_new(struct pm *pm, struct pm_domain *d, const struct pm_pr
     json_put_str(&f, p->name);
     buf_printf(&f, ",\"revision\":%d,\"checksum\":\"%s\",\"deadline_ms\":%lld,\"code_b64\":",
                p->revision, p->checksum, (long long)p->deadline_ms);
-    put_b64(&f, p->code, p->code_len);
+    json_put_base64(&f, p->code, p->code_len);
     buf_puts(&f, ",\"modules\":");
     buf_append(&f, modules.data, modules.len);
     if (request) {

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "arena.h"
-#include "base64.h"
 #include "json.h"
 #include "lexer.h"
 #include "literal.h"
@@ -155,10 +154,9 @@ int pm_imports_json(struct pm_domain *d, const char *code, size_t len, buf_t *ou
             json_put_str(out, l.items[i]);
             buf_puts(out, ",\"checksum\":");
             json_put_str(out, PQgetvalue(res, 0, 1));
-            buf_puts(out, ",\"code_b64\":\"");
-            buf_reserve(out, base64_encoded_len(mlen) + 1);
-            out->len += base64_encode((const uint8_t *)mcode, mlen, out->data + out->len);
-            buf_puts(out, "\"}");
+            buf_puts(out, ",\"code_b64\":");
+            json_put_base64(out, mcode, mlen);
+            buf_putc(out, '}');
             free(mcode);
         }
         PQclear(res);

@@ -293,12 +293,9 @@ static void put_members(const struct job_result *r, buf_t *b)
         json_put_key(b, rs->headers[i].name);
         json_put_str(b, rs->headers[i].value);
     }
-    buf_puts(b, "},\"body_b64\":\"");
-    size_t n = base64_encoded_len(rs->body.len);
-    buf_reserve(b, n + 1);
-    base64_encode((const uint8_t *)buf_cstr(&rs->body), rs->body.len, b->data + b->len);
-    b->len += n;
-    buf_puts(b, "\"}");
+    buf_puts(b, "},\"body_b64\":");
+    json_put_base64(b, buf_cstr(&rs->body), rs->body.len);
+    buf_putc(b, '}');
 }
 
 void job_result_json(const struct job_result *r, buf_t *out)
