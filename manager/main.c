@@ -165,14 +165,7 @@ int main(int argc, char **argv)
     log_info("stopping");
     while (pm.conns)
         pm_conn_close(&pm, pm.conns);
-    while (pm.jobs) {
-        struct pm_job *j = pm.jobs;
-        pm.jobs = j->next;
-        free(j->domain);
-        free(j->name);
-        free(j->frame);
-        free(j);
-    }
+    pm_jobs_free(&pm);
     pm_domains_free(&pm);
     close(pm.listen_fd);
     unlink(pm.cfg.manager_socket);

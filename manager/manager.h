@@ -140,6 +140,9 @@ struct pm_program *pm_program_find(struct pm_domain *d, const char *uuid);
 int pm_program_fetch(struct pm_domain *d, const char *uuid, struct pm_program *out, int *status,
                      const char **message);
 void pm_program_clear(struct pm_program *p);
+/* Program code as PostgreSQL's encode(code, 'hex') gives it, to bytes
+ * (malloc'd, NUL-terminated for convenience; *len excludes the NUL). */
+char *pm_unhex(const char *hex, size_t *len);
 
 /* pm_housekeeping.c: expired dataset uploads, on connect and hourly */
 void pm_housekeeping(struct pm *pm, struct pm_domain *d);
@@ -166,6 +169,7 @@ void pm_worker_lost(struct pm *pm, struct pm_conn *w);
 void pm_caller_lost(struct pm *pm, struct pm_conn *c);
 int64_t pm_jobs_timeouts(struct pm *pm);           /* 504s; µs until the next */
 size_t pm_queue_length(const struct pm *pm);
+void pm_jobs_free(struct pm *pm);                   /* at exit */
 
 /* pm_conn.c */
 int pm_listen(struct pm *pm);

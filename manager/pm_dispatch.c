@@ -22,6 +22,14 @@ size_t pm_queue_length(const struct pm *pm)
     return n;
 }
 
+static void job_free(struct pm_job *j)
+{
+    free(j->domain);
+    free(j->name);
+    free(j->frame);
+    free(j);
+}
+
 struct pm_job *pm_job_new(struct pm *pm, struct pm_domain *d, const struct pm_program *p,
                           json_object *request, int *status, const char **why)
 {
@@ -67,9 +75,7 @@ struct pm_job *pm_job_new(struct pm *pm, struct pm_domain *d, const struct pm_pr
         log_warn("job for %s %s (%s): %zu bytes with its code and modules, over the %u-byte "
                  "frame limit; not run", d->name, p->uuid, p->name, f.len, FRAME_MAX);
         buf_free(&f);
-        free(j->domain);
-        free(j->name);
-        free(j);
+        job_free(j);
         pm->next_job_id--;
         *status = 413;
         *why = "The webhook request and the program's code are too large to hand to a worker";
@@ -91,10 +97,16 @@ static void job_unlink(struct pm *pm, struct pm_job *j)
             *pp = j->next;
             break;
         }
-    free(j->domain);
-    free(j->name);
-    free(j->frame);
-    free(j);
+    job_free(j);
+}
+
+void pm_jobs_free(struct pm *pm)
+{
+    while (pm->jobs) {
+        struct pm_job *j = pm->jobs;
+        pm->jobs = j->next;
+        job_free(j);
+    }
 }
 
 static void answer_caller(struct pm_job *j, int status, const char *message)

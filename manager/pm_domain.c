@@ -48,6 +48,19 @@ static int hexval(char c)
     return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : 0;
 }
 
+char *pm_unhex(const char *hex, size_t *len)
+{
+    size_t n = strlen(hex) / 2;
+    char *out = malloc(n + 1);
+    if (!out)
+        abort();
+    for (size_t k = 0; k < n; k++)
+        out[k] = (char)(hexval(hex[2 * k]) << 4 | hexval(hex[2 * k + 1]));
+    out[n] = '\0';
+    *len = n;
+    return out;
+}
+
 void pm_program_clear(struct pm_program *p)
 {
     free(p->name);
@@ -68,14 +81,8 @@ static void program_from_row(struct pm_program *p, PGresult *res, int i)
         p->deadline_ms = 1;
     p->revision = atoi(PQgetvalue(res, i, C_REVISION));
     snprintf(p->checksum, sizeof p->checksum, "%s", PQgetvalue(res, i, C_SUM));
-    const char *hex = PQgetvalue(res, i, C_CODE);
-    size_t n = strlen(hex) / 2;
     free(p->code);
-    p->code = malloc(n + 1);
-    for (size_t k = 0; k < n; k++)
-        p->code[k] = (char)(hexval(hex[2 * k]) << 4 | hexval(hex[2 * k + 1]));
-    p->code[n] = '\0';
-    p->code_len = n;
+    p->code = pm_unhex(PQgetvalue(res, i, C_CODE), &p->code_len);
 }
 
 struct pm_program *pm_program_find(struct pm_domain *d, const char *uuid)

@@ -79,23 +79,6 @@ static void scan_imports(const char *code, size_t len, struct spec_list *l)
     arena_free(a);
 }
 
-static int hexval(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* Hex text (as PostgreSQL's encode(…, 'hex') writes it) to bytes. */
-static char *unhex(const char *h, size_t *len)
-{
-    size_t n = strlen(h) / 2;
-    char *out = malloc(n + 1);
-    for (size_t i = 0; i < n; i++)
-        out[i] = (char)(hexval(h[2 * i]) << 4 | hexval(h[2 * i + 1]));
-    out[n] = '\0';
-    *len = n;
-    return out;
-}
-
 /* "name@latest" → name, NULL; "name@12" → name, "12" (no leading zeros).
  * ERROR otherwise. */
 static int split_spec(const char *spec, char *name, size_t namesz, const char **rev)
@@ -145,7 +128,7 @@ int pm_imports_json(struct pm_domain *d, const char *code, size_t len, buf_t *ou
         }
         if (PQntuples(res) == 1) {
             size_t mlen;
-            char *mcode = unhex(PQgetvalue(res, 0, 0), &mlen);
+            char *mcode = pm_unhex(PQgetvalue(res, 0, 0), &mlen);
             scan_imports(mcode, mlen, &l);
             if (!first)
                 buf_putc(out, ',');
