@@ -663,26 +663,40 @@ static const struct tz_zone *local_get(buf_t *err)
     return z ? z : &utc_zone;
 }
 
+/* The file of zone name[0..len) under TZ_DIR, after Go's checks on the
+ * name; ERROR with Go's message in err. */
+static int zone_file(const char *name, size_t len, char path[static sizeof TZ_DIR + 256],
+                     char zname[static 256], buf_t *err)
+{
+    if (memmem(name, len, "..", 2) || name[0] == '/' || name[0] == '\\') {
+        buf_puts(err, "time: invalid location name");
+        return ERROR;
+    }
+    if (!name_ok(name, len)) {
+        buf_puts(err, "unknown time zone ");
+        buf_append(err, name, len);
+        return ERROR;
+    }
+    snprintf(zname, 256, "%.*s", (int)len, name);
+    snprintf(path, sizeof TZ_DIR + 256, "%s/%s", TZ_DIR, zname);
+    return OK;
+}
+
 int tz_load(const char *name, size_t len, const struct tz_zone **out, buf_t *err)
 {
     if (len == 0 || (len == 3 && memcmp(name, "UTC", 3) == 0)) {
         *out = &utc_zone;
         return OK;
     }
-    if (memmem(name, len, "..", 2) || name[0] == '/' || name[0] == '\\') {
-        buf_puts(err, "time: invalid location name");
+    bool local = len == 5 && memcmp(name, "Local", 5) == 0;
+    char path[sizeof TZ_DIR + 256], zname[256];
+    if (!local && zone_file(name, len, path, zname, err) != OK)
         return ERROR;
-    }
     pthread_mutex_lock(&cache_mu);
     int rc = ERROR;
-    if (len == 5 && memcmp(name, "Local", 5) == 0) {
+    if (local) {
         *out = local_get(err);
         rc = *out ? OK : ERROR;
-        goto done;
-    }
-    if (!name_ok(name, len)) {
-        buf_puts(err, "unknown time zone ");
-        buf_append(err, name, len);
         goto done;
     }
     for (size_t i = 0; i < ncache; i++)
@@ -695,9 +709,6 @@ int tz_load(const char *name, size_t len, const struct tz_zone **out, buf_t *err
         buf_puts(err, "time: too many time zones loaded");
         goto done;
     }
-    char path[sizeof TZ_DIR + 256], zname[256];
-    snprintf(zname, sizeof zname, "%.*s", (int)len, name);
-    snprintf(path, sizeof path, "%s/%s", TZ_DIR, zname);
     struct tz_zone *z;
     if (tz_load_path(path, zname, &z, err) == OK) {
         cache[ncache++] = z;
@@ -714,14 +725,9 @@ int tz_check(const char *name, size_t len, buf_t *err)
     if (len == 0 || (len == 3 && memcmp(name, "UTC", 3) == 0) ||
         (len == 5 && memcmp(name, "Local", 5) == 0))
         return OK;
-    if (memmem(name, len, "..", 2) || name[0] == '/' || name[0] == '\\' || !name_ok(name, len)) {
-        buf_puts(err, "unknown time zone ");
-        buf_append(err, name, len);
-        return ERROR;
-    }
     char path[sizeof TZ_DIR + 256], zname[256];
-    snprintf(zname, sizeof zname, "%.*s", (int)len, name);
-    snprintf(path, sizeof path, "%s/%s", TZ_DIR, zname);
+    if (zone_file(name, len, path, zname, err) != OK)
+        return ERROR;
     struct tz_zone *z;
     if (tz_load_path(path, zname, &z, err) != OK)
         return ERROR;
