@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "json.h"
 
 #define FRAME_HDR 4
@@ -230,20 +231,13 @@ int frame_parse(const char *buf, size_t n, size_t max, size_t *consumed,
     return FRAME_OK;
 }
 
-static int64_t frame_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Waits until fd is writable or the deadline (-1: none) passes. */
 static int frame_wait_writable(int fd, int64_t deadline)
 {
     for (;;) {
         int wait = -1;
         if (deadline >= 0) {
-            int64_t left = deadline - frame_now_ms();
+            int64_t left = deadline - clock_mono_ms();
             if (left <= 0) {
                 errno = ETIMEDOUT;
                 return ERROR;
@@ -276,7 +270,7 @@ int frame_write(int fd, const char *body, size_t len, int timeout_ms)
     struct iovec iov[2] = { { hdr, FRAME_HDR }, { (void *)body, len } };
     struct iovec *v = iov;
     int nv = 2;
-    int64_t deadline = timeout_ms < 0 ? -1 : frame_now_ms() + timeout_ms;
+    int64_t deadline = timeout_ms < 0 ? -1 : clock_mono_ms() + timeout_ms;
     int is_socket = 1;
 
     while (nv > 0) {

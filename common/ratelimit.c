@@ -16,6 +16,7 @@
  * another process may have re-created it with another slot count, or
  * someone truncated it, and touching a page beyond the end of a file is
  * SIGBUS. */
+#include "clock.h"
 #include "ratelimit.h"
 
 #include <errno.h>
@@ -378,9 +379,7 @@ size_t ratelimit_sweep(struct ratelimit *rl, int64_t now_usec, int64_t idle_usec
 
 int64_t ratelimit_now(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    return clock_mono_us();
 }
 
 void ratelimit_close(struct ratelimit *rl)

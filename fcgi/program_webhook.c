@@ -23,6 +23,7 @@
  * as instructions (X-Accel-*, X-Sendfile, X-LIGHTTPD-*): a program must not
  * be able to make nginx serve an internal location or a file. Headers with
  * characters that could split a header line are dropped too. */
+#include "clock.h"
 #include "programs.h"
 
 #include <errno.h>
@@ -66,16 +67,9 @@ struct hook_call {
     int64_t until_ms; /* monotonic time by which the manager must have answered */
 };
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int left_ms(const struct hook_call *c)
 {
-    int64_t left = c->until_ms - now_ms();
+    int64_t left = c->until_ms - clock_mono_ms();
     return left < 0 ? 0 : left > INT32_MAX ? INT32_MAX : (int)left;
 }
 
@@ -413,7 +407,7 @@ int programs_webhook(struct req *r)
         return ERROR;
     buf_t frame = BUF_INIT;
     webhook_frame(r, body, len, &frame);
-    struct hook_call c = { .fd = -1, .until_ms = now_ms() + deadline_ms + ANSWER_GRACE_MS };
+    struct hook_call c = { .fd = -1, .until_ms = clock_mono_ms() + deadline_ms + ANSWER_GRACE_MS };
     int rc = manager_connect(r, &c);
     if (rc == OK)
         rc = manager_send(r, &c, &frame);

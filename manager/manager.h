@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "config.h"
 #include "cron.h"
 #include "db.h"
@@ -125,9 +126,6 @@ struct pm {
     volatile int *stop;
 };
 
-/* clocks */
-int64_t pm_now_us(void);       /* wall clock, µs since the epoch */
-int64_t pm_mono_us(void);      /* monotonic */
 
 /* pm_domain.c */
 int pm_domains_load(struct pm *pm);                 /* (re)read the domain list */

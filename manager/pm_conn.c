@@ -73,7 +73,7 @@ void pm_accept(struct pm *pm)
         c->fd = fd;
         c->peer_pid = pid;
         c->reader = frame_reader_new(PM_WORKER_FRAME_MAX);
-        c->last_heard_us = pm_mono_us();
+        c->last_heard_us = clock_mono_us();
         c->next = pm->conns;
         pm->conns = c;
     }
@@ -122,7 +122,7 @@ static void on_hello(struct pm *pm, struct pm_conn *c, json_object *msg)
     c->capacity = (int)cap;
     c->worker_id = ++pm->next_worker_id;
     c->name = strdup(json_str(msg, "name", ""));
-    c->idle_since_us = pm_mono_us();
+    c->idle_since_us = clock_mono_us();
     buf_t f = BUF_INIT;
     buf_printf(&f, "{\"type\":\"welcome\",\"worker\":%d}", c->worker_id);
     if (pm_conn_send(c, &f) == OK)
@@ -187,7 +187,7 @@ static void on_frame(struct pm *pm, struct pm_conn *c, const char *data, size_t 
         return;
     }
     const char *type = json_str(msg, "type", "");
-    c->last_heard_us = pm_mono_us();
+    c->last_heard_us = clock_mono_us();
     switch (c->role) {
     case PM_PEER_NEW:
         if (strcmp(type, "hello") == 0)
@@ -253,7 +253,7 @@ void pm_conn_close(struct pm *pm, struct pm_conn *c)
 
 void pm_conns_sweep(struct pm *pm)
 {
-    int64_t now = pm_mono_us();
+    int64_t now = clock_mono_us();
     struct pm_conn *c = pm->conns;
     while (c) {
         struct pm_conn *next = c->next;

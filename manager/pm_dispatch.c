@@ -50,7 +50,7 @@ struct pm_job *pm_job_new(struct pm *pm, struct pm_domain *d, const struct pm_pr
     memcpy(j->checksum, p->checksum, sizeof j->checksum);
     j->deadline_ms = p->deadline_ms;
     j->state = PM_JOB_QUEUED;
-    j->answer_by_us = pm_mono_us() + p->deadline_ms * 1000 + PM_WEBHOOK_GRACE_US;
+    j->answer_by_us = clock_mono_us() + p->deadline_ms * 1000 + PM_WEBHOOK_GRACE_US;
 
     buf_t f = BUF_INIT;
     buf_printf(&f, "{\"type\":\"job\",\"id\":%lld,\"kind\":\"%s\",\"domain\":", (long long)j->id,
@@ -138,7 +138,7 @@ static void remember(struct pm *pm, const struct pm_job *j, const char *outcome,
     r->webhook = j->webhook;
     snprintf(r->outcome, sizeof r->outcome, "%s", outcome);
     r->duration_ms = ms;
-    r->finished_us = pm_now_us();
+    r->finished_us = clock_real_us();
 }
 
 /* Ends a job that did not run to a result (no worker, given up). */
@@ -211,7 +211,7 @@ void pm_dispatch(struct pm *pm)
         j->state = PM_JOB_RUNNING;
         j->worker_id = w->worker_id;
         j->attempts++;
-        j->started_us = pm_now_us();
+        j->started_us = clock_real_us();
         w->running++;
         log_debug("job %lld (%s %s) to worker %d", (long long)j->id, j->domain, j->name,
                   w->worker_id);
@@ -269,7 +269,7 @@ void pm_job_result(struct pm *pm, struct pm_conn *w, json_object *msg)
     w->running--;
     w->jobs_done++;
     if (w->running == 0)
-        w->idle_since_us = pm_mono_us();
+        w->idle_since_us = clock_mono_us();
     const char *outcome = json_str(msg, "outcome", "crashed");
     static const char *const known[] = { "ok", "error", "deadline", "crashed" };
     bool valid = false;
@@ -329,7 +329,7 @@ void pm_caller_lost(struct pm *pm, struct pm_conn *c)
 
 int64_t pm_jobs_timeouts(struct pm *pm)
 {
-    int64_t now = pm_mono_us(), wait = INT64_MAX;
+    int64_t now = clock_mono_us(), wait = INT64_MAX;
     struct pm_job *j = pm->jobs;
     while (j) {
         struct pm_job *next = j->next;

@@ -100,7 +100,7 @@ static void domain_disconnect(struct pm_domain *d, const char *why)
                  why, PM_RETRY_US / 1000000);
     db_close(&d->db);
     d->connected = false;
-    d->retry_at_us = pm_mono_us() + PM_RETRY_US;
+    d->retry_at_us = clock_mono_us() + PM_RETRY_US;
 }
 
 static void connect_failed(struct pm_domain *d, const char *why)
@@ -109,7 +109,7 @@ static void connect_failed(struct pm_domain *d, const char *why)
     if (d->db.pg)
         db_close(&d->db);
     d->connecting = false;
-    d->retry_at_us = pm_mono_us() + PM_RETRY_US;
+    d->retry_at_us = clock_mono_us() + PM_RETRY_US;
 }
 
 /* The connection is up: check the schema, bound statements in time (one
@@ -150,7 +150,7 @@ static void domain_ready(struct pm_domain *d)
 static void domain_connect_step(struct pm *pm, struct pm_domain *d)
 {
     char err[512];
-    int64_t mono = pm_mono_us();
+    int64_t mono = clock_mono_us();
     if (!d->connecting) {
         if (mono < d->retry_at_us)
             return;
@@ -192,7 +192,7 @@ static void domain_reload(struct pm *pm, struct pm_domain *d)
     int n = PQntuples(res);
     struct pm_program *next = calloc((size_t)n + 1, sizeof *next);
     size_t kept = 0;
-    int64_t now = pm_now_us();
+    int64_t now = clock_real_us();
     for (int i = 0; i < n; i++) {
         struct pm_program *p = &next[kept];
         const char *uuid = PQgetvalue(res, i, C_UUID);
@@ -229,7 +229,7 @@ static void domain_reload(struct pm *pm, struct pm_domain *d)
     d->programs = next;
     d->nprograms = kept;
     d->reload_now = false;
-    d->reload_at_us = pm_mono_us() + pm->cfg.manager_poll_interval * 1000000LL;
+    d->reload_at_us = clock_mono_us() + pm->cfg.manager_poll_interval * 1000000LL;
 }
 
 void pm_domain_service(struct pm *pm, struct pm_domain *d)
@@ -239,7 +239,7 @@ void pm_domain_service(struct pm *pm, struct pm_domain *d)
         if (!d->connected)
             return;
     }
-    int64_t mono = pm_mono_us();
+    int64_t mono = clock_mono_us();
     if (!PQconsumeInput(d->db.pg) || PQstatus(d->db.pg) != CONNECTION_OK) {
         domain_disconnect(d, PQerrorMessage(d->db.pg));
         return;

@@ -22,7 +22,7 @@ static const struct db_stmt SQL_EXPIRE_UPLOADS = {
 
 void pm_housekeeping(struct pm *pm, struct pm_domain *d)
 {
-    int64_t mono = pm_mono_us();
+    int64_t mono = clock_mono_us();
     if (!d->connected || mono < d->housekeeping_at_us)
         return;
     d->housekeeping_at_us = mono + PM_HOUSEKEEPING_US;

@@ -59,7 +59,7 @@ void pm_record_run(struct pm *pm, const struct pm_job *job, json_object *result,
     char rev[16], started[32], ms[24], kept[24];
     snprintf(rev, sizeof rev, "%d", job->revision);
     snprintf(started, sizeof started, "%lld",
-             (long long)(job->started_us ? job->started_us : pm_now_us()));
+             (long long)(job->started_us ? job->started_us : clock_real_us()));
     snprintf(ms, sizeof ms, "%lld", (long long)duration_ms);
     snprintf(kept, sizeof kept, "%lld", (long long)pm->cfg.manager_runs_kept);
     buf_t logs = BUF_INIT;

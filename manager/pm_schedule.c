@@ -24,7 +24,7 @@ void pm_schedule_program(struct pm_program *p, int64_t now_us)
 
 int64_t pm_schedule_run(struct pm *pm)
 {
-    int64_t now = pm_now_us();
+    int64_t now = clock_real_us();
     int64_t wait = PM_SCHEDULE_IDLE_US;
     for (size_t i = 0; i < pm->ndomains; i++) {
         struct pm_domain *d = &pm->domains[i];

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "cli.h"
 #include "commands.h"
 #include "frame.h"
@@ -18,13 +19,6 @@
 
 #define STATUS_TIMEOUT_MS 5000
 #define STATUS_REQUEST "{\"type\":\"status\"}"
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* 1 when the flag is in argv (and consumes it). */
 static int flag_take(int argc, char **argv, const char *name)
@@ -61,7 +55,7 @@ static int manager_connect(const char *path)
  * OK, or fail()'s 1 after printing why. */
 static int status_ask(int fd, struct frame_reader *fr, const char **reply, size_t *len)
 {
-    int64_t until = now_ms() + STATUS_TIMEOUT_MS;
+    int64_t until = clock_mono_ms() + STATUS_TIMEOUT_MS;
     if (frame_write(fd, STATUS_REQUEST, strlen(STATUS_REQUEST), STATUS_TIMEOUT_MS) != OK)
         return fail("selfpmgr: cannot send the request: %s", strerror(errno));
     for (;;) {
@@ -72,7 +66,7 @@ static int status_ask(int fd, struct frame_reader *fr, const char **reply, size_
             return fail("selfpmgr closed the connection without an answer");
         if (rc == FRAME_ERROR)
             return fail("selfpmgr: bad answer: %s", frame_reader_error(fr));
-        int64_t left = until - now_ms();
+        int64_t left = until - clock_mono_ms();
         struct pollfd p = { .fd = fd, .events = POLLIN };
         int n = left > 0 ? poll(&p, 1, (int)left) : 0;
         if (n == 0)

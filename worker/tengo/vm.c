@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "opcodes.h"
 #include "unicode.h"
 #include "status.h"
@@ -27,9 +28,7 @@ static void *xcalloc(size_t n, size_t size)
 
 int64_t tg_now_ns(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+    return clock_mono_ns();
 }
 
 void tg_vm_print(struct tg_vm *vm, const char *s, size_t n)
