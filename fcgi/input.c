@@ -198,18 +198,48 @@ const struct query_value *req_query(const struct req *r, const char *name)
     return idx >= 0 && idx < QUERY_MAX ? &r->query_values[idx] : &absent;
 }
 
-int input_read_body(struct req *r, char **data, size_t *len)
+/* A body sent without Content-Length (chunked): read to its end, at most
+ * max bytes. */
+static int read_unsized(struct req *r, int64_t max, const char *too_large, char **data,
+                        size_t *len)
 {
+    *data = "";
+    *len = 0;
+    if (!r->fcgi_in)
+        return OK;
+    buf_t b = BUF_INIT;
+    char piece[16384];
+    long k;
+    while ((k = req_read(r, piece, sizeof piece)) > 0 && b.len + (size_t)k <= (size_t)max)
+        buf_append(&b, piece, (size_t)k);
+    int rc = k < 0   ? req_fail(r, 400, "The request body could not be read")
+             : k > 0 ? req_fail(r, 413, too_large)
+                     : OK;
+    if (rc == OK && b.len) {
+        *data = arena_alloc(r->arena, b.len + 1); /* binary: not a string copy */
+        memcpy(*data, b.data, b.len + 1);
+        *len = b.len;
+    }
+    buf_free(&b);
+    return rc;
+}
+
+int input_read_body_max(struct req *r, int64_t max, int unsized, const char *too_large,
+                        char **data, size_t *len)
+{
+    if (!too_large)
+        too_large = "Request Entity Too Large";
     const char *cl = req_env(r, "CONTENT_LENGTH");
     if (!cl || !*cl)
-        return req_fail(r, 411, "Length Required");
+        return unsized ? read_unsized(r, max, too_large, data, len)
+                       : req_fail(r, 411, "Length Required");
     char *end;
     errno = 0;
     unsigned long long n = strtoull(cl, &end, 10);
     if (errno || *end || !isdigit((unsigned char)cl[0]))
         return req_fail(r, 400, "Malformed Content-Length");
-    if (n > (unsigned long long)r->srv->cfg.max_body)
-        return req_fail(r, 413, "Request Entity Too Large");
+    if (n > (unsigned long long)max)
+        return req_fail(r, 413, too_large);
     char *buf = arena_alloc(r->arena, (size_t)n + 1);
     size_t got = 0;
     while (got < n) {
@@ -222,6 +252,11 @@ int input_read_body(struct req *r, char **data, size_t *len)
     *data = buf;
     *len = (size_t)n;
     return OK;
+}
+
+int input_read_body(struct req *r, char **data, size_t *len)
+{
+    return input_read_body_max(r, r->srv->cfg.max_body, 0, NULL, data, len);
 }
 
 int input_body(struct req *r, const struct json_field *fields)

@@ -53,6 +53,11 @@ int input_body(struct req *r, const struct json_field *fields);
  * the arena, for handlers whose body is not a JSON object (411/413/400 as
  * input_body). */
 int input_read_body(struct req *r, char **data, size_t *len);
+/* The same with a limit of max bytes (413 with too_large as the message,
+ * NULL: the usual one); with unsized set, a body without Content-Length
+ * (chunked) is read to its end instead of answering 411. */
+int input_read_body_max(struct req *r, int64_t max, int unsized, const char *too_large,
+                        char **data, size_t *len);
 /* The value of a declared query parameter (never NULL for a declared name;
  * check ->present). */
 const struct query_value *req_query(const struct req *r, const char *name);

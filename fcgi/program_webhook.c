@@ -83,11 +83,16 @@ static int too_late(struct req *r)
     return req_fail(r, 504, "The webhook program did not answer within its deadline");
 }
 
+static const char *too_large_message(struct req *r)
+{
+    return arena_sprintf(r->arena, "Request Entity Too Large: a webhook body is limited to %lld "
+                                   "bytes",
+                         (long long)r->srv->cfg.webhook_max_body);
+}
+
 static int too_large(struct req *r)
 {
-    return req_fail(r, 413, arena_sprintf(r->arena, "Request Entity Too Large: a webhook body is "
-                                                    "limited to %lld bytes",
-                                          (long long)r->srv->cfg.webhook_max_body));
+    return req_fail(r, 413, too_large_message(r));
 }
 
 /* ---- the request ---------------------------------------------------------- */
@@ -123,36 +128,7 @@ static int body_read(struct req *r, char **data, size_t *len)
     int64_t limit = r->srv->cfg.webhook_max_body;
     if (r->srv->cfg.max_body < limit)
         limit = r->srv->cfg.max_body;
-    const char *cl = req_env(r, "CONTENT_LENGTH");
-    if (cl && *cl) {
-        char *end;
-        errno = 0;
-        unsigned long long n = strtoull(cl, &end, 10);
-        if (errno || *end || cl[0] < '0' || cl[0] > '9')
-            return req_fail(r, 400, "Malformed Content-Length");
-        if (n > (unsigned long long)limit)
-            return too_large(r);
-        return input_read_body(r, data, len);
-    }
-    *data = "";
-    *len = 0;
-    if (!r->fcgi_in)
-        return OK;
-    buf_t b = BUF_INIT;
-    char piece[16384];
-    long k;
-    while ((k = req_read(r, piece, sizeof piece)) > 0 && b.len + (size_t)k <= (size_t)limit)
-        buf_append(&b, piece, (size_t)k);
-    int rc = k < 0 ? req_fail(r, 400, "The request body could not be read")
-           : k > 0 ? too_large(r)
-                   : OK;
-    if (rc == OK && b.len) {
-        *data = arena_alloc(r->arena, b.len + 1); /* binary: not a string copy */
-        memcpy(*data, b.data, b.len + 1);
-        *len = b.len;
-    }
-    buf_free(&b);
-    return rc;
+    return input_read_body_max(r, limit, 1, too_large_message(r), data, len);
 }
 
 /* "HTTP_X_FOO_BAR" -> "x-foo-bar" (the part after the prefix). */
