@@ -56,6 +56,17 @@ const char *opt_take(int argc, char **argv, const char *name)
     return NULL;
 }
 
+int flag_take(int argc, char **argv, const char *name)
+{
+    int found = 0;
+    for (int i = 1; i < argc; i++)
+        if (argv[i] && strcmp(argv[i], name) == 0) {
+            argv[i] = NULL;
+            found = 1;
+        }
+    return found;
+}
+
 const char *arg_take(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {

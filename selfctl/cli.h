@@ -32,6 +32,8 @@ int wants_help(int argc, char **argv);
 /* Value of "--name VALUE" or "--name=VALUE" in argv; NULL when absent.
  * Marks the consumed slots with NULL in argv so leftovers can be found. */
 const char *opt_take(int argc, char **argv, const char *name);
+/* 1 when the flag NAME (no value) is in argv; its slots are marked consumed. */
+int flag_take(int argc, char **argv, const char *name);
 /* First unconsumed positional argument after argv[0] (values of
  * "--opt VALUE" pairs are not positional), or NULL; marked consumed. */
 const char *arg_take(int argc, char **argv);

@@ -20,17 +20,6 @@
 #define STATUS_TIMEOUT_MS 5000
 #define STATUS_REQUEST "{\"type\":\"status\"}"
 
-/* 1 when the flag is in argv (and consumes it). */
-static int flag_take(int argc, char **argv, const char *name)
-{
-    for (int i = 1; i < argc; i++)
-        if (argv[i] && strcmp(argv[i], name) == 0) {
-            argv[i] = NULL;
-            return 1;
-        }
-    return 0;
-}
-
 /* A connected socket, or -1 after printing why not. */
 static int manager_connect(const char *path)
 {

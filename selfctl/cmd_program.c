@@ -101,18 +101,6 @@ static void log_to_stderr(void *ctx, const char *level, const char *msg, size_t 
     fprintf(stderr, "%s: %.*s\n", level, (int)(len > 0x7fffffff ? 0x7fffffff : len), msg);
 }
 
-/* Takes a flag without value from argv (consumed like opt_take's). */
-static int flag_take(int argc, char **argv, const char *name)
-{
-    int found = 0;
-    for (int i = 1; i < argc; i++)
-        if (argv[i] && strcmp(argv[i], name) == 0) {
-            argv[i] = NULL;
-            found = 1;
-        }
-    return found;
-}
-
 int cmd_program_run(struct cli *c, int argc, char **argv)
 {
     (void)c;
