@@ -73,8 +73,6 @@ struct pm_conn {
     int64_t jobs_done;
     int64_t last_heard_us;
     int64_t idle_since_us;
-    /* webhook callers: the job answering them, 0 when none */
-    int64_t webhook_job;
     bool closing;
     struct pm_conn *next;
 };

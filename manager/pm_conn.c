@@ -165,7 +165,6 @@ static void on_webhook(struct pm *pm, struct pm_conn *c, json_object *msg)
         return;
     }
     j->caller = c;
-    c->webhook_job = j->id;
 }
 
 static void on_status(struct pm *pm, struct pm_conn *c)

@@ -109,14 +109,19 @@ void pm_jobs_free(struct pm *pm)
     }
 }
 
+/* The caller got its answer: one answer per connection, then it closes. */
+static void caller_done(struct pm_job *j)
+{
+    j->caller->closing = true;
+    j->caller = NULL;
+}
+
 static void answer_caller(struct pm_job *j, int status, const char *message)
 {
     if (!j->caller)
         return;
     pm_send_error(j->caller, status, message);
-    j->caller->webhook_job = 0;
-    j->caller->closing = true;
-    j->caller = NULL;
+    caller_done(j);
 }
 
 static void program_idle(struct pm *pm, const struct pm_job *j)
@@ -252,9 +257,7 @@ static void answer_webhook(struct pm_job *j, json_object *response)
     buf_putc(&f, '}');
     pm_conn_send(j->caller, &f);
     buf_free(&f);
-    j->caller->webhook_job = 0;
-    j->caller->closing = true;
-    j->caller = NULL;
+    caller_done(j);
 }
 
 void pm_job_result(struct pm *pm, struct pm_conn *w, json_object *msg)
@@ -324,7 +327,6 @@ void pm_caller_lost(struct pm *pm, struct pm_conn *c)
     for (struct pm_job *j = pm->jobs; j; j = j->next)
         if (j->caller == c)
             j->caller = NULL;
-    (void)pm;
 }
 
 int64_t pm_jobs_timeouts(struct pm *pm)

@@ -93,23 +93,29 @@ struct pm_program *pm_program_find(struct pm_domain *d, const char *uuid)
     return NULL;
 }
 
+/* Closes the connection (lost, or an attempt that failed) and schedules
+ * the next attempt. */
+static void domain_down(struct pm_domain *d)
+{
+    if (d->db.pg)
+        db_close(&d->db);
+    d->connected = false;
+    d->connecting = false;
+    d->retry_at_us = clock_mono_us() + PM_RETRY_US;
+}
+
 static void domain_disconnect(struct pm_domain *d, const char *why)
 {
     if (d->connected)
         log_warn("domain %s: database connection lost (%s); retrying every %lld s", d->name,
                  why, PM_RETRY_US / 1000000);
-    db_close(&d->db);
-    d->connected = false;
-    d->retry_at_us = clock_mono_us() + PM_RETRY_US;
+    domain_down(d);
 }
 
 static void connect_failed(struct pm_domain *d, const char *why)
 {
     log_warn("domain %s: %s", d->name, why);
-    if (d->db.pg)
-        db_close(&d->db);
-    d->connecting = false;
-    d->retry_at_us = clock_mono_us() + PM_RETRY_US;
+    domain_down(d);
 }
 
 /* The connection is up: check the schema, bound statements in time (one
