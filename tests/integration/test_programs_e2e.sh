@@ -138,8 +138,8 @@ uploads_left() { [ "$(sql "SELECT string_agg(right(upload_id::text, 2), ',' ORDE
 wait_for 5 uploads_left; verdict "the manager deletes the upload idle for 8 days, keeps the one with a recent part"
 start_bg worker1 "$ITEST_SELFPWRK" -c "$ITEST_CONFIG"
 start_bg worker2 "$ITEST_SELFPWRK" -c "$ITEST_CONFIG"
-two_workers() { [ "$(selfctl -c "$ITEST_CONFIG" pmgr status --json 2>/dev/null | grep -o '"worker":' | wc -l)" = 2 ]; }
-wait_for 10 two_workers; verdict "selfctl pmgr status lists two workers"
+workers_are() { [ "$(selfctl -c "$ITEST_CONFIG" pmgr status --json 2>/dev/null | grep -o '"worker":' | wc -l)" = "$1" ]; }
+wait_for 10 workers_are 2; verdict "selfctl pmgr status lists two workers"
 
 # domains come and go while the manager runs (it re-reads the domain file)
 uri_a=$(fresh_db e2e_dom_a) && uri_b=$(fresh_db e2e_dom_b)
@@ -165,8 +165,7 @@ wait_for 10 has_points 2 1; verdict "the routine uses the new module revision"
 kill -9 "$(cat "$RUN/programs-worker1.pid")"; rm -f "$RUN/programs-worker1.pid"
 before=$(points 2)
 wait_for 12 has_points 2 $((before + 3)); verdict "the routine keeps running after a worker was killed with SIGKILL"
-one_worker() { [ "$(selfctl -c "$ITEST_CONFIG" pmgr status --json 2>/dev/null | grep -o '"worker":' | wc -l)" = 1 ]; }
-wait_for 5 one_worker; verdict "the manager noticed the dead worker"
+wait_for 5 workers_are 1; verdict "the manager noticed the dead worker"
 
 # --- webhook through nginx --------------------------------------------------
 code=$(curl -s -D "$TMP/headers" -o "$TMP/body" -w '%{http_code}' -u "$AUTH" \
@@ -217,7 +216,7 @@ api PUT "/v2/programs/$LOOP" '{"state":"inactive"}' >/dev/null
 
 # --- a worker dies in the middle of a job: the job runs again elsewhere ------
 start_bg worker3 "$ITEST_SELFPWRK" -c "$ITEST_CONFIG"
-wait_for 10 two_workers; verdict "a third worker joins"
+wait_for 10 workers_are 2; verdict "a third worker joins"
 SLOW=$(new_program "e2e slow" routine "@every 4s" 8000)
 publish "$SLOW" 'times := import("times")
 times.sleep(2500 * times.millisecond)'; verdict "slow routine signed"
