@@ -1,4 +1,4 @@
-/* test_tengo_lexer.c — the Tengo scanner (worker/tengo/lexer.c) and the
+/* test_tengo_lexer.c — the Tengo scanner (tengo/lexer.c) and the
  * literal decoders (literal.c).
  *
  * The table's expectations were produced by Tengo's own Go scanner on the

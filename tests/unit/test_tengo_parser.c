@@ -1,4 +1,4 @@
-/* test_tengo_parser.c — the Tengo parser (worker/tengo/parser*.c) and the
+/* test_tengo_parser.c — the Tengo parser (tengo/parser*.c) and the
  * tree printers (ast_print.c).
  *
  * The table's expectations were produced by Tengo's own Go parser on the

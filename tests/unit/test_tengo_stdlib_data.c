@@ -1,5 +1,5 @@
 /* test_tengo_stdlib_data.c — the data modules of the Tengo standard
- * library (worker/tengo/stdlib_base64.c, stdlib_hex.c, stdlib_json.c,
+ * library (tengo/stdlib_base64.c, stdlib_hex.c, stdlib_json.c,
  * stdlib_rand.c, stdlib_enum.c) and calling Tengo functions from C
  * (vm_call.c), driven with whole programs as in test_tengo_vm.c: each case
  * is a program and out's String() afterwards, or the exact error. */

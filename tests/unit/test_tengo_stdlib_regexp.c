@@ -1,5 +1,5 @@
 /* test_tengo_stdlib_regexp.c — the text module's regexp objects
- * (worker/tengo/stdlib_text_regexp.c: text.re_compile and the methods
+ * (tengo/stdlib_text_regexp.c: text.re_compile and the methods
  * match, find, replace and split) over the regex operations they share
  * with re_match/re_find/re_replace/re_split (stdlib_text_re.c), driven
  * with whole programs as in test_tengo_vm.c: each case is a program and

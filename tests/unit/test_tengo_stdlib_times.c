@@ -1,4 +1,4 @@
-/* test_tengo_stdlib_times.c — Tengo's time values (worker/tengo/value.c,
+/* test_tengo_stdlib_times.c — Tengo's time values (tengo/value.c,
  * value_time.c, vm_ops.c) and the times module (stdlib_times.c), driven
  * with whole programs as in test_tengo_vm.c: each case is a program and
  * out's String() afterwards, or the exact error. */

@@ -1,4 +1,4 @@
-/* test_tengo_vm.c — the Tengo compiler and VM (worker/tengo/compiler.c,
+/* test_tengo_vm.c — the Tengo compiler and VM (tengo/compiler.c,
  * vm.c, vm_ops.c, value.c, builtins.c), driven with whole programs.
  *
  * Each case is a program and what it must leave in the global `out`
