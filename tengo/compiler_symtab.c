@@ -62,8 +62,15 @@ struct symbol *tgc_define(struct compiler *c, const char *name, uint32_t len)
     s->name = name;
     s->len = len;
     s->index = next_index(t);
-    t->num_def++;
     s->scope = tgc_symtab_parent(t, true) ? SCOPE_LOCAL : SCOPE_GLOBAL;
+    /* A global defined in a block keeps its slot for the whole run (a
+     * closure made in the block may still write it): the root table
+     * counts it, so later globals never reuse the slot (as Tengo). */
+    struct symtab *owner = t;
+    if (s->scope == SCOPE_GLOBAL)
+        while (owner->parent)
+            owner = owner->parent;
+    owner->num_def++;
     store_put(c, t, s);
     update_max(t, s->index + 1);
     return s;

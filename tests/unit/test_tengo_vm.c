@@ -301,6 +301,31 @@ static void test_vm_functions_and_closures(void)
     CHECK(cases);
 }
 
+/* A closure that outlives the block it was made in keeps its own copy of
+ * what it captured: writing it must not touch a variable defined after
+ * the block, global (the root table counts a block's globals) or local
+ * (the variable's cell is replaced when the slot is defined again). Go
+ * Tengo prints 5 for both. */
+static void test_vm_closure_outliving_its_block_keeps_its_variable(void)
+{
+    static const struct vm_case cases[] = {
+        { "f := undefined\nif true { x := 1; f = func() { x = 10; return x } }\n"
+          "y := 5\nf()\nout = y",
+          "5" },
+        { "f := undefined\nif true { x := 1; f = func() { x = 10; return x } }\n"
+          "y := 5\nout = [f(), y, f()]",
+          "[10, 5, 10]" },
+        { "out = func() {\nf := undefined\nif true { x := 1; f = func() { x = 10; return x } }\n"
+          "y := 5\nf()\nreturn y }()",
+          "5" },
+        { "if true { a := 1 }\nb := 2\nif true { c := 3; b += c }\nout = b", "5" },
+        { "fs := []\nfor i := 0; i < 3; i++ { if true { v := i; fs = append(fs, func() { v *= 10; return v }) } }\n"
+          "w := 7\nout = [fs[0](), fs[1](), fs[2](), w]",
+          "[20, 200, 2000, 7]" }, /* v is one global: Go shares it too */
+    };
+    CHECK(cases);
+}
+
 static void test_vm_arrays_maps_indexing(void)
 {
     static const struct vm_case cases[] = {
@@ -777,6 +802,7 @@ void register_tests(void)
     ADD(s, test_vm_if_and_for);
     ADD(s, test_vm_for_in);
     ADD(s, test_vm_functions_and_closures);
+    ADD(s, test_vm_closure_outliving_its_block_keeps_its_variable);
     ADD(s, test_vm_arrays_maps_indexing);
     ADD(s, test_vm_slices_share_storage_like_go);
     ADD(s, test_vm_bytes_share_storage_like_go);
