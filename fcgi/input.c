@@ -187,7 +187,8 @@ int input_min_length(struct req *r, const char *field, const char *value, size_t
     if (chars >= min)
         return OK;
     return req_fail(r, 400, arena_sprintf(r->arena, "Malformed request: field '%s' must be at "
-                                                    "least %zu characters", field, min));
+                                                    "least %zu character%s", field, min,
+                                                    min == 1 ? "" : "s"));
 }
 
 const struct query_value *req_query(const struct req *r, const char *name)

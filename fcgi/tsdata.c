@@ -156,20 +156,53 @@ static int series_load(struct req *r, const char *array, int n, struct series *o
     return OK;
 }
 
-/* Affine map from unit `from` to unit `to`; identity when to is NULL or
- * names the same unit. 400 for unknown or incompatible units. */
-static int conversion(struct req *r, const char *from, const char *to, double *scale,
-                      double *offset)
+/* What the known unit u converts to besides itself, "F, K" (symbols, else
+ * names), for error messages. */
+static const char *convertible_to(struct req *r, const struct unit *u)
+{
+    buf_t b = BUF_INIT;
+    double scale, offset;
+    for (size_t i = 0; i < unit_count(); i++) {
+        const struct unit *t = unit_at(i);
+        if (t == u || unit_conversion(u, t, &scale, &offset) != OK)
+            continue;
+        const char *symbol = unit_symbol(t);
+        buf_printf(&b, "%s%s", b.len ? ", " : "", symbol[0] ? symbol : unit_name(t));
+    }
+    const char *list = arena_strdup(r->arena, b.len ? buf_cstr(&b) : "no other unit");
+    buf_free(&b);
+    return list;
+}
+
+/* The affine map between the series' unit and the unit a client reads or
+ * writes in (`client`, NULL when not given): identity when not given or
+ * the same text, as the reference does (so any stored unit reads and
+ * writes as it is). to_series says which way values go. 400 naming both
+ * units when the server cannot convert them. */
+static int conversion(struct req *r, const char *series_unit, const char *client, int to_series,
+                      double *scale, double *offset)
 {
     *scale = 1;
     *offset = 0;
-    if (!to || strcmp(from, to) == 0)
+    if (!client || strcmp(series_unit, client) == 0)
         return OK;
-    const struct unit *f = unit_find(from), *t = unit_find(to);
-    if (!f || !t)
-        return req_fail(r, 400, "The provided unit can not be handled");
-    if (unit_conversion(f, t, scale, offset) != OK)
-        return req_fail(r, 400, "Unable to convert to the requested unit");
+    const struct unit *s = unit_find(series_unit), *c = unit_find(client);
+    if (!s)
+        return req_fail(r, 400, arena_sprintf(r->arena,
+            "Unable to convert to the requested unit: the series' unit \"%s\" is not one this "
+            "server converts (docs/units.md lists them), so its data is read and written in "
+            "\"%s\" only, not in \"%s\"", series_unit, series_unit, client));
+    if (!c)
+        return req_fail(r, 400, arena_sprintf(r->arena,
+            "The provided unit can not be handled: \"%s\" is not a unit this server knows; "
+            "the series' unit \"%s\" converts to %s", client, series_unit,
+            convertible_to(r, s)));
+    int rc = to_series ? unit_conversion(c, s, scale, offset) : unit_conversion(s, c, scale, offset);
+    if (rc != OK)
+        return req_fail(r, 400, arena_sprintf(r->arena,
+            "Unable to convert to the requested unit: \"%s\" (%s) and the series' unit \"%s\" "
+            "(%s) are different quantities; \"%s\" converts to %s", client, unit_quantity(c),
+            series_unit, unit_quantity(s), series_unit, convertible_to(r, s)));
     return OK;
 }
 
@@ -289,7 +322,7 @@ int tsdata_get(struct req *r)
     reader_init(&rd, r, &q);
     const struct query_value *unit = req_query(r, "unit");
     if (rd.agg != TS_COUNT && /* a count has no unit */
-        conversion(r, s.unit, unit->present ? unit->s : NULL, &rd.scale, &rd.offset) != OK)
+        conversion(r, s.unit, unit->present ? unit->s : NULL, 0, &rd.scale, &rd.offset) != OK)
         return ERROR;
     if (stream_series(&rd, &s, "[") != OK)
         return r->started ? OK : ERROR;
@@ -403,7 +436,7 @@ int tsdata_post(struct req *r)
         return ERROR;
     double scale, offset;
     const struct query_value *unit = req_query(r, "unit");
-    if (conversion(r, unit->present ? unit->s : s.unit, s.unit, &scale, &offset) != OK)
+    if (conversion(r, s.unit, unit->present ? unit->s : NULL, 1, &scale, &offset) != OK)
         return ERROR;
 
     /* convert, drop what the series' bounds exclude (as the reference) */

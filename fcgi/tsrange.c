@@ -2,11 +2,11 @@
 #include "tsrange.h"
 
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "input.h"
 #include "status.h"
+#include "tzfile.h"
 
 static const struct {
     const char *name;  /* as the API spells it */
@@ -63,6 +63,29 @@ static int parse_aggregate(struct req *r, struct tsrange *q)
     return req_fail(r, 400, "query parameter 'aggregate' must be one of avg, min, max, sum, count");
 }
 
+/* A zone of the tz database, as the reference's time.LoadLocation checks
+ * it (tz_check is that check); "" and absent are UTC. Everything else is
+ * refused before it reaches PostgreSQL, which would read "+01:00" or
+ * "CET+1" as POSIX zones with the sign reversed (one hour west of UTC),
+ * and does not know Go's "Local". */
+static int parse_timezone(struct req *r, struct tsrange *q)
+{
+    const struct query_value *tz = req_query(r, "timezone");
+    q->timezone = tz->present && tz->s[0] ? tz->s : "UTC";
+    q->utc = strcmp(q->timezone, "UTC") == 0 || strcmp(q->timezone, "Etc/UTC") == 0;
+    size_t len = strlen(q->timezone);
+    buf_t why = BUF_INIT;
+    int known = len <= TSRANGE_ZONE_MAX && strcmp(q->timezone, "Local") != 0 &&
+                tz_check(q->timezone, len, &why) == OK;
+    buf_free(&why);
+    if (known)
+        return OK;
+    return req_fail(r, 400, arena_sprintf(r->arena,
+        "Unknown time zone \"%.*s\": query parameter 'timezone' takes a name of the tz "
+        "database, such as UTC or Europe/Stockholm (numeric offsets such as +01:00 are not "
+        "zones; Etc/GMT-1 is one hour east of UTC)", TSRANGE_ZONE_MAX, q->timezone));
+}
+
 int tsrange_from_query(struct req *r, struct tsrange *q)
 {
     memset(q, 0, sizeof *q);
@@ -70,8 +93,8 @@ int tsrange_from_query(struct req *r, struct tsrange *q)
     const struct query_value *start = req_query(r, "start"), *end = req_query(r, "end");
     q->start = start->present ? start->i : now;
     q->end = end->present ? end->i : now;
-    if (q->start > q->end)
-        return req_fail(r, 400, "query parameter 'start' must not be after 'end'");
+    /* start after end is an empty window (nothing reads, nothing is
+     * deleted), as on the reference */
     if (q->end - q->start > TSRANGE_MAX_WINDOW_USEC)
         return req_fail(r, 400, "start to end range exceeds limit (366 days)");
     const struct query_value *ge = req_query(r, "ge"), *le = req_query(r, "le");
@@ -79,11 +102,8 @@ int tsrange_from_query(struct req *r, struct tsrange *q)
     q->ge = ge->d;
     q->has_le = le->present;
     q->le = le->d;
-    const struct query_value *tz = req_query(r, "timezone");
-    q->timezone = tz->present && tz->s[0] ? tz->s : "UTC";
-    q->utc = strcasecmp(q->timezone, "UTC") == 0 || strcmp(q->timezone, "Etc/UTC") == 0;
-    if (strlen(q->timezone) > 64)
-        return req_fail(r, 400, "Unknown time zone");
+    if (parse_timezone(r, q) != OK)
+        return ERROR;
     if (parse_precision(r, q) != OK || parse_aggregate(r, q) != OK)
         return ERROR;
     return OK;

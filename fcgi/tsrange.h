@@ -1,5 +1,6 @@
 /* tsrange.h — the query of a time-series read, write or delete, checked
- * once: window (start/end, inclusive, default now, at most 366 days + 1 s),
+ * once: window (start/end, inclusive, default now, at most 366 days + 1 s;
+ * start after end is an empty window),
  * value filter (ge/le), precision and aggregate, time zone and unit. The
  * handlers in tsdata.c only see validated values. */
 #ifndef SELFSERV_TSRANGE_H
@@ -8,6 +9,9 @@
 #include <stdint.h>
 
 #include "request.h"
+
+/* Longest zone name echoed in an error (tz database names are shorter). */
+#define TSRANGE_ZONE_MAX 64
 
 /* Longest window the reference accepts (checked on it): 366 days + 1 s. */
 #define TSRANGE_MAX_WINDOW_USEC (INT64_C(31622401) * 1000000)
@@ -21,7 +25,7 @@ struct tsrange {
     int aggregate_rows;      /* 0: one row per point (precision microseconds) */
     int day_or_longer;       /* buckets start at local midnight (day … millennia) */
     const char *aggregate;   /* avg | min | max | sum | count */
-    const char *timezone;    /* as given, default "UTC" */
+    const char *timezone;    /* a tz database name, default "UTC" */
     int utc;                 /* timezone is UTC: no per-row offset needed */
 };
 

@@ -67,6 +67,37 @@ static long status_get(const char *uuid, const char *query)
     return s;
 }
 
+/* GET or POST data expecting a 400 whose message is exactly `message`. */
+static void expect_400(const char *method, const char *uuid, const char *query, const char *body,
+                       const char *message)
+{
+    char path[512];
+    snprintf(path, sizeof path, "/v2/timeseries/%s/data%s", uuid, query);
+    struct http_reply r;
+    CU_ASSERT_EQUAL_FATAL(itest_http(method, path, itest_admin(), body, body ? JSON : NULL, &r), 0);
+    itest_assert_error(&r, 400);
+    json_object *m = NULL;
+    int same = r.json && json_object_object_get_ex(r.json, "message", &m) &&
+               strcmp(json_object_get_string(m), message) == 0;
+    if (!same)
+        fprintf(stderr, "\n  %s %s -> %ld %s\n  want 400 %s\n", method, path, r.status, r.body,
+                message);
+    CU_ASSERT_TRUE(same);
+    itest_reply_free(&r);
+}
+
+/* GET path (any route) expecting 200 and exactly `want` as the body. */
+static void expect_body(const char *path, const char *want)
+{
+    struct http_reply r;
+    CU_ASSERT_EQUAL_FATAL(itest_http("GET", path, itest_admin(), NULL, NULL, &r), 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    CU_ASSERT_STRING_EQUAL(r.body, want);
+    if (r.status != 200 || strcmp(r.body, want) != 0)
+        fprintf(stderr, "\n  GET %s -> %ld %s\n  want %s\n", path, r.status, r.body, want);
+    itest_reply_free(&r);
+}
+
 #define DAY_2021_01_01 "?start=2021-01-01T00:00:00Z&end=2021-01-02T00:00:00Z"
 
 static void test_write_then_read_exact_values(void)
@@ -160,6 +191,22 @@ static void test_units_on_write_and_read(void)
     CU_ASSERT_EQUAL(status_get(ts, DAY_2021_01_01 "&unit=m"), 400); /* not a temperature */
     CU_ASSERT_EQUAL(post_data(ts, "?unit=nope", "[{\"v\":1,\"ts\":\"2021-01-01T02:00:00Z\"}]"), 400);
     CU_ASSERT_EQUAL(post_data(ts, "?unit=kWh", "[{\"v\":1,\"ts\":\"2021-01-01T02:00:00Z\"}]"), 400);
+    /* the messages name both units and what the series' unit converts to */
+    expect_400("GET", ts, DAY_2021_01_01 "&unit=m", NULL,
+               "Unable to convert to the requested unit: \"m\" (length) and the series' unit "
+               "\"C\" (temperature) are different quantities; \"C\" converts to F, K");
+    expect_400("POST", ts, "?unit=kWh", "[{\"v\":1,\"ts\":\"2021-01-01T02:00:00Z\"}]",
+               "Unable to convert to the requested unit: \"kWh\" (energy) and the series' unit "
+               "\"C\" (temperature) are different quantities; \"C\" converts to F, K");
+    expect_400("GET", ts, DAY_2021_01_01 "&unit=ppm", NULL,
+               "The provided unit can not be handled: \"ppm\" is not a unit this server knows; "
+               "the series' unit \"C\" converts to F, K");
+    char b[UUID_STRLEN + 1];
+    make_series("kB", NULL, b); /* bits and bytes convert into each other */
+    expect_400("GET", b, DAY_2021_01_01 "&unit=W", NULL,
+               "Unable to convert to the requested unit: \"W\" (power) and the series' unit "
+               "\"kB\" (bits) are different quantities; \"kB\" converts to B, KB, MB, GB, TB, "
+               "PB, exabyte, zettabyte, yottabyte, b, Eb, Pb, Tb, Gb, Mb, nibble");
 }
 
 static void test_bounds_drop_points_on_write(void)
@@ -323,11 +370,49 @@ static void test_timezones_across_dst(void)
     CU_ASSERT_EQUAL(status_get(ts2, "?start=2021-10-30T00:00:00Z&end=2021-11-01T00:00:00Z&timezone=Mars/Olympus"), 400);
 }
 
+/* Any non-empty si_unit is stored (as the reference does): such series are
+ * written and read in their own unit, also through ?unit= with the same
+ * text and through tsquery; only a conversion to another unit is a 400. */
+static void test_any_unit_text_end_to_end(void)
+{
+    static const char *const units[] = { "ppm", "\u00b0C", "m\u00b3/h", "rpm", "count", "V" };
+    static const char *const stored[] = { "ppm", "\xc2\xb0""C", "m\xc2\xb3/h", "rpm", "count", "V" };
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++) {
+        char ts[UUID_STRLEN + 1], path[512], want[512];
+        make_series(units[i], NULL, ts);
+        CU_ASSERT_EQUAL(post_data(ts, NULL, "[{\"v\":400.5,\"ts\":\"2021-01-01T00:00:00Z\"}]"), 201);
+        struct http_reply r;
+        char *q = curl_easy_escape(NULL, stored[i], 0);
+        buf_t query = BUF_INIT;
+        buf_printf(&query, "?unit=%s", q);
+        CU_ASSERT_EQUAL(post_data(ts, buf_cstr(&query), "[{\"v\":401,\"ts\":\"2021-01-01T01:00:00Z\"}]"), 201);
+        buf_reset(&query);
+        buf_printf(&query, DAY_2021_01_01 "&unit=%s", q);
+        CU_ASSERT_EQUAL(get_data(ts, buf_cstr(&query), &r), 200);
+        CU_ASSERT_STRING_EQUAL(r.body, "[{\"v\":400.5,\"ts\":\"2021-01-01T00:00:00Z\"},"
+                                       "{\"v\":401,\"ts\":\"2021-01-01T01:00:00Z\"}]\n");
+        itest_reply_free(&r);
+        snprintf(path, sizeof path, "/v2/tsquery?uuids=%s&start=2021-01-01T00:00:00Z"
+                 "&end=2021-01-02T00:00:00Z&precision=day&aggregate=max", ts);
+        snprintf(want, sizeof want, "[{\"uuid\":\"%s\",\"data\":[{\"v\":401,\"ts\":\"2021-01-01T00:00:00Z\"}]}]\n", ts);
+        expect_body(path, want);
+        char msg[512];
+        snprintf(msg, sizeof msg,
+                 "Unable to convert to the requested unit: the series' unit \"%s\" is not one this "
+                 "server converts (docs/units.md lists them), so its data is read and written in "
+                 "\"%s\" only, not in \"F\"", stored[i], stored[i]);
+        expect_400("GET", ts, DAY_2021_01_01 "&unit=F", NULL, msg);
+        expect_400("POST", ts, "?unit=F", "[{\"v\":1,\"ts\":\"2021-01-01T02:00:00Z\"}]", msg);
+        CU_ASSERT_EQUAL(count_of(ts, DAY_2021_01_01), 2); /* nothing written by the refused POST */
+        curl_free(q);
+        buf_free(&query);
+    }
+}
+
 static void test_window_rules(void)
 {
     char ts[UUID_STRLEN + 1];
     make_series("C", NULL, ts);
-    CU_ASSERT_EQUAL(status_get(ts, "?start=2021-01-02T00:00:00Z&end=2021-01-01T00:00:00Z"), 400);
     /* 366 days + 1 s is the longest window */
     CU_ASSERT_EQUAL(status_get(ts, "?start=2020-01-01T00:00:00Z&end=2021-01-01T00:00:01Z"), 200);
     CU_ASSERT_EQUAL(status_get(ts, "?start=2020-01-01T00:00:00Z&end=2021-01-01T00:00:02Z"), 400);
@@ -335,6 +420,68 @@ static void test_window_rules(void)
     CU_ASSERT_EQUAL(status_get(ts, "?start=2021-01-01T00:00:00%2B01:00&end=2021-01-02T00:00:00Z"), 200);
     CU_ASSERT_EQUAL(status_get("6f1c1a7e-0000-4000-8000-000000000000", DAY_2021_01_01), 404);
     CU_ASSERT_EQUAL(status_get("nope", DAY_2021_01_01), 400);
+}
+
+/* An end before the start is an empty window, as on the reference: reads
+ * and tsquery answer no points (200), a delete removes nothing (204). */
+static void test_end_before_start_is_empty(void)
+{
+    char ts[UUID_STRLEN + 1], path[512], want[256];
+    make_ten(ts);
+#define BACKWARDS "?start=2021-01-01T05:00:00Z&end=2021-01-01T01:00:00Z"
+    snprintf(path, sizeof path, "/v2/timeseries/%s/data" BACKWARDS, ts);
+    expect_body(path, "[]\n");
+    snprintf(path, sizeof path, "/v2/timeseries/%s/data" BACKWARDS "&precision=hour&aggregate=max"
+             "&timezone=Europe/Stockholm", ts);
+    expect_body(path, "[]\n");
+    snprintf(path, sizeof path, "/v2/tsquery" BACKWARDS "&uuids=%s", ts);
+    snprintf(want, sizeof want, "[{\"uuid\":\"%s\",\"data\":[]}]\n", ts);
+    expect_body(path, want);
+    snprintf(path, sizeof path, "/v2/tsquery" BACKWARDS "&uuids=%s&precision=day", ts);
+    expect_body(path, want);
+    struct http_reply r;
+    snprintf(path, sizeof path, "/v2/timeseries/%s/data" BACKWARDS, ts);
+    CU_ASSERT_EQUAL_FATAL(itest_http("DELETE", path, itest_admin(), NULL, NULL, &r), 0);
+    CU_ASSERT_EQUAL(r.status, 204);
+    itest_reply_free(&r);
+    CU_ASSERT_EQUAL(count_of(ts, DAY_2021_01_01), 10);
+#undef BACKWARDS
+}
+
+/* timezone is a tz database name on every read that takes it, with or
+ * without precision; numeric offsets and POSIX rules are refused (PostgreSQL
+ * would read them with the sign reversed), Etc/GMT-1 is one hour east. */
+static void test_time_zones_are_checked_everywhere(void)
+{
+    char ts[UUID_STRLEN + 1], path[512];
+    make_ten(ts);
+    static const char *const bad[] = { "Mars/Olympus", "%2B01:00", "-01:00", "CET%2B1", "CET-1",
+                                       "Local", "utc", "../etc/passwd", "Europe/Stockholm%20" };
+    static const char *const shapes[] = { "", "&precision=hour", "&precision=day&aggregate=max" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        for (size_t j = 0; j < sizeof shapes / sizeof *shapes; j++) {
+            char query[256];
+            snprintf(query, sizeof query, DAY_2021_01_01 "&timezone=%s%s", bad[i], shapes[j]);
+            CU_ASSERT_EQUAL(status_get(ts, query), 400);
+            snprintf(path, sizeof path, "/v2/tsquery?uuids=%s&%s", ts, query + 1);
+            struct http_reply r;
+            CU_ASSERT_EQUAL_FATAL(itest_http("GET", path, itest_admin(), NULL, NULL, &r), 0);
+            itest_assert_error(&r, 400);
+            itest_reply_free(&r);
+        }
+    expect_400("GET", ts, DAY_2021_01_01 "&timezone=%2B01:00", NULL,
+               "Unknown time zone \"+01:00\": query parameter 'timezone' takes a name of the tz "
+               "database, such as UTC or Europe/Stockholm (numeric offsets such as +01:00 are not "
+               "zones; Etc/GMT-1 is one hour east of UTC)");
+    snprintf(path, sizeof path, "/v2/timeseries/%s/data?start=2021-01-01T00:00:00Z"
+             "&end=2021-01-01T01:00:00Z&timezone=Etc/GMT-1", ts);
+    expect_body(path, "[{\"v\":0,\"ts\":\"2021-01-01T01:00:00+01:00\"},"
+                      "{\"v\":1,\"ts\":\"2021-01-01T02:00:00+01:00\"}]\n");
+    snprintf(path, sizeof path, "/v2/tsquery?uuids=%s&start=2021-01-01T00:00:00Z"
+             "&end=2021-01-01T00:00:00Z&timezone=Etc/GMT%%2B1", ts);
+    char want[256];
+    snprintf(want, sizeof want, "[{\"uuid\":\"%s\",\"data\":[{\"v\":0,\"ts\":\"2020-12-31T23:00:00-01:00\"}]}]\n", ts);
+    expect_body(path, want);
 }
 
 static void test_delete_range(void)
@@ -439,6 +586,9 @@ void register_tests(void)
     ADD(test_minute_buckets);
     ADD(test_timezones_across_dst);
     ADD(test_window_rules);
+    ADD(test_end_before_start_is_empty);
+    ADD(test_time_zones_are_checked_everywhere);
+    ADD(test_any_unit_text_end_to_end);
     ADD(test_delete_range);
     ADD(test_tsquery);
     ADD(test_large_write_and_streamed_read);
