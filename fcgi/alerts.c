@@ -221,11 +221,6 @@ static const struct db_stmt SQL_ALERT_DELETE = {
     1
 };
 
-static int not_found(struct req *r)
-{
-    return req_fail(r, 404, "The requestes resource does not exist");
-}
-
 static int in_enum(const char *value, const char *const *names)
 {
     for (; *names; names++)
@@ -463,7 +458,7 @@ int alerts_get(struct req *r)
         return req_fail_db(r, res);
     if (PQntuples(res) == 0) {
         PQclear(res);
-        return not_found(r);
+        return req_not_found(r);
     }
     alert_write(&r->out, res, 0);
     buf_putc(&r->out, '\n');
@@ -495,7 +490,7 @@ int alerts_update(struct req *r)
     long n = strtol(PQcmdTuples(res), NULL, 10);
     PQclear(res);
     if (n == 0)
-        return not_found(r);
+        return req_not_found(r);
     req_reply_json(r, 204);
     return OK;
 }
@@ -509,7 +504,7 @@ int alerts_delete(struct req *r)
     long n = strtol(PQcmdTuples(res), NULL, 10);
     PQclear(res);
     if (n == 0)
-        return not_found(r);
+        return req_not_found(r);
     req_reply_json(r, 204);
     return OK;
 }

@@ -181,7 +181,7 @@ int datasets_upload_start(struct req *r)
         return req_fail_db(r, res);
     if (PQntuples(res) == 0) {
         PQclear(res);
-        return req_fail(r, 404, "The requestes resource does not exist");
+        return req_not_found(r);
     }
     buf_puts(&r->out, "{\"uploadId\":");
     json_put_str(&r->out, PQgetvalue(res, 0, 0));
@@ -396,7 +396,7 @@ int datasets_assemble(struct req *r)
         db_rollback(r->db);
         return updated ? req_fail(r, 400, "BadDigest: the assembled content does not match "
                                           "Content-MD5")
-                       : req_fail(r, 404, "The requestes resource does not exist");
+                       : req_not_found(r);
     }
     const char *done[] = { id };
     if (!(res = assemble_step(r, &SQL_UPLOAD_DONE, done)))

@@ -147,11 +147,6 @@ static const struct db_stmt SQL_DS_RAW_SLICE = {
     "SELECT substring(content FROM $2::int FOR $3::int) FROM datasets WHERE uuid = $1::uuid", 3
 };
 
-static int not_found(struct req *r)
-{
-    return req_fail(r, 404, "The requestes resource does not exist");
-}
-
 /* ---- output --------------------------------------------------------------- */
 
 /* A text[] column as a JSON array; [] should it not parse (it always does
@@ -330,7 +325,7 @@ int datasets_get(struct req *r)
         return req_fail_db(r, res);
     if (PQntuples(res) == 0) {
         PQclear(res);
-        return not_found(r);
+        return req_not_found(r);
     }
     return reply_one(r, res, 200);
 }
@@ -360,7 +355,7 @@ int datasets_update(struct req *r)
         int found = PQntuples(res) == 1;
         PQclear(res);
         if (!found)
-            return not_found(r);
+            return req_not_found(r);
         req_reply_json(r, 204);
         return OK;
     }
@@ -373,7 +368,7 @@ int datasets_update(struct req *r)
     long n = strtol(PQcmdTuples(res), NULL, 10);
     PQclear(res);
     if (n == 0)
-        return not_found(r);
+        return req_not_found(r);
     req_reply_json(r, 204);
     return OK;
 }
@@ -388,7 +383,7 @@ int datasets_delete(struct req *r)
     long n = strtol(PQcmdTuples(res), NULL, 10);
     PQclear(res);
     if (n == 0)
-        return not_found(r);
+        return req_not_found(r);
     req_reply_json(r, 204);
     return OK;
 }
@@ -469,7 +464,7 @@ int datasets_raw(struct req *r)
         if (!db_ok(res))
             return req_fail_db(r, res);
         PQclear(res);
-        return not_found(r);
+        return req_not_found(r);
     }
     const char *type = content_type_of(PQgetvalue(res, 0, 0));
     const char *sum = PQgetvalue(res, 0, 1);

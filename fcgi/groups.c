@@ -68,11 +68,6 @@ static const struct db_stmt SQL_GROUP_POLICIES = {
     1
 };
 
-static int not_found(struct req *r)
-{
-    return req_fail(r, 404, "The requestes resource does not exist");
-}
-
 /* minLength counts characters (code points); the body is valid UTF-8. */
 static int name_check(struct req *r, const char *name)
 {
@@ -151,7 +146,7 @@ int groups_get(struct req *r)
         return req_fail_db(r, res);
     if (PQntuples(res) == 0) {
         PQclear(res);
-        return not_found(r);
+        return req_not_found(r);
     }
     group_write(&r->out, res, 0);
     buf_putc(&r->out, '\n');
@@ -170,7 +165,7 @@ int groups_update(struct req *r)
     if (!db_ok(res))
         return req_fail_db(r, res);
     if (affected(res) == 0)
-        return not_found(r);
+        return req_not_found(r);
     req_reply_json(r, 204);
     return OK;
 }
@@ -182,7 +177,7 @@ int groups_delete(struct req *r)
     if (!db_ok(res))
         return req_fail_db(r, res);
     if (affected(res) == 0)
-        return not_found(r);
+        return req_not_found(r);
     req_reply_json(r, 204);
     return OK;
 }
@@ -195,7 +190,7 @@ int groups_policies(struct req *r)
         return req_fail_db(r, res);
     if (PQntuples(res) == 0) {
         PQclear(res);
-        return not_found(r);
+        return req_not_found(r);
     }
     policies_write_rows(r, res);
     PQclear(res);

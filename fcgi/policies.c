@@ -92,11 +92,6 @@ static const struct db_stmt SQL_POLICY_DELETE = {
 static const char *const EFFECTS[] = { "allow", "deny", NULL };
 static const char *const ACTIONS[] = { "create", "read", "update", "delete", NULL };
 
-static int not_found(struct req *r)
-{
-    return req_fail(r, 404, "The requestes resource does not exist");
-}
-
 static int one_of(const char *s, const char *const *set)
 {
     for (; *set; set++)
@@ -259,7 +254,7 @@ int policies_get(struct req *r)
         return req_fail_db(r, res);
     if (PQntuples(res) == 0) {
         PQclear(res);
-        return not_found(r);
+        return req_not_found(r);
     }
     policy_write(&r->out, res, 0);
     buf_putc(&r->out, '\n');
@@ -294,7 +289,7 @@ int policies_update(struct req *r)
         return req_fail_db(r, cur);
     if (PQntuples(cur) == 0) {
         PQclear(cur);
-        return not_found(r);
+        return req_not_found(r);
     }
     int allowed = update_allowed(r, cur);
     PQclear(cur);
@@ -318,7 +313,7 @@ int policies_update(struct req *r)
     long n = strtol(PQcmdTuples(res), NULL, 10);
     PQclear(res);
     if (n == 0)
-        return not_found(r); /* deleted since we read it */
+        return req_not_found(r); /* deleted since we read it */
     req_reply_json(r, 204);
     return OK;
 }
@@ -332,7 +327,7 @@ int policies_delete(struct req *r)
     long n = strtol(PQcmdTuples(res), NULL, 10);
     PQclear(res);
     if (n == 0)
-        return not_found(r);
+        return req_not_found(r);
     req_reply_json(r, 204);
     return OK;
 }

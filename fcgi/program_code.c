@@ -123,11 +123,6 @@ static const struct db_stmt SQL_REVISION_DELETE = {
     2
 };
 
-static int not_found(struct req *r)
-{
-    return req_fail(r, 404, "The requestes resource does not exist");
-}
-
 static int lost_connection(struct req *r)
 {
     return req_fail(r, 503, "Service unavailable: database connection lost");
@@ -151,7 +146,7 @@ static int missing(struct req *r, const char *uuid, const char *message)
     int found;
     if (program_exists(r, uuid, &found) != OK)
         return ERROR;
-    return found ? req_fail(r, 404, message) : not_found(r);
+    return found ? req_fail(r, 404, message) : req_not_found(r);
 }
 
 /* ---- output --------------------------------------------------------------- */
@@ -301,7 +296,7 @@ int programs_code_create(struct req *r)
     PQclear(res);
     if (!found) {
         db_rollback(r->db);
-        return not_found(r);
+        return req_not_found(r);
     }
     res = db_exec_full(r->db, &SQL_REVISION_CREATE, params, lengths, formats, 0);
     if (!db_ok(res)) {
@@ -373,7 +368,7 @@ int programs_revisions(struct req *r)
     }
     if (!found) {
         PQclear(res);
-        return not_found(r);
+        return req_not_found(r);
     }
     buf_putc(&r->out, '[');
     for (int i = 0; i < n; i++) {
@@ -396,7 +391,7 @@ int programs_revision_sign(struct req *r)
     long n = strtol(PQcmdTuples(res), NULL, 10);
     PQclear(res);
     if (n == 0)
-        return not_found(r);
+        return req_not_found(r);
     req_reply_json(r, 204);
     return OK;
 }
@@ -410,7 +405,7 @@ int programs_revision_delete(struct req *r)
     long n = strtol(PQcmdTuples(res), NULL, 10);
     PQclear(res);
     if (n == 0)
-        return not_found(r);
+        return req_not_found(r);
     req_reply_json(r, 204);
     return OK;
 }

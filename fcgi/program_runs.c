@@ -79,7 +79,7 @@ int programs_runs(struct req *r)
     int n = PQntuples(res);
     if (n == 0) {
         PQclear(res);
-        return req_fail(r, 404, "The requestes resource does not exist");
+        return req_not_found(r);
     }
     req_stream_begin(r, 200, "application/json");
     buf_putc(&r->out, '[');

@@ -107,7 +107,7 @@ static int program_check(struct req *r, int64_t *deadline_ms)
         return req_fail_db(r, res);
     if (PQntuples(res) != 1) {
         PQclear(res);
-        return req_fail(r, 404, "The requestes resource does not exist");
+        return req_not_found(r);
     }
     int webhook = strcmp(PQgetvalue(res, 0, 0), "webhook") == 0;
     int active = strcmp(PQgetvalue(res, 0, 1), "active") == 0;

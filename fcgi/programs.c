@@ -120,11 +120,6 @@ static const char *const TYPES[] = { "module", "routine", "webhook", NULL };
 static const char *const STATES[] = { "active", "inactive", "failed", NULL };
 static const char *const LANGUAGES[] = { "tengo", NULL };
 
-static int not_found(struct req *r)
-{
-    return req_fail(r, 404, "The requestes resource does not exist");
-}
-
 /* ---- output --------------------------------------------------------------- */
 
 static void program_write(buf_t *b, const PGresult *res, int row)
@@ -261,7 +256,7 @@ int programs_get(struct req *r)
         return req_fail_db(r, res);
     if (PQntuples(res) == 0) {
         PQclear(res);
-        return not_found(r);
+        return req_not_found(r);
     }
     program_write(&r->out, res, 0);
     buf_putc(&r->out, '\n');
@@ -288,7 +283,7 @@ int programs_update(struct req *r)
     long n = strtol(PQcmdTuples(res), NULL, 10);
     PQclear(res);
     if (n == 0)
-        return not_found(r);
+        return req_not_found(r);
     req_reply_json(r, 204);
     return OK;
 }
@@ -303,7 +298,7 @@ int programs_delete(struct req *r)
     long n = strtol(PQcmdTuples(res), NULL, 10);
     PQclear(res);
     if (n == 0)
-        return not_found(r);
+        return req_not_found(r);
     req_reply_json(r, 204);
     return OK;
 }

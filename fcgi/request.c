@@ -51,6 +51,11 @@ int req_fail(struct req *r, int status, const char *message)
     return ERROR;
 }
 
+int req_not_found(struct req *r)
+{
+    return req_fail(r, 404, "The requested resource does not exist");
+}
+
 int req_fail_db(struct req *r, PGresult *res)
 {
     const char *message;

@@ -84,6 +84,9 @@ long req_read(struct req *r, void *data, size_t n);
 const char *req_param(const struct req *r, const char *name);
 /* Records an error reply; returns ERROR so handlers can `return req_fail(…)`. */
 int req_fail(struct req *r, int status, const char *message);
+/* 404 "The requested resource does not exist": the reference's message,
+ * with its spelling ("requestes") corrected (docs/compatibility.md). */
+int req_not_found(struct req *r);
 /* Records the error of a failed database result (status from its SQLSTATE,
  * logged when it is a server fault) and PQclear's it. Returns ERROR. */
 int req_fail_db(struct req *r, PGresult *res);

@@ -124,7 +124,7 @@ int router_match(struct req *r)
         }
     }
     if (best == 0)
-        return req_fail(r, 404, "The requestes resource does not exist");
+        return req_not_found(r);
     if (!chosen) {
         req_header(r, "Allow: %s", allow);
         return req_fail(r, 405, "Method not allowed");

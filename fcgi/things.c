@@ -129,11 +129,6 @@ static const struct db_stmt SQL_THING_DATASETS = {
 
 static const char *const STATES[] = { "active", "inactive", "passive", "archived", NULL };
 
-static int not_found(struct req *r)
-{
-    return req_fail(r, 404, "The requestes resource does not exist");
-}
-
 /* A text[] column as a JSON array; [] should it not parse (it always does
  * for a text[] column: this only keeps the reply well-formed). */
 static void tags_put(buf_t *b, const char *text)
@@ -191,7 +186,7 @@ static int thing_must_exist(struct req *r, const char *uuid)
         return req_fail_db(r, res);
     int found = PQntuples(res) == 1;
     PQclear(res);
-    return found ? OK : not_found(r);
+    return found ? OK : req_not_found(r);
 }
 
 int things_list(struct req *r)
@@ -250,7 +245,7 @@ int things_get(struct req *r)
         return req_fail_db(r, res);
     if (PQntuples(res) == 0) {
         PQclear(res);
-        return not_found(r);
+        return req_not_found(r);
     }
     thing_write(&r->out, res, 0);
     buf_putc(&r->out, '\n');
@@ -279,7 +274,7 @@ int things_update(struct req *r)
     long n = strtol(PQcmdTuples(res), NULL, 10);
     PQclear(res);
     if (n == 0)
-        return not_found(r);
+        return req_not_found(r);
     req_reply_json(r, 204);
     return OK;
 }
@@ -300,7 +295,7 @@ int things_delete(struct req *r)
     long n = strtol(PQcmdTuples(res), NULL, 10);
     PQclear(res);
     if (n == 0)
-        return not_found(r);
+        return req_not_found(r);
     req_reply_json(r, 204);
     return OK;
 }

@@ -133,11 +133,6 @@ static const struct db_stmt SQL_TS_DELETE = {
     "timeseries_delete", "DELETE FROM timeseries WHERE uuid = $1::uuid", 1
 };
 
-static int not_found(struct req *r)
-{
-    return req_fail(r, 404, "The requestes resource does not exist");
-}
-
 static int bounds_crossed(struct req *r)
 {
     return req_fail(r, 400, "Malformed request: 'lower_bound' must not be greater than "
@@ -273,7 +268,7 @@ int timeseries_get(struct req *r)
         return req_fail_db(r, res);
     if (PQntuples(res) == 0) {
         PQclear(res);
-        return not_found(r);
+        return req_not_found(r);
     }
     ts_write_one(r, res);
     PQclear(res);
@@ -307,7 +302,7 @@ int timeseries_update(struct req *r)
     PQclear(res);
     if (!found || crossed) {
         db_rollback(r->db);
-        return found ? bounds_crossed(r) : not_found(r);
+        return found ? bounds_crossed(r) : req_not_found(r);
     }
     if (db_commit(r->db) != OK)
         return req_fail(r, 503, "Service unavailable: database connection lost");
@@ -340,7 +335,7 @@ int timeseries_delete(struct req *r)
         return ERROR;
     if (!found) {
         db_rollback(r->db);
-        return not_found(r);
+        return req_not_found(r);
     }
     if (delete_step(r, &SQL_TS_PURGE, params, NULL) != OK ||
         delete_step(r, &SQL_TS_DELETE, params, NULL) != OK)

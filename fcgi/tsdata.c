@@ -143,7 +143,7 @@ static int series_load(struct req *r, const char *array, int n, struct series *o
     for (int i = 0; i < n && i < PQntuples(res); i++) {
         if (PQgetisnull(res, i, 1)) {
             PQclear(res);
-            return req_fail(r, 404, "The requestes resource does not exist");
+            return req_not_found(r);
         }
         out[i].uuid = arena_strdup(r->arena, PQgetvalue(res, i, 0));
         out[i].unit = arena_strdup(r->arena, PQgetvalue(res, i, 1));

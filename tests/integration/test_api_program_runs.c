@@ -171,7 +171,7 @@ static void test_runs_of_unknown_or_deleted_program_is_404(void)
 {
     struct http_reply r = call("GET", "/v2/programs/" NO_SUCH_UUID "/runs", itest_admin(), NULL);
     itest_assert_error(&r, 404);
-    CU_ASSERT_TRUE(r.body && strcmp(r.body, "{\"code\":404,\"message\":\"The requestes resource "
+    CU_ASSERT_TRUE(r.body && strcmp(r.body, "{\"code\":404,\"message\":\"The requested resource "
                                             "does not exist\"}\n") == 0);
     itest_reply_free(&r);
     expect_status("GET", "/v2/programs/not-a-uuid/runs", itest_admin(), NULL, 400);

@@ -162,7 +162,7 @@ static void test_webhook_of_unknown_inactive_or_non_webhook_programs(void)
 {
     char path[128];
     expect_body("/v2/programs/" NO_SUCH_UUID "/webhook", NULL, NULL, 404,
-                "{\"code\":404,\"message\":\"The requestes resource does not exist\"}\n");
+                "{\"code\":404,\"message\":\"The requested resource does not exist\"}\n");
     program("routine", "active", path);
     expect_body(path, "{}", "application/json", 400,
                 "{\"code\":400,\"message\":\"The program is not a webhook\"}\n");
@@ -177,7 +177,7 @@ static void test_webhook_of_unknown_inactive_or_non_webhook_programs(void)
     /* the program is checked before the body is read */
     char *over = bytes(WEBHOOK_MAX_BODY + 1, 'a');
     expect_body("/v2/programs/" NO_SUCH_UUID "/webhook", over, "text/plain", 404,
-                "{\"code\":404,\"message\":\"The requestes resource does not exist\"}\n");
+                "{\"code\":404,\"message\":\"The requested resource does not exist\"}\n");
     free(over);
     expect_status("POST", "/v2/programs/not-a-uuid/webhook", itest_admin(), NULL, 400);
 }

@@ -357,7 +357,7 @@ static void test_timeseries_text_round_trips(void)
 static void test_timeseries_get_missing_is_404(void)
 {
     expect_error("GET", "/v2/timeseries/" NO_SUCH_UUID, NULL, 404,
-                 "The requestes resource does not exist");
+                 "The requested resource does not exist");
 }
 
 static void test_timeseries_invalid_uuid_in_path_is_400(void)
@@ -480,7 +480,7 @@ static void test_timeseries_update_empty_body_is_204_unchanged(void)
 static void test_timeseries_update_missing_is_404(void)
 {
     expect_error("PUT", "/v2/timeseries/" NO_SUCH_UUID, "{\"name\":\"nobody\"}", 404,
-                 "The requestes resource does not exist");
+                 "The requested resource does not exist");
     expect_status("PUT", "/v2/timeseries/" NO_SUCH_UUID, itest_admin(), "{}", 404);
 }
 

@@ -92,7 +92,7 @@ static void assert_404(const char *method, const char *path)
     CU_ASSERT_EQUAL(r.status, 404);
     CU_ASSERT_PTR_NOT_NULL(r.err_message);
     if (r.err_message) /* the reference's wording, typo included */
-        CU_ASSERT_STRING_EQUAL(r.err_message, "The requestes resource does not exist");
+        CU_ASSERT_STRING_EQUAL(r.err_message, "The requested resource does not exist");
     CU_ASSERT_EQUAL(r.nheaders, 0);
     CU_ASSERT_PTR_NULL(r.route);
     if (r.status != 404)
