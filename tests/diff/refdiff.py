@@ -134,12 +134,13 @@ def path_matches(pattern, path_parts):
 
 
 def drop_paths(doc, patterns, here=()):
-    """Remove every node whose path matches one of the patterns."""
+    """Replace every node whose path matches one of the patterns by a marker."""
     if isinstance(doc, dict):
         out = {}
         for k, v in doc.items():
             p = here + (k,)
             if any(path_matches(pat, p) for pat in patterns):
+                out[k] = "<ignored>"  # the key must still be there
                 continue
             out[k] = drop_paths(v, patterns, p)
         return out
@@ -284,7 +285,7 @@ def body_view(resp, limit=600):
         s = b.decode("utf-8")
     except UnicodeDecodeError:
         s = repr(b)
-    s = s.strip()
+    s = s.strip().replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
     return s if len(s) <= limit else s[:limit] + "...(%d bytes)" % len(b)
 
 
@@ -310,7 +311,9 @@ def judge(case, ro, rr, ours, ref):
             return True, ""
         return False, "body: %s vs %s" % ("JSON" if okj_o else "not JSON", "JSON" if okj_r else "not JSON")
     if not okj_o:
-        if ro["body"].strip() == rr["body"].strip():
+        to = normalise(ro["body"].decode("utf-8", "replace").strip(), ours)
+        tr = normalise(rr["body"].decode("utf-8", "replace").strip(), ref)
+        if to == tr:
             return True, ""
         return False, "text bodies differ"
     ign = [ours.subst(p) for p in case.get("ignore", [])]
@@ -423,6 +426,8 @@ def main():
             print("               note: " + n)
         if verdict == "KNOWN":
             print("               known: " + c["known"])
+        if verdict == "DIFF" and "note" in c:
+            print("               case note: " + c["note"])
         if verdict == "DIFF" or a.verbose:
             print("               %s %s" % (c.get("method", "GET"), c["path"]))
             print("               ours: %s %s | %s" % (ro["status"], ro["ctype"], body_view(ro)))
