@@ -239,6 +239,10 @@ def parse_json(resp):
         return None, False
 
 
+def media_type(resp):
+    return resp["ctype"].split(";")[0].strip().lower()
+
+
 def is_json_error(doc, status):
     return (isinstance(doc, dict) and set(doc) == {"code", "message"}
             and doc.get("code") == status and isinstance(doc.get("message"), str))
@@ -302,10 +306,14 @@ def judge(case, ro, rr, ours, ref):
     jr, okj_r = parse_json(rr)
     if ro["status"] >= 400:
         # the reference's plain-text errors vs our JSON error object: equal
-        # when the status is (docs/compatibility.md, "Error bodies")
+        # when the status is (docs/compatibility.md, "Error bodies"); ours
+        # must be that JSON object, whatever the reference sent
+        if not (is_json_error(jo, ro["status"]) and media_type(ro) == "application/json"):
+            return False, "our error body is not {\"code\": %s, \"message\": ...} as application/json" % ro["status"]
         if not okj_r or is_json_error(jr, rr["status"]):
-            if is_json_error(jo, ro["status"]) or not okj_o:
-                return True, ""
+            return True, ""
+    elif ro["body"].strip() and rr["body"].strip() and media_type(ro) != media_type(rr):
+        return False, "Content-Type %r vs %r" % (ro["ctype"], rr["ctype"])
     if okj_o != okj_r:
         if not ro["body"].strip() and not rr["body"].strip():
             return True, ""
