@@ -32,3 +32,8 @@ selfctl() { "$ITEST_SELFCTL" "$@"; }
 run() { out=$("$@" 2>"$TMP/stderr") && rc=0 || rc=$?; err=$(cat "$TMP/stderr"); }
 one_line() { [ "$(printf '%s\n' "$1" | wc -l)" -eq 1 ] && [ -n "$1" ]; }
 http_code() { curl -s -o "$TMP/body" -w '%{http_code}' "$@"; }
+# catalog DB: the schema of DB, one line per fact (catalog_fingerprint.sql);
+# reference_v12: the same for the reference's version 12 (test data)
+ITEST_TESTS=$(cd "$(dirname "$0")" && pwd)
+catalog() { psql_q -f "$ITEST_TESTS/catalog_fingerprint.sql" "$1"; }
+reference_v12() { grep -v '^#' "$ITEST_TESTS/data/reference_v12_catalog.txt"; }
