@@ -61,37 +61,37 @@ INSERT INTO groups (uuid, name) VALUES
 INSERT INTO user_groups (user_uuid, group_uuid) VALUES
     ('00000000-0000-1000-8000-000000000000', '00000000-0000-1000-8000-000000000000');
 
--- root: every action on every resource.
-INSERT INTO group_policies (group_uuid, priority, effect, action, resource)
-SELECT '00000000-0000-1000-8000-000000000000'::uuid, 0, 'allow'::policy_effect,
-       a::policy_action, '%'
-  FROM unnest(ARRAY['create', 'read', 'update', 'delete']) AS t(a);
-
--- things, tsdata, datasets: create/read the collection, read/update/delete
--- its members.
-INSERT INTO group_policies (group_uuid, priority, effect, action, resource)
-SELECT g.uuid::uuid, 0, 'allow'::policy_effect, p.action::policy_action,
-       replace(p.pattern, '@', g.coll)
-  FROM (VALUES ('00000000-0000-1000-8000-000000000001', 'things'),
-               ('00000000-0000-1000-8000-000000000003', 'tsdata'),
-               ('00000000-0000-1000-8000-000000000004', 'datasets'))
-       AS g(uuid, coll)
- CROSS JOIN
-       (VALUES ('create', '@'),
-               ('read',   '@'),
-               ('read',   '@/%'),
-               ('update', '@/%'),
-               ('delete', '@/%'))
-       AS p(action, pattern);
-
--- timeseries: as above, plus create on its members (used to add data).
+-- The seeded groups' policies, in the order the reference inserts them
+-- (a read without ORDER BY sees the same rows in the same order):
+-- root: every action on every resource; things, timeseries, tsdata,
+-- datasets: create/read the collection, read/update/delete its members;
+-- timeseries also create on its members (that is how data is added).
 INSERT INTO group_policies (group_uuid, priority, effect, action, resource) VALUES
+    ('00000000-0000-1000-8000-000000000000', 0, 'allow', 'create', '%'),
+    ('00000000-0000-1000-8000-000000000000', 0, 'allow', 'read',   '%'),
+    ('00000000-0000-1000-8000-000000000000', 0, 'allow', 'update', '%'),
+    ('00000000-0000-1000-8000-000000000000', 0, 'allow', 'delete', '%'),
+    ('00000000-0000-1000-8000-000000000001', 0, 'allow', 'create', 'things'),
+    ('00000000-0000-1000-8000-000000000001', 0, 'allow', 'read',   'things'),
+    ('00000000-0000-1000-8000-000000000001', 0, 'allow', 'read',   'things/%'),
+    ('00000000-0000-1000-8000-000000000001', 0, 'allow', 'update', 'things/%'),
+    ('00000000-0000-1000-8000-000000000001', 0, 'allow', 'delete', 'things/%'),
     ('00000000-0000-1000-8000-000000000002', 0, 'allow', 'create', 'timeseries'),
     ('00000000-0000-1000-8000-000000000002', 0, 'allow', 'read',   'timeseries'),
     ('00000000-0000-1000-8000-000000000002', 0, 'allow', 'create', 'timeseries/%'),
     ('00000000-0000-1000-8000-000000000002', 0, 'allow', 'read',   'timeseries/%'),
     ('00000000-0000-1000-8000-000000000002', 0, 'allow', 'update', 'timeseries/%'),
-    ('00000000-0000-1000-8000-000000000002', 0, 'allow', 'delete', 'timeseries/%');
+    ('00000000-0000-1000-8000-000000000002', 0, 'allow', 'delete', 'timeseries/%'),
+    ('00000000-0000-1000-8000-000000000003', 0, 'allow', 'create', 'tsdata'),
+    ('00000000-0000-1000-8000-000000000003', 0, 'allow', 'read',   'tsdata'),
+    ('00000000-0000-1000-8000-000000000003', 0, 'allow', 'read',   'tsdata/%'),
+    ('00000000-0000-1000-8000-000000000003', 0, 'allow', 'update', 'tsdata/%'),
+    ('00000000-0000-1000-8000-000000000003', 0, 'allow', 'delete', 'tsdata/%'),
+    ('00000000-0000-1000-8000-000000000004', 0, 'allow', 'create', 'datasets'),
+    ('00000000-0000-1000-8000-000000000004', 0, 'allow', 'read',   'datasets'),
+    ('00000000-0000-1000-8000-000000000004', 0, 'allow', 'read',   'datasets/%'),
+    ('00000000-0000-1000-8000-000000000004', 0, 'allow', 'update', 'datasets/%'),
+    ('00000000-0000-1000-8000-000000000004', 0, 'allow', 'delete', 'datasets/%');
 
 -- True when user "uid" may perform "act" on resource path "res": some
 -- policy of one of the user's groups allows it (res LIKE pattern) and no
