@@ -43,8 +43,8 @@ int migrate_down(struct db_conn *c, int64_t steps, migrate_progress_fn fn, void 
                  size_t errsz);
 /* The schema of the reference's released server: a database it migrated
  * (version 12) is served as it is; what needs a newer schema (per-user
- * rates, token creation times, program notifications, dataset uploads)
- * answers 409 until `selfctl db migrate up`. */
+ * rates, program notifications, dataset uploads, program runs) answers
+ * 409 until `selfctl db migrate up`. */
 #define MIGRATE_MIN_SERVABLE 12
 
 /* OK when the database is at a known version >= MIGRATE_MIN_SERVABLE and

@@ -142,8 +142,8 @@ static int conn_open(struct server *s, struct domain_conn *dc)
         return ERROR;
     }
     if (version < migrate_latest())
-        log_warn("domain %s: schema version %lld of %lld: served; per-user rates, token "
-                 "creation times and dataset uploads need `selfctl db migrate up`",
+        log_warn("domain %s: schema version %lld of %lld: served; per-user rates, dataset "
+                 "uploads and program runs need `selfctl db migrate up`",
                  dc->name, (long long)version, (long long)migrate_latest());
     int seeded = 0;
     if (token_store_has_seed_root(&dc->db, &seeded, err, sizeof err) == OK && seeded)

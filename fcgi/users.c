@@ -133,7 +133,10 @@ static const struct db_stmt SQL_TOKENS = {
     "WHERE user_uuid = $1::uuid ORDER BY created, name, uuid",
     1
 };
-/* The reference's released schema (12) has no user_tokens.created (000013). */
+/* user_tokens.created is there from version 3 on, as in the reference
+ * (whose 000003 creates it). Only a database selfhost's first releases
+ * left below 13 lacks it: their 000003 had no such column and 000013 added
+ * it. There the list shows "created": null until `selfctl db migrate up`. */
 static const struct db_stmt SQL_TOKENS_NO_CREATED = {
     "users_tokens_no_created",
     "SELECT uuid, name, NULL::int8 FROM user_tokens WHERE user_uuid = $1::uuid ORDER BY name, uuid",
@@ -383,7 +386,12 @@ int users_tokens(struct req *r)
     if (user_must_exist(r, uuid) != OK)
         return ERROR;
     const char *params[] = { uuid };
-    PGresult *res = db_exec(r->db, r->db->schema >= 13 ? &SQL_TOKENS : &SQL_TOKENS_NO_CREATED, params);
+    PGresult *res = db_exec(r->db, &SQL_TOKENS, params);
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    if (state && strcmp(state, "42703") == 0) { /* undefined_column: no "created" */
+        PQclear(res);
+        res = db_exec(r->db, &SQL_TOKENS_NO_CREATED, params);
+    }
     if (!db_ok(res))
         return req_fail_db(r, res);
     buf_t *b = &r->out;

@@ -2,8 +2,7 @@
 --
 -- Creates:
 --   table users        (uuid, name, state)
---   table user_tokens  (uuid, user_uuid, name, token_hash)
---                      (the "created" column is added later by 000013)
+--   table user_tokens  (uuid, user_uuid, name, token_hash, created)
 --   index users_policy_map_idx, user_tokens_user_uuid_idx
 --   seed: user "root" 00000000-0000-1000-8000-000000000000 and its token
 --         "Main admin token" whose secret is the word "root".
@@ -20,11 +19,18 @@ CREATE INDEX users_policy_map_idx
 
 -- Only the SHA-256 digest of a token secret is kept; the secret itself is
 -- shown to the client once and never stored.
+--
+-- "created" is part of the table from this version on, as in the
+-- reference's released 000003 (which took in its short-lived 000013 in
+-- 2021): every database the reference made has it at version 12.
+-- selfhost's own first releases added it only in 000013, which therefore
+-- adds it where it is missing and otherwise leaves it as it is.
 CREATE TABLE user_tokens (
-    uuid        uuid  DEFAULT uuid_generate_v4() PRIMARY KEY,
-    user_uuid   uuid  NOT NULL REFERENCES users (uuid) ON DELETE CASCADE,
-    name        text  NOT NULL,
-    token_hash  bytea NOT NULL
+    uuid        uuid        DEFAULT uuid_generate_v4() PRIMARY KEY,
+    user_uuid   uuid        NOT NULL REFERENCES users (uuid) ON DELETE CASCADE,
+    name        text        NOT NULL,
+    token_hash  bytea       NOT NULL,
+    created     timestamptz NOT NULL DEFAULT now()
 );
 
 CREATE INDEX user_tokens_user_uuid_idx ON user_tokens (user_uuid);

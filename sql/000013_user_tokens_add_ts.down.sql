@@ -1,3 +1,7 @@
--- 000013 down: removes user_tokens.created.
+-- 000013 down: intentionally does nothing.
+--
+-- user_tokens.created belongs to version 3 (the reference's version 12 has
+-- it), so going back below 13 keeps it: the schema at 12 stays the
+-- reference's. 000003 down drops it with the table.
 
-ALTER TABLE user_tokens DROP COLUMN IF EXISTS created;
+DO $noop$ BEGIN NULL; END $noop$;

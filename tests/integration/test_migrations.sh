@@ -2,6 +2,9 @@
 # test_migrations.sh — `selfctl db migrate` on a real PostgreSQL: up to the
 # latest, down to 0, up again, partial steps, and the refusals (dirty,
 # unknown version, unreachable server, wrong password) as one-line errors.
+# Then the schemas histories leave: down to 12 is the reference's version
+# 12, and a database made by selfhost's first releases (whose 000003 had
+# no user_tokens.created) migrates up to the same schema as a fresh one.
 . "$(dirname "$0")/lib.sh"
 db=itest_migrations_$$
 uri=$(fresh_db "$db")
@@ -28,7 +31,7 @@ run selfctl db migrate down 6 --db "$uri"
 [ "$rc" = 0 ] && [ "$(printf '%s\n' "$out" | tail -n 1)" = 11 ]; verdict "down 6 goes to version 11"
 [ "$(psql_q -c "SELECT to_regclass('programs') IS NULL AND to_regclass('user_rates') IS NULL AND to_regclass('dataset_uploads') IS NULL AND to_regclass('program_runs') IS NULL" "$db")" = t ]; verdict "programs, user_rates, dataset_uploads and program_runs are gone after down 6"
 run selfctl db migrate up 13 --db "$uri"
-[ "$rc" = 0 ] && [ "$(printf '%s\n' "$out" | tail -n 1)" = 13 ]; verdict "up to a target version stops there (13, the reference's last)"
+[ "$rc" = 0 ] && [ "$(printf '%s\n' "$out" | tail -n 1)" = 13 ]; verdict "up to a target version stops there (13)"
 
 run selfctl db migrate down all --db "$uri"
 [ "$rc" = 0 ] && [ "$(printf '%s\n' "$out" | tail -n 1)" = 0 ]; verdict "down all reaches 0"
@@ -69,5 +72,53 @@ run selfctl db migrate version --db "postgresql://itest_pw:wrong@/$db?host=$ITES
 run selfctl db migrate up
 [ "$rc" = 1 ] && one_line "$err"; verdict "no --db/--domain: one line asking which database"
 
+# ---- the schemas histories leave ----
+dbn=itest_migrations_new_$$
+urin=$(fresh_db "$dbn")
+selfctl db migrate up --db "$urin" >/dev/null
+catalog "$dbn" > "$TMP/fresh_latest"
+run selfctl db migrate down $((latest - 12)) --db "$urin"
+[ "$rc" = 0 ] && [ "$(printf '%s\n' "$out" | tail -n 1)" = 12 ]; verdict "down from $latest to 12"
+diff <(reference_v12) <(catalog "$dbn"); verdict "at 12 again the schema is exactly the reference's version 12"
+run selfctl db migrate up --db "$urin"
+[ "$rc" = 0 ] && [ "$(catalog "$dbn")" = "$(cat "$TMP/fresh_latest")" ]; verdict "and up again it is what it was at $latest"
+
+# A database selfhost's first releases made: their 000003 (test data) had
+# no user_tokens.created, their 000013 added it; everything else is as today
+dbo=itest_migrations_old_$$
+urio=$(fresh_db "$dbo")
+selfctl db migrate up 2 --db "$urio" >/dev/null
+psql_q -f "$ITEST_TESTS/data/selfhost_000003_without_created.up.sql" "$dbo" >/dev/null
+psql_q -c "TRUNCATE schema_migrations" -c "INSERT INTO schema_migrations (version, dirty) VALUES (3, false)" "$dbo"
+run selfctl db migrate up 12 --db "$urio"
+[ "$rc" = 0 ] && [ "$(printf '%s\n' "$out" | tail -n 1)" = 12 ] &&
+  [ "$(psql_q -c "SELECT count(*) FROM information_schema.columns WHERE table_name = 'user_tokens' AND column_name = 'created'" "$dbo")" = 0 ]
+verdict "a database as selfhost's first releases left it at 12: no user_tokens.created"
+diff <(reference_v12) <(catalog "$dbo") | grep '^[<>]' > "$TMP/old12.diff"
+[ "$(cat "$TMP/old12.diff")" = "< column user_tokens.created #5 timestamp with time zone not null default now()" ]
+verdict "which is the only difference from the reference's version 12"
+psql_q -c "INSERT INTO user_tokens (user_uuid, name, token_hash) VALUES ('00000000-0000-1000-8000-000000000000', 'old', sha256('old'::bytea))" "$dbo"
+# served as it is: the token list has no times to show
+"$ITEST_SELFCTL" -c "$ITEST_CONFIG" domain add oldself --db "$urio" >/dev/null 2>&1
+tokens_path=/v2/users/00000000-0000-1000-8000-000000000000/tokens
+for _ in $(seq 50); do [ "$(http_code -u oldself:root "$ITEST_URL$tokens_path")" = 200 ] && break; sleep 0.1; done
+[ "$(http_code -u oldself:root "$ITEST_URL$tokens_path")" = 200 ] &&
+  [[ $(cat "$TMP/body") =~ ^\[\{\"uuid\":\"[0-9a-f-]{36}\",\"name\":\"Main\ admin\ token\",\"created\":null\},\{\"uuid\":\"[0-9a-f-]{36}\",\"name\":\"old\",\"created\":null\}\]$ ]]
+verdict "served at 12 without user_tokens.created, token lists say \"created\": null"
+run "$ITEST_SELFCTL" -c "$ITEST_CONFIG" db migrate up --db "$urio"
+[ "$rc" = 0 ] && [ "$(printf '%s\n' "$out" | tail -n 1)" = "$latest" ]; verdict "migrate up takes it to $latest without error"
+sleep 1.1
+[ "$(http_code -u oldself:root "$ITEST_URL$tokens_path")" = 200 ] &&
+  [[ $(cat "$TMP/body") =~ ^\[\{\"uuid\":\"[0-9a-f-]{36}\",\"name\":\"Main\ admin\ token\",\"created\":\"[0-9T:.-]+Z\"\},\{\"uuid\":\"[0-9a-f-]{36}\",\"name\":\"old\",\"created\":\"[0-9T:.-]+Z\"\}\]$ ]]
+verdict "then token lists show the times the migration gave"
+"$ITEST_SELFCTL" -c "$ITEST_CONFIG" domain remove oldself >/dev/null
+diff "$TMP/fresh_latest" <(catalog "$dbo"); verdict "and it ends with the same schema as a fresh database at $latest"
+[ "$(psql_q -c "SELECT count(*) FROM user_tokens WHERE created IS NULL OR created > now()" "$dbo")" = 0 ]
+verdict "its tokens got creation times"
+run selfctl db migrate down $((latest - 12)) --db "$urio"
+[ "$rc" = 0 ] && diff <(reference_v12) <(catalog "$dbo"); verdict "down to 12 it is the reference's version 12 (user_tokens.created stays)"
+
 drop_db "$db"
+drop_db "$dbn"
+drop_db "$dbo"
 finish

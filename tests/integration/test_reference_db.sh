@@ -3,8 +3,12 @@
 # version 12 in golang-migrate's schema_migrations, filled the way its
 # queries store things) is added to the running world as a domain, served
 # unchanged and read back through nginx with exact bodies; then migrated
-# up while served. Dirty, foreign and unreachable databases are refused
-# with one line while the world keeps serving.
+# up while served, after which the same reads answer the same. Our
+# migrations at 12 must leave exactly the reference's schema: its catalog
+# (data/reference_v12_catalog.txt) and what its functions do
+# (data/reference_v12_functions.txt), both taken from the reference's own
+# migrations. Dirty, foreign and unreachable databases are refused with
+# one line while the world keeps serving.
 . "$(dirname "$0")/lib.sh"
 
 ROOT=00000000-0000-1000-8000-000000000000
@@ -45,7 +49,18 @@ wait_status() {
 db=itest_refdb_$$
 uri=$(fresh_db "$db")
 run selfctl db migrate up 12 --db "$uri"
-[ "$rc" = 0 ] && [ "$(printf '%s\n' "$out" | tail -n 1)" = 12 ]; verdict "our migrations 1..12 (schema-identical to the reference's) applied"
+[ "$rc" = 0 ] && [ "$(printf '%s\n' "$out" | tail -n 1)" = 12 ]; verdict "our migrations 1..12 applied"
+catalog "$db" > "$TMP/catalog"
+diff <(reference_v12) "$TMP/catalog" > "$TMP/catalog.diff"
+verdict "at 12 the catalog is exactly the reference's version 12 (tables, columns, defaults, indexes, constraints, functions, triggers, types, seeded rows)"
+cat "$TMP/catalog.diff"
+psql_q -f "$ITEST_TESTS/function_behaviour.sql" "$db" > "$TMP/functions"
+diff <(grep -v '^#' "$ITEST_TESTS/data/reference_v12_functions.txt") "$TMP/functions" > "$TMP/functions.diff"
+verdict "its functions and triggers do what the reference's do"
+cat "$TMP/functions.diff"
+[ "$(psql_q -c "SELECT column_name || ' ' || data_type || ' ' || is_nullable || ' ' || column_default
+                FROM information_schema.columns WHERE table_name = 'user_tokens' AND column_name = 'created'" "$db")" = "created timestamp with time zone NO now()" ]
+verdict "user_tokens.created is there at 12, as the reference's 000003 makes it"
 # golang-migrate's own table and row: version bigint primary key, dirty
 # boolean, one row written by TRUNCATE + INSERT after the last step
 psql_q "$db" >/dev/null <<'SQL'
@@ -62,9 +77,13 @@ verdict "schema_migrations says 12, not dirty, as golang-migrate writes it"
 psql_q -v root_token="$ROOT_TOKEN" -v alice_token="$ALICE_TOKEN" "$db" >/dev/null <<SQL
 -- Filled the way the reference's queries (postgres/queries/*.sql) store things.
 BEGIN;
--- AddTokenToUser: sha256 of the whole secret, "secret-token." included
-INSERT INTO user_tokens (uuid, user_uuid, name, token_hash)
-VALUES ('0b4ef1a3-6f64-4d3c-8f0e-2a9b7c1d0001', '$ROOT', 'ops laptop', sha256(convert_to(:'root_token', 'UTF8')));
+-- AddTokenToUser: sha256 of the whole secret, "secret-token." included;
+-- created is the column's default, now(), at the time: here known past
+-- times, the seeded token's too (the migration made it)
+UPDATE user_tokens SET created = '2021-06-01 09:00:00+00' WHERE name = 'Main admin token';
+INSERT INTO user_tokens (uuid, user_uuid, name, token_hash, created)
+VALUES ('0b4ef1a3-6f64-4d3c-8f0e-2a9b7c1d0001', '$ROOT', 'ops laptop', sha256(convert_to(:'root_token', 'UTF8')),
+        '2021-06-02 08:30:00+00');
 
 -- CreateUser('alice'): a personal group of the same name with a uuid of its
 -- own, the user, the personal policies (with the deny on its own rate), the
@@ -80,8 +99,9 @@ SELECT '$ALICE_GROUP', 0, e::policy_effect, a::policy_action, r
                ('allow', 'update', 'users/$ALICE/%'), ('allow', 'delete', 'users/$ALICE/%'),
                ('deny', 'update', 'users/$ALICE/rate')) AS p(e, a, r);
 INSERT INTO user_groups (user_uuid, group_uuid) VALUES ('$ALICE', '$ALICE_GROUP');
-INSERT INTO user_tokens (uuid, user_uuid, name, token_hash)
-VALUES ('0b4ef1a3-6f64-4d3c-8f0e-2a9b7c1d0002', '$ALICE', 'dashboard', sha256(convert_to(:'alice_token', 'UTF8')));
+INSERT INTO user_tokens (uuid, user_uuid, name, token_hash, created)
+VALUES ('0b4ef1a3-6f64-4d3c-8f0e-2a9b7c1d0002', '$ALICE', 'dashboard', sha256(convert_to(:'alice_token', 'UTF8')),
+        '2021-06-03 09:15:30.25+00');
 
 -- CreateGroup, CreatePolicy, AddUserToGroup: alice may read one series only
 INSERT INTO groups (uuid, name) VALUES ('$READERS', 'outdoor-readers');
@@ -210,15 +230,38 @@ get "$alice_auth" "/v2/things/$THING"
 get "$alice_auth" "/v2/users/$ROOT"
 [ "$code" = 403 ]; verdict "another user: 403"
 
-# what needs a newer schema
+# token lists: the reference's Token {uuid, name, created}, created as
+# Go writes a time.Time (RFC 3339, fraction only when there is one)
 get "$root_auth" "/v2/users/$ALICE/tokens"
-[ "$code" = 200 ] && [ "$body" = '[{"uuid":"0b4ef1a3-6f64-4d3c-8f0e-2a9b7c1d0002","name":"dashboard","created":null}]' ]
-verdict "token list: created is null at schema 12"
+[ "$code" = 200 ] && [ "$body" = '[{"uuid":"0b4ef1a3-6f64-4d3c-8f0e-2a9b7c1d0002","name":"dashboard","created":"2021-06-03T09:15:30.25Z"}]' ]
+verdict "token list at schema 12 shows the stored creation time"
+seeded=$(psql_q -c "SELECT uuid FROM user_tokens WHERE name = 'Main admin token'" "$db")
+get "$root_auth" "/v2/users/$ROOT/tokens"
+[ "$code" = 200 ] && [ "$body" = "[{\"uuid\":\"$seeded\",\"name\":\"Main admin token\",\"created\":\"2021-06-01T09:00:00Z\"},{\"uuid\":\"0b4ef1a3-6f64-4d3c-8f0e-2a9b7c1d0001\",\"name\":\"ops laptop\",\"created\":\"2021-06-02T08:30:00Z\"}]" ]
+verdict "root's tokens, the seeded one included, oldest first"
+
+# what needs a newer schema
 send "$root_auth" PUT "/v2/users/$ALICE/rate" '{"rate":1}'
 [ "$code" = 409 ] && [ "$body" = '{"code":409,"message":"Per-user rates need a newer schema for this domain (run: selfctl db migrate up)"}' ]
 verdict "PUT /v2/users/{uuid}/rate: 409 at schema 12"
 send "$alice_auth" PUT "/v2/users/$ALICE/rate" '{"rate":1}'
 [ "$code" = 403 ]; verdict "alice may not set her own rate (the reference's deny policy)"
+
+# every read of what the reference stored, to compare after the migration
+# (root's token: alice's gets a rate of its own in part 3)
+READS=("/v2/users/me" "/v2/users" "/v2/users/$ALICE" "/v2/users/$ALICE/policies" "/v2/users/$ALICE/tokens"
+       "/v2/users/$ROOT/tokens" "/v2/groups" "/v2/groups/$READERS/policies" "/v2/policies"
+       "/v2/things" "/v2/things/$THING" "/v2/things/$THING/timeseries" "/v2/things/$THING/datasets"
+       "/v2/timeseries" "/v2/timeseries/$S1" "/v2/timeseries/$S2"
+       "/v2/timeseries/$S1/data?start=2021-03-27T00:00:00Z&end=2021-03-29T00:00:00Z"
+       "/v2/timeseries/$S1/data?start=2021-03-27T00:00:00Z&end=2021-03-29T00:00:00Z&precision=day&aggregate=avg&timezone=Europe/Stockholm"
+       "/v2/tsquery?uuids=$S1,$S2&start=2021-03-28T00:00:00Z&end=2021-03-28T01:00:00Z"
+       "/v2/datasets" "/v2/datasets/$DATASET" "/v2/datasets/$DATASET/raw"
+       "/v2/programs" "/v2/programs/$PROGRAM" "/v2/programs/$PROGRAM/revisions" "/v2/programs/$PROGRAM/code?revision=0")
+# one line per read: path, status, body (its newlines as \n)
+reads() { for p in "${READS[@]}"; do get "$root_auth" "$p"; printf '%s %s %s\n' "$p" "$code" "${body//$'\n'/\\n}"; done; }
+reads > "$TMP/reads.before"
+! grep -qv '^[^ ]* 200 ' "$TMP/reads.before"; verdict "${#READS[@]} reads of what the reference stored answer 200"
 
 [ "$(dump)" = "$before" ]; verdict "after all this the database is byte for byte as the reference left it"
 [ "$(psql_q -c "SELECT version, dirty FROM schema_migrations" "$db")" = "12|f" ]; verdict "still at version 12"
@@ -233,12 +276,21 @@ send "$root_auth" PUT "/v2/users/$ALICE/rate" '{"rate":1}'
 # selfctl touched the domain file of the configuration it was given: every
 # responder looks at its schemas again (within a second), no restart
 sleep 1.1
-all_created=1
+reads > "$TMP/reads.after"
+diff "$TMP/reads.before" "$TMP/reads.after"; verdict "the same ${#READS[@]} reads answer the same after the migration, token times included"
+same_tokens=1
 for _ in 1 2 3 4 5 6; do
   get "$root_auth" "/v2/users/$ALICE/tokens"
-  [[ $body =~ ^\[\{\"uuid\":\"0b4ef1a3-6f64-4d3c-8f0e-2a9b7c1d0002\",\"name\":\"dashboard\",\"created\":\"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z\"\}\]$ ]] || all_created=0
+  [ "$body" = '[{"uuid":"0b4ef1a3-6f64-4d3c-8f0e-2a9b7c1d0002","name":"dashboard","created":"2021-06-03T09:15:30.25Z"}]' ] || same_tokens=0
 done
-[ "$all_created" = 1 ]; verdict "after reconnecting every responder lists token creation times"
+[ "$same_tokens" = 1 ]; verdict "every responder lists the stored token times after the migration"
+[ "$(psql_q -c "SELECT count(*) FROM user_tokens WHERE created < '2021-07-01'" "$db")" = 3 ]
+verdict "the migration kept the stored creation times"
+db4=itest_reffresh_$$
+uri4=$(fresh_db "$db4")
+selfctl db migrate up --db "$uri4" >/dev/null
+diff <(catalog "$db4" | grep -v '^seed ') <(catalog "$db" | grep -v '^seed ')
+verdict "the migrated database has the same schema as a fresh one at $latest"
 codes=""
 for _ in $(seq 12); do codes="$codes $(http_code -u "$alice_auth" "$ITEST_URL/v2/users/me")"; done
 [ "$codes" = " 200 200 200 200 200 200 200 200 200 200 429 429" ]; verdict "alice's own rate (1/hour, burst 10) applies on every responder"
@@ -284,7 +336,10 @@ run selfctl db migrate down "$steps" --db "$uri"
 ' "$out" | tail -n 1)" = 12 ] &&
   [ "$(psql_q -c "SELECT version, dirty FROM schema_migrations" "$db")" = "12|f" ]; verdict "migrate down $steps steps goes back to 12"
 [ "$(dump)" = "$before" ]; verdict "the database is again byte for byte what the reference left (selfhost's additions gone, its data kept)"
+diff <(reference_v12 | grep -v '^seed ') <(catalog "$db" | grep -v '^seed ')
+verdict "and its catalog is the reference's version 12 again (user_tokens.created kept)"
 drop_db "$db"
+drop_db "$db4"
 drop_db "$db2"
 drop_db "$db3"
 
