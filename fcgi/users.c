@@ -187,7 +187,7 @@ static int user_reply(struct req *r, const char *uuid, int status)
         return req_fail_db(r, res);
     if (PQntuples(res) == 0) {
         PQclear(res);
-        return req_fail(r, 404, "The requestes user does not exist");
+        return req_fail(r, 404, "The requested user does not exist");
     }
     users_write_rows(&r->out, res, 0);
     PQclear(res);
@@ -204,7 +204,7 @@ static int user_must_exist(struct req *r, const char *uuid)
         return req_fail_db(r, res);
     int found = PQntuples(res) == 1;
     PQclear(res);
-    return found ? OK : req_fail(r, 404, "The requestes user does not exist");
+    return found ? OK : req_fail(r, 404, "The requested user does not exist");
 }
 
 int users_list(struct req *r)
@@ -337,7 +337,7 @@ int users_delete(struct req *r)
     int deleted = strcmp(PQcmdTuples(res), "0") != 0;
     PQclear(res);
     if (!deleted)
-        return req_fail(r, 404, "The requestes user does not exist");
+        return req_fail(r, 404, "The requested user does not exist");
     req_reply_json(r, 204);
     return OK;
 }
@@ -447,7 +447,7 @@ int users_token_delete(struct req *r)
     int deleted = strcmp(PQcmdTuples(res), "0") != 0;
     PQclear(res);
     if (!deleted)
-        return req_fail(r, 404, "The requestes resource does not exist");
+        return req_not_found(r);
     req_reply_json(r, 204);
     return OK;
 }
