@@ -133,6 +133,12 @@ static void test_get_user_errors(void)
     CU_ASSERT_EQUAL(status_of("GET", "/v2/users/not-a-uuid", admin(), NULL), 400);
     CU_ASSERT_EQUAL(status_of("GET", "/v2/users/6f1c1a7e-0000-4000-8000-000000000000", admin(), NULL), 404);
     CU_ASSERT_EQUAL(status_of("GET", "/v2/users/" ROOT_UUID, NULL, NULL), 401);
+    /* the reference's message, its spelling corrected */
+    struct http_reply r;
+    CU_ASSERT_EQUAL_FATAL(itest_http("GET", "/v2/users/6f1c1a7e-0000-4000-8000-000000000000",
+                                     admin(), NULL, NULL, &r), 0);
+    CU_ASSERT_STRING_EQUAL(r.body, "{\"code\":404,\"message\":\"The requested user does not exist\"}\n");
+    itest_reply_free(&r);
 }
 
 static void test_update_user_name_and_groups(void)
