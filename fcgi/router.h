@@ -15,6 +15,11 @@ typedef int (*handler_fn)(struct req *r);
 struct query_param;
 struct json_field;
 
+/* Who may call a route: the API needs a domain and a token (and the
+ * route's permissions); an open route (the heartbeat) needs nothing, is
+ * not rate-counted and takes no parameters. */
+enum route_access { ROUTE_AUTHENTICATED = 0, ROUTE_OPEN };
+
 struct route {
     const char *method;
     const char *pattern;
@@ -22,6 +27,7 @@ struct route {
     const char *perms[ROUTE_MAX_PERMS]; /* "action:resource", NULL-terminated if fewer */
     const struct query_param *query;    /* accepted query parameters, or NULL */
     const struct json_field *body;      /* JSON body fields, or NULL: no body read */
+    enum route_access access;
 };
 
 extern const struct route routes[];

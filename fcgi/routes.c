@@ -6,6 +6,7 @@
 #include "alerts.h"
 #include "datasets.h"
 #include "groups.h"
+#include "heartbeat.h"
 #include "input.h"
 #include "policies.h"
 #include "programs.h"
@@ -16,11 +17,15 @@
 #include "users.h"
 
 #define ROUTE(method, path, handler, perm, query, body) \
-    { method, path, handler, { perm, NULL }, query, body }
+    { method, path, handler, { perm, NULL }, query, body, ROUTE_AUTHENTICATED }
+#define OPEN_ROUTE(method, path, handler) \
+    { method, path, handler, { NULL, NULL }, NULL, NULL, ROUTE_OPEN }
 
 static const struct query_param PAGING[] = { QUERY_LIMIT, QUERY_OFFSET, { NULL, 0, NULL, 0, 0 } };
 
 const struct route routes[] = {
+    /* the reference's heartbeat (chi's middleware.Heartbeat): "." */
+    OPEN_ROUTE("GET",   "/status",                         heartbeat_get),
     /* users */
     ROUTE("GET",    "/v2/users",                       users_list,         "read:users",                        PAGING, NULL),
     ROUTE("POST",   "/v2/users",                       users_create,       "create:users",                      NULL, USER_NEW),

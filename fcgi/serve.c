@@ -27,6 +27,18 @@ static const char *request_path(struct req *r)
     return p && *p ? p : "/";
 }
 
+/* Authentication, rate control, path parameters and permissions; an open
+ * route skips all four (it has no parameters). */
+static int admit(struct req *r)
+{
+    if (r->route->access == ROUTE_OPEN)
+        return OK;
+    if (auth_authenticate(r) == OK && ratecontrol_check(r) == OK &&
+        router_validate_params(r) == OK && policy_authorize(r) == OK)
+        return OK;
+    return ERROR;
+}
+
 void serve_request(struct server *s, char **envp, FCGX_Stream *in, FCGX_Stream *out,
                    arena_t *arena)
 {
@@ -49,8 +61,7 @@ void serve_request(struct server *s, char **envp, FCGX_Stream *in, FCGX_Stream *
     memset(values, 0, sizeof values);
     r.query_values = values;
 
-    if (router_match(&r) == OK && auth_authenticate(&r) == OK && ratecontrol_check(&r) == OK &&
-        router_validate_params(&r) == OK && policy_authorize(&r) == OK &&
+    if (router_match(&r) == OK && admit(&r) == OK &&
         input_query(&r, r.route->query) == OK && input_body(&r, r.route->body) == OK &&
         r.route->handler(&r) == OK && r.status == 0)
         req_fail(&r, 500, "Handler produced no reply");

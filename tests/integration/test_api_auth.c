@@ -219,6 +219,37 @@ static void test_unknown_path_is_404_json(void)
     itest_reply_free(&r);
 }
 
+/* Paths outside /v2/ get the same JSON 404 from nginx (not its HTML page),
+ * as every error does; GET /status is the reference's heartbeat: "." with
+ * no credentials needed, whatever credentials come with it. */
+static void test_paths_outside_the_api(void)
+{
+    static const char *const paths[] = { "/v1/users/me", "/nope", "/status/x", "/statuses" };
+    struct http_reply r;
+    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+        CU_ASSERT_EQUAL_FATAL(itest_http("GET", paths[i], itest_admin(), NULL, NULL, &r), 0);
+        itest_assert_error(&r, 404);
+        itest_reply_free(&r);
+    }
+    char v[128];
+    static const char *const auths[] = { NULL, "nosuchdomain:whatever" };
+    for (size_t i = 0; i < 2; i++) {
+        CU_ASSERT_EQUAL_FATAL(itest_http("GET", "/status", auths[i], NULL, NULL, &r), 0);
+        CU_ASSERT_EQUAL(r.status, 200);
+        CU_ASSERT_STRING_EQUAL(r.body, ".");
+        CU_ASSERT_PTR_NOT_NULL(itest_header(&r, "Content-Type", v, sizeof v));
+        CU_ASSERT_STRING_EQUAL(v, "text/plain");
+        itest_reply_free(&r);
+    }
+    CU_ASSERT_EQUAL_FATAL(itest_http("HEAD", "/status", NULL, NULL, NULL, &r), 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    CU_ASSERT_EQUAL(r.body_len, 0);
+    itest_reply_free(&r);
+    CU_ASSERT_EQUAL_FATAL(itest_http("POST", "/status", NULL, "x", "text/plain", &r), 0);
+    itest_assert_error(&r, 405);
+    itest_reply_free(&r);
+}
+
 static void test_wrong_method_is_405_with_allow(void)
 {
     struct http_reply r;
@@ -248,6 +279,7 @@ void register_tests(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     CU_pSuite s = CU_add_suite("api_auth", suite_init, suite_clean);
     CU_add_test(s, "users_me_with_admin_token_is_root", test_users_me_with_admin_token_is_root);
+    CU_add_test(s, "paths_outside_the_api", test_paths_outside_the_api);
     CU_add_test(s, "head_users_me_has_no_body", test_head_users_me_has_no_body);
     CU_add_test(s, "missing_credentials_is_401_with_challenge", test_missing_credentials_is_401_with_challenge);
     CU_add_test(s, "wrong_token_is_401_json", test_wrong_token_is_401_json);

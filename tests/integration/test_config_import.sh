@@ -243,10 +243,17 @@ server {
         fastcgi_pass selfhost_selfserv;
     }
 
-    # the reference answered GET /status with "." (a liveness check)
+    # the reference's liveness check: selfserv answers GET /status with "."
     location = /status {
-        default_type text/plain;
-        return 200 ".";
+        include fastcgi_params;
+        fastcgi_param DOCUMENT_URI $uri;
+        fastcgi_pass selfhost_selfserv;
+    }
+
+    # any other path: the API's JSON 404, not nginx's HTML page
+    location / {
+        default_type application/json;
+        return 404 '{"code":404,"message":"The requested resource does not exist"}\n';
     }
 
     # errors nginx answers itself keep the API's JSON error shape
@@ -341,6 +348,9 @@ code=$(curl -s -D "$TMP/headers" -o /dev/null -w '%{http_code}' -H 'Origin: http
 code=$(curl -s -D "$TMP/headers" -o /dev/null -w '%{http_code}' -u "$ITEST_DOMAIN:$ITEST_TOKEN" "$url/v2/users/me")
 [ "$code" = 200 ] && [ -z "$(hdr Access-Control-Allow-Origin)" ]; verdict "no Origin, no CORS headers"
 [ "$(curl -s "$url/status")" = . ]; verdict "GET /status answers '.' as the reference's heartbeat did"
+code=$(curl -s -D "$TMP/headers" -o "$TMP/body" -w '%{http_code}' "$url/v1/users/me")
+[ "$code" = 404 ] && grep -q '^{"code":404,' "$TMP/body" && [ "$(hdr Content-Type)" = application/json ]
+verdict "a path outside the API: the JSON 404"
 kill -QUIT "$(cat "$TMP/ngx/nginx.pid")"
 
 # ---- the reference's defaults, and values it reads its own way ----

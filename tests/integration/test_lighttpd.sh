@@ -182,6 +182,21 @@ check_api() {
 $(sed 's/^/    /' <<< "$HEADERS")"
   fi
 
+  req "$base/nope/x" "$@"
+  if [ "$CODE" = 404 ] && [[ $BODY == '{"code":404'* ]] &&
+     grep -qi '^Content-Type: application/json' <<< "$HEADERS"; then
+    pass "$name: GET /nope/x (no file, not the API) -> 404 JSON"
+  else
+    fail "$name: GET /nope/x: want 404 with a JSON {\"code\":404,...} body, got $CODE: $BODY"
+  fi
+
+  req "$base/status" "$@"
+  if [ "$CODE" = 200 ] && [ "$BODY" = . ]; then
+    pass "$name: GET /status without credentials -> 200 ."
+  else
+    fail "$name: GET /status: want 200 \".\", got $CODE: $BODY"
+  fi
+
   req "$base/v2/nope" "${auth[@]}" "$@"
   if [ "$CODE" = 404 ] && [[ $BODY == '{"code":404'* ]] &&
      grep -qi '^Content-Type: application/json' <<< "$HEADERS"; then
