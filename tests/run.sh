@@ -17,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . deploy/lib/common.sh
 
-sh_install_packages
+sh_install_packages python3   # tests/diff/refdiff.py (test_refdiff.sh)
 sh_ensure_user
 
 build=build

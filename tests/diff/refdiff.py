@@ -3,11 +3,16 @@
 compare what they answer.
 
     refdiff.py --ours URL DOMAIN TOKEN --ref URL DOMAIN TOKEN [--cases FILE]
-               [--only SUBSTR] [--verbose] [--json OUT]
+               [--only SUBSTR] [--verbose] [--json OUT] [--record FILE]
+    refdiff.py --ours URL DOMAIN TOKEN --replay FILE [...]
 
 Both servers must already be running: this tool never builds, starts or
 fetches anything.  Cases are read from cases.jsonl (one JSON object a line,
 '#' lines and blank lines skipped); see README.md for the format.
+--record FILE keeps what the reference answered to every case; --replay FILE
+compares ours with such a recording instead of a running reference, which is
+how the test suite keeps what was learned from the reference
+(tests/integration/test_refdiff.sh, with tests/diff/reference_answers.json).
 Exit status: 0 when every difference is a known one, 1 when any case differs
 in an unknown way (or could not be run), 2 for bad usage or a bad case file.
 """
@@ -101,6 +106,36 @@ class Server:
             return {"status": None, "error": str(e), "body": b"", "ctype": "", "ms": 0}
         return {"status": status, "body": body, "ctype": rh.get("Content-Type", ""),
                 "headers": dict(rh.items()), "ms": int((time.monotonic() - t0) * 1000)}
+
+
+class Replay(Server):
+    """The reference as recorded by --record: the same variables, every
+    response read from the recording instead of the network."""
+    def __init__(self, path):
+        with open(path, encoding="utf-8") as f:
+            rec = json.load(f)
+        super().__init__("ref", rec["url"], rec["domain"], rec["token"], run_id=rec["run"])
+        self.responses = rec["responses"]
+
+    def request(self, case):
+        r = self.responses.get(case["name"])
+        if r is None:
+            return {"status": None, "error": "no recorded answer (record again)", "body": b"",
+                    "ctype": "", "ms": 0}
+        body = base64.b64decode(r["body_b64"]) if "body_b64" in r else r["body"].encode()
+        return {"status": r["status"], "body": body, "ctype": r["ctype"],
+                "headers": r["headers"], "ms": 0}
+
+
+def recorded(resp):
+    """A response as --record keeps it (the headers a case may save)."""
+    keep = {k: v for k, v in resp.get("headers", {}).items() if k.lower() not in ("date",)}
+    out = {"status": resp["status"], "ctype": resp["ctype"], "headers": keep}
+    try:
+        out["body"] = resp["body"].decode("utf-8")
+    except UnicodeDecodeError:
+        out["body_b64"] = base64.b64encode(resp["body"]).decode()
+    return out
 
 
 # ---------------------------------------------------------------- JSON paths
@@ -379,7 +414,10 @@ def load_cases(path):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--ours", nargs=3, metavar=("URL", "DOMAIN", "TOKEN"), required=True)
-    ap.add_argument("--ref", nargs=3, metavar=("URL", "DOMAIN", "TOKEN"), required=True)
+    ref_from = ap.add_mutually_exclusive_group(required=True)
+    ref_from.add_argument("--ref", nargs=3, metavar=("URL", "DOMAIN", "TOKEN"))
+    ref_from.add_argument("--replay", default=None, help="compare with the reference's answers recorded in this file")
+    ap.add_argument("--record", default=None, help="write what the reference answered to this file")
     ap.add_argument("--cases", default=None, help="case file (default: cases.jsonl beside this script)")
     ap.add_argument("--only", default=None, help="run only cases whose name contains this (plus the cases they need is up to you)")
     ap.add_argument("--verbose", "-v", action="store_true", help="print both responses of every case")
@@ -391,7 +429,8 @@ def main():
     cases = load_cases(a.cases)
     run_id = "rd" + uuidlib.uuid4().hex[:10]
     ours = Server("ours", *a.ours, run_id=run_id)
-    ref = Server("ref", *a.ref, run_id=run_id)
+    ref = Replay(a.replay) if a.replay else Server("ref", *a.ref, run_id=run_id)
+    recording = {}
     counts = {"same": 0, "known": 0, "different": 0, "known-but-same": 0}
     results = []
     print("refdiff: run %s, %d cases, ours=%s ref=%s" % (run_id, len(cases), ours.url, ref.url))
@@ -406,6 +445,8 @@ def main():
         ours.missing.clear(); ref.missing.clear()
         ro = ours.request(c)
         rr = ref.request(c)
+        if rr["status"] is not None:
+            recording[c["name"]] = recorded(rr)
         missing = sorted(ours.missing | ref.missing)
         problems = ["ours " + p for p in save_vars(c, ro, ours)] + \
                    ["ref " + p for p in save_vars(c, rr, ref)] if ro["status"] and rr["status"] else []
@@ -447,6 +488,12 @@ def main():
     print("\nrefdiff: %d cases: %d same, %d known, %d different%s" % (
         total, counts["same"], counts["known"], counts["different"],
         (", %d marked known but now the same" % counts["known-but-same"]) if counts["known-but-same"] else ""))
+    if a.record:
+        with open(a.record, "w", encoding="utf-8") as f:
+            json.dump({"url": ref.url, "domain": ref.domain, "token": ref.token,
+                       "run": ref.vars["run"], "responses": recording},
+                      f, indent=0, ensure_ascii=False, sort_keys=True)
+            f.write("\n")
     if a.json:
         with open(a.json, "w", encoding="utf-8") as f:
             json.dump({"run": run_id, "counts": counts, "results": results}, f, indent=1, ensure_ascii=False)
