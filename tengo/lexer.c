@@ -6,6 +6,7 @@
  * does not). */
 #include "lexer.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -259,39 +260,63 @@ done:
     return found;
 }
 
-static void scan_digits(struct tg_lexer *l, int base)
+static void scan_mantissa(struct tg_lexer *l, int base)
 {
-    while (l->ch == '_' || digit_val(l->ch) < base)
+    while (digit_val(l->ch) < base)
         next(l);
 }
 
+/* Go Tengo v2.10.1's scanNumber: decimal, 0x hex and leading-0 octal
+ * integers, decimal floats; no 0b/0o prefixes, no '_' separators, no hex
+ * floats (0b1 is the int 0 and then the name b1). */
 static enum tg_token scan_number(struct tg_lexer *l)
 {
     enum tg_token tok = TK_INT;
-    int base = 10;
-    if (l->ch == '0') {
-        int c = peek(l) | ('x' - 'X');
-        base = c == 'b' ? 2 : c == 'o' ? 8 : c == 'x' ? 16 : 10;
-        if (base != 10) {
-            next(l);
-            next(l);
-        }
-    }
-    scan_digits(l, base);
-    if (l->ch == '.' && (base == 10 || base == 16)) {
+    size_t offs = l->offset;
+    if (l->ch == '.') { /* .5 */
         tok = TK_FLOAT;
         next(l);
-        scan_digits(l, base);
+        scan_mantissa(l, 10);
+        goto exponent;
     }
-    if (l->ch == 'e' || l->ch == 'E' || l->ch == 'p' || l->ch == 'P') {
+    if (l->ch == '0') {
+        next(l);
+        if (l->ch == 'x' || l->ch == 'X') {
+            next(l);
+            scan_mantissa(l, 16);
+            if (l->offset - offs <= 2)
+                lx_error(l, offs, "illegal hexadecimal number");
+            return tok;
+        }
+        bool decimal_digit = false;
+        scan_mantissa(l, 8);
+        if (l->ch == '8' || l->ch == '9') {
+            decimal_digit = true;
+            scan_mantissa(l, 10);
+        }
+        if (l->ch == '.' || l->ch == 'e' || l->ch == 'E' || l->ch == 'i')
+            goto fraction;
+        if (decimal_digit)
+            lx_error(l, offs, "illegal octal number");
+        return tok;
+    }
+    scan_mantissa(l, 10);
+fraction:
+    if (l->ch == '.') {
+        tok = TK_FLOAT;
+        next(l);
+        scan_mantissa(l, 10);
+    }
+exponent:
+    if (l->ch == 'e' || l->ch == 'E') {
         tok = TK_FLOAT;
         next(l);
         if (l->ch == '-' || l->ch == '+')
             next(l);
-        size_t offs = l->offset;
-        scan_digits(l, 10);
-        if (offs == l->offset)
-            lx_error(l, offs, "exponent has no digits");
+        if (digit_val(l->ch) < 10)
+            scan_mantissa(l, 10);
+        else
+            lx_error(l, offs, "illegal floating-point exponent");
     }
     return tok;
 }

@@ -4,9 +4,11 @@
 #include "literal.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "unicode.h"
 
@@ -54,42 +56,77 @@ static int underscore_ok(const char *s, size_t n)
     return saw != '_';
 }
 
-int tg_parse_int(const char *s0, size_t n0, int64_t *out)
+int tg_go_parse_int(const char *s, size_t n, int64_t base, int64_t bits, int64_t *out)
 {
-    const char *s = s0;
-    size_t n = n0;
-    unsigned base = 10;
+    *out = 0;
     if (n == 0)
-        return -1;
-    if (s[0] == '0') {
-        if (n >= 3 && lower(s[1]) == 'b')
-            base = 2, s += 2, n -= 2;
-        else if (n >= 3 && lower(s[1]) == 'o')
-            base = 8, s += 2, n -= 2;
-        else if (n >= 3 && lower(s[1]) == 'x')
-            base = 16, s += 2, n -= 2;
-        else
-            base = 8, s += 1, n -= 1;
+        return 1;
+    bool neg = false;
+    size_t i = 0;
+    if (s[0] == '+' || s[0] == '-') {
+        neg = s[0] == '-';
+        i = 1;
     }
-    uint64_t v = 0;
-    int underscores = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '_') {
-            underscores = 1;
+    bool base0 = base == 0;
+    if (base0) {
+        base = 10;
+        if (i < n && s[i] == '0') {
+            if (i + 2 <= n && n - i >= 3 && (s[i + 1] == 'x' || s[i + 1] == 'X'))
+                base = 16, i += 2;
+            else if (n - i >= 3 && (s[i + 1] == 'o' || s[i + 1] == 'O'))
+                base = 8, i += 2;
+            else if (n - i >= 3 && (s[i + 1] == 'b' || s[i + 1] == 'B'))
+                base = 2, i += 2;
+            else
+                base = 8, i += (n - i > 1) ? 1 : 0;
+        }
+    } else if (base < 2 || base > 36) {
+        return 3;
+    }
+    if (bits == 0)
+        bits = 64;
+    if (bits < 0 || bits > 64)
+        return 4;
+    if (i >= n)
+        return 1;
+    uint64_t v = 0, cutoff = bits == 64 ? (1ULL << 63) : (1ULL << (bits - 1));
+    bool range = false, saw_digit = false;
+    char prev = '_';
+    for (; i < n; i++) {
+        char c = s[i];
+        int d;
+        if (c == '_' && base0) {
+            if (prev == '_' && saw_digit)
+                return 1;
+            prev = c;
             continue;
         }
-        int d = hexval((unsigned char)s[i]);
-        if (d < 0 || (unsigned)d >= base)
-            return -1;
-        if (v > (UINT64_MAX - (unsigned)d) / base)
-            return -1;
-        v = v * base + (unsigned)d;
+        if (c >= '0' && c <= '9')
+            d = c - '0';
+        else if (c >= 'a' && c <= 'z')
+            d = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'Z')
+            d = c - 'A' + 10;
+        else
+            return 1;
+        if (d >= base)
+            return 1;
+        saw_digit = true;
+        prev = c;
+        if (!range) {
+            if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
+                range = true;
+            else
+                v = v * (uint64_t)base + (uint64_t)d;
+        }
     }
-    if (v > (uint64_t)INT64_MAX)
-        return -1;
-    if (underscores && !underscore_ok(s0, n0))
-        return -1;
-    *out = (int64_t)v;
+    if (!saw_digit || prev == '_')
+        return 1;
+    if (range || (!neg && v >= cutoff) || (neg && v > cutoff)) {
+        *out = neg ? -(int64_t)(cutoff - 1) - 1 : (int64_t)(cutoff - 1);
+        return 2;
+    }
+    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
     return 0;
 }
 
@@ -135,9 +172,30 @@ static int float_syntax_ok(const char *s, size_t n)
     return i == n;
 }
 
+/* strconv.special: [+-]inf, [+-]infinity, nan, any case. */
+static int float_special(const char *s, size_t n, double *out)
+{
+    size_t i = n > 0 && (s[0] == '+' || s[0] == '-');
+    double sign = i && s[0] == '-' ? -1 : 1;
+    if ((n - i == 3 && strncasecmp(s + i, "inf", 3) == 0) ||
+        (n - i == 8 && strncasecmp(s + i, "infinity", 8) == 0)) {
+        *out = sign * INFINITY;
+        return 1;
+    }
+    if (n == 3 && strncasecmp(s, "nan", 3) == 0) {
+        *out = NAN;
+        return 1;
+    }
+    return 0;
+}
+
 int tg_parse_float(const char *s, size_t n, double *out)
 {
-    if (n == 0 || !float_syntax_ok(s, n))
+    *out = 0;
+    if (float_special(s, n, out))
+        return 0;
+    size_t sign = n > 0 && (s[0] == '+' || s[0] == '-');
+    if (n == sign || !float_syntax_ok(s + sign, n - sign))
         return -1;
     char small[128];
     char *buf = n < sizeof small ? small : malloc(n + 1);
@@ -154,10 +212,8 @@ int tg_parse_float(const char *s, size_t n, double *out)
     int bad = (size_t)(end - buf) != k || (errno == ERANGE && isinf(v));
     if (buf != small)
         free(buf);
-    if (bad)
-        return -1;
-    *out = v;
-    return 0;
+    *out = v; /* ±Inf past the range, as Go's */
+    return bad ? -1 : 0;
 }
 
 int tg_unquote_char(const char *s0, size_t n, char quote, int32_t *value, size_t *used)

@@ -1,5 +1,5 @@
 /* literal.h — values of Tengo's literal tokens, decoded with the rules of
- * Go's strconv (which Tengo uses): ParseInt(s, 0, 64), ParseFloat(s, 64),
+ * Go's strconv (which Tengo uses): ParseInt, ParseFloat(s, 64),
  * UnquoteChar and Unquote. Each returns 0, or -1 when Go would fail. */
 #ifndef TENGO_LITERAL_H
 #define TENGO_LITERAL_H
@@ -9,11 +9,13 @@
 
 #include "arena.h"
 
-/* Decimal, 0x hex, 0o / leading-0 octal, 0b binary; '_' between digits.
- * -1 on bad syntax and on values past INT64_MAX. */
-int tg_parse_int(const char *s, size_t n, int64_t *out);
-/* Decimal or hexadecimal (0x…p…) float; '_' between digits. -1 on bad
- * syntax and on overflow (underflow gives 0 or a denormal, as in Go). */
+/* Go's strconv.ParseInt(s, base, bits): 0 ok, 1 syntax (*out 0), 2 range
+ * (*out clamped, as Go's), 3 bad base, 4 bad bit size. Base 0 reads
+ * 0x/0o/0b/0 prefixes and '_' between digits. */
+int tg_go_parse_int(const char *s, size_t n, int64_t base, int64_t bits, int64_t *out);
+/* Go's strconv.ParseFloat(s, 64): decimal or hexadecimal (0x…p…), a sign,
+ * inf/infinity/nan, '_' between digits. -1 on bad syntax (*out 0) and on
+ * overflow (*out ±Inf, as Go's; underflow gives 0 or a denormal). */
 int tg_parse_float(const char *s, size_t n, double *out);
 /* The first character of s (n bytes), possibly an escape, inside quotes
  * `quote`. Sets *value and *used (bytes consumed). */

@@ -216,8 +216,9 @@ int tg_parse(arena_t *a, const char *filename, const char *src, size_t len, stru
         tg_lexer_init(&p->lx, a, src, len, 0, on_scan_error, p);
         tgp_next(p);
         if (p->nerrors == 0) {
+            /* as Go Tengo: the file ends at EOF or at a '}' closing no
+             * block (what follows it is not read) */
             f->stmts = tgp_parse_stmt_list(p);
-            tgp_expect(p, TK_EOF);
         }
     }
     if (p->nerrors > 0) {

@@ -318,17 +318,16 @@ static struct tg_node *parse_operand(struct tg_parser *p)
         return tgp_parse_ident(p);
     case TK_INT:
         x = tg_node_new(p->arena, TG_INT_LIT, p->pos);
-        /* Tengo tests for strconv.ErrRange in a way that never matches, so
-         * out-of-range integers are "invalid" too */
-        if (tg_parse_int(p->lit, p->lit_len, &x->int_lit.value) != 0)
-            tgp_error(p, p->pos, "invalid integer");
+        /* Go Tengo v2.10.1: strconv.ParseInt(lit, 10, 64), error ignored:
+         * 0x1F is 0, 017 is 17, a too large literal is the largest int */
+        tg_go_parse_int(p->lit, p->lit_len, 10, 64, &x->int_lit.value);
         x->int_lit.lit = lit_dup(p);
         tgp_next(p);
         return x;
     case TK_FLOAT:
         x = tg_node_new(p->arena, TG_FLOAT_LIT, p->pos);
-        if (tg_parse_float(p->lit, p->lit_len, &x->float_lit.value) != 0)
-            tgp_error(p, p->pos, "invalid float");
+        /* ParseFloat, error ignored as in Go Tengo: 1e400 is +Inf */
+        tg_parse_float(p->lit, p->lit_len, &x->float_lit.value);
         x->float_lit.lit = lit_dup(p);
         tgp_next(p);
         return x;

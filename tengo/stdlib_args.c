@@ -6,6 +6,8 @@
 
 #include "status.h"
 #include "stdlib_args.h"
+
+#include "literal.h"
 #include "vm.h"
 
 static const char *const ordinals[] = { "first", "second", "third",  "fourth",
@@ -61,15 +63,9 @@ bool tg_to_int(struct tg_value v, int64_t *out)
     case TG_CHAR: *out = v.u.c; return true;
     case TG_BOOL: *out = v.u.b; return true;
     case TG_STRING: {
-        const char *s = TG_STR(v)->data;
-        size_t n = TG_STR(v)->len;
-        if (n == 0 || strlen(s) != n)
-            return false;
-        char *e;
-        errno = 0;
-        long long x = strtoll(s, &e, 10);
-        if (*e || errno || s[0] == ' ' || s[0] == '\t' || s[0] == '\n')
-            return false;
+        int64_t x;
+        if (tg_go_parse_int(TG_STR(v)->data, TG_STR(v)->len, 10, 64, &x) != 0)
+            return false; /* Go Tengo's ToInt: strconv.ParseInt(s, 10, 64) */
         *out = x;
         return true;
     }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "literal.h"
 #include "status.h"
 #include "stdlib_args.h"
 #include "stdlib_text.h"
@@ -54,86 +55,13 @@ static struct tg_value strconv_error(struct tg_vm *vm, const char *fn, const cha
     return v;
 }
 
-/* Go's ParseInt: 0 ok, 1 syntax, 2 range, 3 bad base, 4 bad bit size. */
-static int go_parse_int(const char *s, size_t n, int64_t base, int64_t bits, int64_t *out)
-{
-    if (n == 0)
-        return 1;
-    bool neg = false;
-    size_t i = 0;
-    if (s[0] == '+' || s[0] == '-') {
-        neg = s[0] == '-';
-        i = 1;
-    }
-    bool base0 = base == 0;
-    if (base0) {
-        base = 10;
-        if (i < n && s[i] == '0') {
-            if (i + 2 <= n && n - i >= 3 && (s[i + 1] == 'x' || s[i + 1] == 'X'))
-                base = 16, i += 2;
-            else if (n - i >= 3 && (s[i + 1] == 'o' || s[i + 1] == 'O'))
-                base = 8, i += 2;
-            else if (n - i >= 3 && (s[i + 1] == 'b' || s[i + 1] == 'B'))
-                base = 2, i += 2;
-            else
-                base = 8, i += (n - i > 1) ? 1 : 0;
-        }
-    } else if (base < 2 || base > 36) {
-        return 3;
-    }
-    if (bits == 0)
-        bits = 64;
-    if (bits < 0 || bits > 64)
-        return 4;
-    if (i >= n)
-        return 1;
-    uint64_t v = 0, cutoff = bits == 64 ? (1ULL << 63) : (1ULL << (bits - 1));
-    bool range = false, saw_digit = false;
-    char prev = '_';
-    for (; i < n; i++) {
-        char c = s[i];
-        int d;
-        if (c == '_' && base0) {
-            if (prev == '_' && saw_digit)
-                return 1;
-            prev = c;
-            continue;
-        }
-        if (c >= '0' && c <= '9')
-            d = c - '0';
-        else if (c >= 'a' && c <= 'z')
-            d = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'Z')
-            d = c - 'A' + 10;
-        else
-            return 1;
-        if (d >= base)
-            return 1;
-        saw_digit = true;
-        prev = c;
-        if (!range) {
-            if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
-                range = true;
-            else
-                v = v * (uint64_t)base + (uint64_t)d;
-        }
-    }
-    if (!saw_digit || prev == '_')
-        return 1;
-    if (range || (!neg && v >= cutoff) || (neg && v > cutoff)) {
-        *out = neg ? -(int64_t)(cutoff - 1) - 1 : (int64_t)(cutoff - 1);
-        return 2;
-    }
-    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
-    return 0;
-}
 
 static int t_parse_int_common(struct tg_vm *vm, const char *fn, const char *go_fn,
                               const char *s, size_t n, int64_t base, int64_t bits,
                               struct tg_value *ret)
 {
     int64_t v = 0;
-    int rc = go_parse_int(s, n, base, bits, &v);
+    int rc = tg_go_parse_int(s, n, base, bits, &v);
     char why[64];
     switch (rc) {
     case 0: *ret = tg_int(v); return OK;

@@ -45,9 +45,9 @@ run program compile "$TMP/two.tengo"
 [ "$rc" -eq 1 ] && [ "$(printf '%s' "$err" | tail -n 1)" = "$(printf '\tat two.tengo:1:6 (and 1 more errors)')" ]
 check "several errors: the first one and how many more" $?
 
-printf 'a := 1 }' >"$TMP/brace.tengo"
+printf 'a := 1 }\nb := ((' >"$TMP/brace.tengo"
 run program compile "$TMP/brace.tengo"
-[ "$rc" -eq 1 ] && printf '%s' "$err" | grep -q "expected 'EOF', found '}'"; check "a stray closing brace is an error" $?
+[ "$rc" -eq 0 ]; check "a stray closing brace ends the program, as in Go Tengo" $?
 
 head -c 200000 /dev/zero | tr '\0' '(' >"$TMP/deep.tengo"
 run program compile "$TMP/deep.tengo"

@@ -91,7 +91,7 @@ static void test_format_verbs_like_go(void)
         { "out = format(\"%+d % d\", 5, 5)", "\"+5  5\"" },
         { "out = format(\"%x %X %o %b %#x %#o %#b\", 255, 255, 8, 5, 255, 8, 5)",
           "\"ff FF 10 101 0xff 010 0b101\"" },
-        { "out = format(\"%c %q %U %#U\", 65, 65, 0x1F600, 65)",
+        { "out = format(\"%c %q %U %#U\", 65, 65, 128512, 65)",
           "\"A 'A' U+1F600 U+0041 'A'\"" },
         { "out = format(\"%f %.2f %e %E %g %G\", 3.14159, 3.14159, 1234.5678, 1234.5678, "
           "1e21, 1e-7)",
