@@ -11,6 +11,7 @@
 
 #include "compiler.h"
 #include "format.h"
+#include "literal.h"
 #include "modules.h"
 #include "status.h"
 #include "vm.h"
@@ -193,92 +194,6 @@ static int bi_string(struct tg_vm *vm, struct tg_value *a, int n, struct tg_valu
     return OK;
 }
 
-/* Go's strconv.ParseInt(s, 0, 64): optional sign, 0x/0o/0b/0 prefixes,
- * underscores only after a prefix or between digits. */
-static bool parse_int(const char *s, size_t n, int64_t *out)
-{
-    if (n == 0 || memchr(s, 0, n))
-        return false;
-    char tmp[128];
-    size_t k = 0;
-    const char *p = s, *end = s + n;
-    bool neg = false;
-    if (*p == '+' || *p == '-')
-        neg = *p++ == '-';
-    int base = 10;
-    if (end - p >= 2 && p[0] == '0') {
-        char c = p[1] | 0x20;
-        if (c == 'x' || c == 'o' || c == 'b') {
-            base = c == 'x' ? 16 : c == 'o' ? 8 : 2;
-            p += 2;
-        } else {
-            base = 8;
-            p++;
-        }
-    }
-    bool prev_digit = base != 10 ? true : false;
-    for (; p < end; p++) {
-        if (*p == '_') {
-            if (!prev_digit)
-                return false;
-            prev_digit = false;
-            continue;
-        }
-        if (k + 1 >= sizeof tmp)
-            return false;
-        tmp[k++] = *p;
-        prev_digit = true;
-    }
-    if (!prev_digit && k == 0 && base != 8)
-        return false;
-    if (k == 0) { /* "0" alone */
-        if (base != 8)
-            return false;
-        *out = 0;
-        return true;
-    }
-    if (!prev_digit)
-        return false;
-    tmp[k] = 0;
-    for (size_t i = 0; i < k; i++) {
-        int d = tmp[i] >= '0' && tmp[i] <= '9'   ? tmp[i] - '0'
-                : (tmp[i] | 0x20) >= 'a' && (tmp[i] | 0x20) <= 'f' ? (tmp[i] | 0x20) - 'a' + 10
-                                                                : 99;
-        if (d >= base)
-            return false;
-    }
-    errno = 0;
-    char *e;
-    unsigned long long u = strtoull(tmp, &e, base);
-    if (errno || *e)
-        return false;
-    if (neg ? u > (unsigned long long)INT64_MAX + 1 : u > INT64_MAX)
-        return false;
-    *out = neg ? (int64_t)(0 - u) : (int64_t)u;
-    return true;
-}
-
-static bool parse_float(const char *s, size_t n, double *out)
-{
-    if (n == 0 || n > 1000 || memchr(s, 0, n))
-        return false;
-    char tmp[1024];
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] != '_')
-            tmp[k++] = s[i];
-    tmp[k] = 0;
-    if (k == 0 || tmp[0] == ' ' || tmp[0] == '\t' || tmp[0] == '\n')
-        return false;
-    char *e;
-    errno = 0;
-    double d = strtod(tmp, &e);
-    if (*e || (errno == ERANGE && (d == HUGE_VAL || d == -HUGE_VAL)))
-        return false;
-    *out = d;
-    return true;
-}
-
 static int bi_int(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
 {
     if (n != 1 && n != 2)
@@ -305,7 +220,7 @@ static int bi_int(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *
         *ret = tg_int(v.u.b ? 1 : 0);
         return OK;
     case TG_STRING:
-        if (parse_int(TG_STR(v)->data, TG_STR(v)->len, &i)) {
+        if (tg_go_parse_int(TG_STR(v)->data, TG_STR(v)->len, 10, 64, &i) == 0) {
             *ret = tg_int(i);
             return OK;
         }
@@ -332,7 +247,7 @@ static int bi_float(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value
         *ret = tg_float((double)v.u.i);
         return OK;
     }
-    if (v.type == TG_STRING && parse_float(TG_STR(v)->data, TG_STR(v)->len, &d)) {
+    if (v.type == TG_STRING && tg_parse_float(TG_STR(v)->data, TG_STR(v)->len, &d) == 0) {
         *ret = tg_float(d);
         return OK;
     }
@@ -500,37 +415,37 @@ static int bi_range(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value
 }
 
 const struct tg_builtin tg_builtins[] = {
-    { "len", bi_len },
-    { "copy", bi_copy },
-    { "append", bi_append },
-    { "delete", bi_delete },
-    { "splice", bi_splice },
-    { "string", bi_string },
-    { "int", bi_int },
-    { "bool", bi_bool },
-    { "float", bi_float },
-    { "char", bi_char },
-    { "bytes", bi_bytes },
-    { "time", bi_time },
-    { "is_int", bi_is_int },
-    { "is_float", bi_is_float },
-    { "is_string", bi_is_string },
-    { "is_bool", bi_is_bool },
-    { "is_char", bi_is_char },
-    { "is_bytes", bi_is_bytes },
-    { "is_array", bi_is_array },
-    { "is_immutable_array", bi_is_immutable_array },
-    { "is_map", bi_is_map },
-    { "is_immutable_map", bi_is_immutable_map },
-    { "is_iterable", bi_is_iterable },
-    { "is_time", bi_is_time },
-    { "is_error", bi_is_error },
-    { "is_undefined", bi_is_undefined },
-    { "is_function", bi_is_function },
-    { "is_callable", bi_is_callable },
-    { "type_name", bi_type_name },
-    { "format", bi_format },
-    { "range", bi_range },
+    { "len", bi_len, NULL },
+    { "copy", bi_copy, NULL },
+    { "append", bi_append, NULL },
+    { "delete", bi_delete, NULL },
+    { "splice", bi_splice, NULL },
+    { "string", bi_string, NULL },
+    { "int", bi_int, NULL },
+    { "bool", bi_bool, NULL },
+    { "float", bi_float, NULL },
+    { "char", bi_char, NULL },
+    { "bytes", bi_bytes, NULL },
+    { "time", bi_time, NULL },
+    { "is_int", bi_is_int, NULL },
+    { "is_float", bi_is_float, NULL },
+    { "is_string", bi_is_string, NULL },
+    { "is_bool", bi_is_bool, NULL },
+    { "is_char", bi_is_char, NULL },
+    { "is_bytes", bi_is_bytes, NULL },
+    { "is_array", bi_is_array, NULL },
+    { "is_immutable_array", bi_is_immutable_array, NULL },
+    { "is_map", bi_is_map, NULL },
+    { "is_immutable_map", bi_is_immutable_map, NULL },
+    { "is_iterable", bi_is_iterable, NULL },
+    { "is_time", bi_is_time, NULL },
+    { "is_error", bi_is_error, NULL },
+    { "is_undefined", bi_is_undefined, NULL },
+    { "is_function", bi_is_function, NULL },
+    { "is_callable", bi_is_callable, NULL },
+    { "type_name", bi_type_name, NULL },
+    { "format", bi_format, NULL },
+    { "range", bi_range, NULL },
 };
 const int tg_nbuiltins = (int)(sizeof tg_builtins / sizeof *tg_builtins);
 
@@ -579,10 +494,17 @@ static int fmt_printf(struct tg_vm *vm, struct tg_value *a, int n, struct tg_val
 }
 
 static const struct tg_builtin fmt_funcs[] = {
-    { "print", fmt_print },
-    { "printf", fmt_printf },
-    { "println", fmt_println },
-    { "sprintf", fmt_sprintf },
+    { "print", fmt_print, NULL },
+    { "printf", fmt_printf, NULL },
+    { "println", fmt_println, NULL },
+    { "sprintf", fmt_sprintf, NULL },
 };
 
-const struct tg_module tg_mod_fmt = { "fmt", fmt_funcs, TG_NELEMS(fmt_funcs), NULL, 0, NULL, 0 };
+const struct tg_module tg_mod_fmt = { "fmt", fmt_funcs, TG_NELEMS(fmt_funcs), NULL, 0, NULL, 0, NULL };
+
+/* Go Tengo's builtin-function objects are its global builtins (len,
+ * append, …); what the stdlib modules hold are user-functions. */
+bool tg_is_global_builtin(const struct tg_builtin *b)
+{
+    return b >= tg_builtins && b < tg_builtins + tg_nbuiltins;
+}

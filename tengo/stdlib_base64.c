@@ -170,7 +170,7 @@ static int dec(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret
 #define CODEC(fn, name, alpha, pad)                                                       \
     static int fn(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret) \
     {                                                                                  \
-        return name(vm, a, n, ret, #fn, alpha, pad);                                   \
+        return name(vm, a, n, ret, "", alpha, pad); /* Go: unnamed */ \
     }
 CODEC(encode, enc, std_alpha, true)
 CODEC(decode, dec, std_alpha, true)
@@ -183,10 +183,10 @@ CODEC(raw_url_decode, dec, url_alpha, false)
 #undef CODEC
 
 static const struct tg_builtin funcs[] = {
-    { "encode", encode },         { "decode", decode },
-    { "raw_encode", raw_encode }, { "raw_decode", raw_decode },
-    { "url_encode", url_encode }, { "url_decode", url_decode },
-    { "raw_url_encode", raw_url_encode }, { "raw_url_decode", raw_url_decode },
+    { "encode", encode, "" },         { "decode", decode, "" },
+    { "raw_encode", raw_encode, "" }, { "raw_decode", raw_decode, "" },
+    { "url_encode", url_encode, "" }, { "url_decode", url_decode, "" },
+    { "raw_url_encode", raw_url_encode, "" }, { "raw_url_decode", raw_url_decode, "" },
 };
 
-const struct tg_module tg_mod_base64 = { "base64", funcs, TG_NELEMS(funcs), NULL, 0, NULL, 0 };
+const struct tg_module tg_mod_base64 = { "base64", funcs, TG_NELEMS(funcs), NULL, 0, NULL, 0, NULL };

@@ -199,18 +199,18 @@ void tg_cgi_response_free(struct tg_cgi_response *r)
 }
 
 static const struct tg_builtin request_funcs[] = {
-    { "headers", req_headers }, { "body", req_body },   { "method", req_method },
-    { "path", req_path },       { "query", req_query },
+    { "headers", req_headers, NULL }, { "body", req_body, NULL },   { "method", req_method, NULL },
+    { "path", req_path, NULL },       { "query", req_query, NULL },
 };
 static const struct tg_builtin response_funcs[] = {
-    { "headers", resp_headers },
-    { "write", resp_write },
-    { "status", resp_status },
+    { "headers", resp_headers, NULL },
+    { "write", resp_write, NULL },
+    { "status", resp_status, NULL },
 };
 static const struct tg_module request = { "request", request_funcs, TG_NELEMS(request_funcs),
-                                          NULL, 0, NULL, 0 };
+                                          NULL, 0, NULL, 0, NULL };
 static const struct tg_module response = { "response", response_funcs, TG_NELEMS(response_funcs),
-                                           NULL, 0, NULL, 0 };
+                                           NULL, 0, NULL, 0, NULL };
 static const struct tg_module *const subs[] = { &request, &response };
 
-const struct tg_module tg_mod_cgi = { "cgi", NULL, 0, NULL, 0, subs, TG_NELEMS(subs) };
+const struct tg_module tg_mod_cgi = { "cgi", NULL, 0, NULL, 0, subs, TG_NELEMS(subs), NULL };

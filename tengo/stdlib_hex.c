@@ -26,9 +26,9 @@ static int hex_encode(struct tg_vm *vm, struct tg_value *a, int n, struct tg_val
 {
     static const char digits[] = "0123456789abcdef";
     if (n != 1)
-        return tg_vm_errorf(vm, "wrong number of arguments in call to 'user-function:encode'");
+        return tg_vm_errorf(vm, "wrong number of arguments in call to 'user-function:'");
     if (a[0].type != TG_BYTES && a[0].type != TG_STRING)
-        return type_error(vm, "encode", "bytes(compatible)", a[0]);
+        return type_error(vm, "", "bytes(compatible)", a[0]);
     const struct tg_string *s = TG_STR(a[0]);
     buf_t o = BUF_INIT;
     buf_reserve(&o, (size_t)s->len * 2);
@@ -70,10 +70,10 @@ static void invalid_byte(buf_t *m, unsigned char c)
 static int hex_decode(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
 {
     if (n != 1)
-        return tg_vm_errorf(vm, "wrong number of arguments in call to 'user-function:decode'");
+        return tg_vm_errorf(vm, "wrong number of arguments in call to 'user-function:'");
     buf_t in = BUF_INIT, o = BUF_INIT, m = BUF_INIT;
     if (!tg_to_string(&in, a[0]))
-        return type_error(vm, "decode", "string(compatible)", a[0]);
+        return type_error(vm, "", "string(compatible)", a[0]);
     const unsigned char *s = (const unsigned char *)buf_cstr(&in);
     size_t i = 1;
     for (; i < in.len; i += 2) {
@@ -103,8 +103,8 @@ static int hex_decode(struct tg_vm *vm, struct tg_value *a, int n, struct tg_val
 }
 
 static const struct tg_builtin funcs[] = {
-    { "encode", hex_encode },
-    { "decode", hex_decode },
+    { "encode", hex_encode, "" }, /* Go Tengo: unnamed */
+    { "decode", hex_decode, "" },
 };
 
-const struct tg_module tg_mod_hex = { "hex", funcs, TG_NELEMS(funcs), NULL, 0, NULL, 0 };
+const struct tg_module tg_mod_hex = { "hex", funcs, TG_NELEMS(funcs), NULL, 0, NULL, 0, NULL };

@@ -473,8 +473,8 @@ static int http_toformdata(struct tg_vm *vm, struct tg_value *a, int n, struct t
 }
 
 static const struct tg_builtin funcs[] = {
-    { "get", http_get },         { "put", http_put },       { "post", http_post },
-    { "postform", http_postform }, { "delete", http_delete }, { "toformdata", http_toformdata },
+    { "get", http_get, NULL },         { "put", http_put, NULL },       { "post", http_post, NULL },
+    { "postform", http_postform, NULL }, { "delete", http_delete, NULL }, { "toformdata", http_toformdata, NULL },
 };
 
-const struct tg_module tg_mod_http = { "http", funcs, TG_NELEMS(funcs), NULL, 0, NULL, 0 };
+const struct tg_module tg_mod_http = { "http", funcs, TG_NELEMS(funcs), NULL, 0, NULL, 0, NULL };

@@ -46,8 +46,8 @@ static int log_error(struct tg_vm *vm, struct tg_value *a, int n, struct tg_valu
 }
 
 static const struct tg_builtin funcs[] = {
-    { "info", log_info },
-    { "error", log_error },
+    { "info", log_info, NULL },
+    { "error", log_error, NULL },
 };
 
-const struct tg_module tg_mod_log = { "log", funcs, TG_NELEMS(funcs), NULL, 0, NULL, 0 };
+const struct tg_module tg_mod_log = { "log", funcs, TG_NELEMS(funcs), NULL, 0, NULL, 0, NULL };

@@ -293,7 +293,7 @@ WRAP(f_f, y1, y1)
 WRAP(if_f, yn, go_yn)
 #undef WRAP
 
-#define F(name) { #name, m_##name }
+#define F(name) { #name, m_##name, NULL }
 static const struct tg_builtin funcs[] = {
     F(abs), F(acos), F(acosh), F(asin), F(asinh), F(atan), F(atan2), F(atanh), F(cbrt),
     F(ceil), F(copysign), F(cos), F(cosh), F(dim), F(erf), F(erfc), F(exp), F(exp2),
@@ -337,4 +337,4 @@ static const struct tg_module_const consts[] = {
 #undef CI
 
 const struct tg_module tg_mod_math = { "math", funcs, TG_NELEMS(funcs), consts, TG_NELEMS(consts),
-                                       NULL, 0 };
+                                       NULL, 0, NULL };

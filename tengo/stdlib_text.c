@@ -680,8 +680,8 @@ static int t_pad_right(struct tg_vm *vm, struct tg_value *a, int n, struct tg_va
     return pad_call(vm, "pad_right", false, a, n, ret);
 }
 
-#define F(name) { #name, t_##name }
-#define C(name) { #name, tg_text_##name }
+#define F(name) { #name, t_##name, NULL }
+#define C(name) { #name, tg_text_##name, NULL }
 static const struct tg_builtin funcs[] = {
     C(re_match), C(re_find), C(re_replace), C(re_split), C(re_compile),
     F(compare), F(contains), F(contains_any), F(count), F(equal_fold), F(fields),
@@ -695,4 +695,4 @@ static const struct tg_builtin funcs[] = {
 #undef C
 #undef F
 
-const struct tg_module tg_mod_text = { "text", funcs, TG_NELEMS(funcs), NULL, 0, NULL, 0 };
+const struct tg_module tg_mod_text = { "text", funcs, TG_NELEMS(funcs), NULL, 0, NULL, 0, NULL };

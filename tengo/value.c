@@ -478,6 +478,8 @@ const char *tg_type_name_static(struct tg_value v)
         [TG_ITERATOR] = "iterator",
         [TG_TIME] = "time",
     };
+    if (v.type == TG_BUILTIN && !tg_is_global_builtin(v.u.bi))
+        return "user-function";
     return v.type <= TG_TIME ? names[v.type] : "unknown";
 }
 
@@ -486,7 +488,7 @@ void tg_type_name(buf_t *out, struct tg_value v)
     buf_puts(out, tg_type_name_static(v));
     if (v.type == TG_BUILTIN) {
         buf_putc(out, ':');
-        buf_puts(out, v.u.bi->name);
+        buf_puts(out, v.u.bi->go_name ? v.u.bi->go_name : v.u.bi->name);
     }
 }
 
@@ -608,7 +610,7 @@ void tg_value_string(buf_t *out, struct tg_value v)
         put_utf8(out, v.u.c);
         break;
     case TG_BUILTIN:
-        buf_puts(out, "<builtin-function>");
+        buf_puts(out, tg_is_global_builtin(v.u.bi) ? "<builtin-function>" : "<user-function>");
         break;
     case TG_STRING:
         tg_quote(out, TG_STR(v)->data, TG_STR(v)->len);

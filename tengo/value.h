@@ -69,6 +69,9 @@ typedef int (*tg_builtin_fn)(struct tg_vm *vm, struct tg_value *args, int nargs,
 struct tg_builtin {
     const char *name;
     tg_builtin_fn fn;
+    /* Go Tengo's Name for it when that is not `name` (base64's and hex's
+     * functions have none: ""); NULL: name */
+    const char *go_name;
 };
 
 struct tg_value {
@@ -366,6 +369,9 @@ int tg_time_parse(struct tg_heap *h, const char *layout, size_t llen, const char
 /* Tengo's TypeName(): "int", "immutable-map", "builtin-function:len", … */
 void tg_type_name(buf_t *out, struct tg_value v);
 const char *tg_type_name_static(struct tg_value v); /* without the builtin's name */
+/* One of the global builtins (builtin-function), not a module's function
+ * (user-function). */
+bool tg_is_global_builtin(const struct tg_builtin *b);
 /* Tengo's String(): strings quoted, floats as strconv 'f' -1, … */
 void tg_value_string(buf_t *out, struct tg_value v);
 /* Tengo's ToString(): strings raw, the rest as String(); false for undefined. */
