@@ -1,216 +1,246 @@
 /* stdlib_rand.c — Tengo's rand module (stdlib/rand.go): int, float, intn,
- * exp_float, norm_float, perm, seed, read.
- *
- * The generator is xoshiro256** (seeded through splitmix64), not Go's
- * math/rand source: programs get the same kinds of numbers, ranges and
- * errors, but a given seed does not reproduce Go's sequence. Unseeded, the
- * state comes from the clock and the process id, like Go >= 1.20's random
- * top-level seed. rand.rand (a separate generator object) is not provided:
- * module functions carry no state of their own. */
-#include <math.h>
+ * exp_float, norm_float, perm, seed, read, and rand(seed), an object with
+ * the same methods on a generator of its own. The generator is Go's
+ * math/rand (go_rand.h): after rand.seed(n), and on rand.rand(n), the
+ * numbers are the ones Go Tengo gives. Unseeded, the module's generator
+ * starts from the clock and the process id, like Go >= 1.20's random
+ * top-level seed. A rand.rand object lives until the run ends (it is a
+ * resource of the VM, counted against max_heap_bytes). */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "go_rand.h"
 #include "modules.h"
 #include "status.h"
 #include "stdlib_args.h"
 #include "vm.h"
 
-static _Thread_local uint64_t state[4];
-static _Thread_local bool seeded;
+static _Thread_local struct go_rand module_rng;
+static _Thread_local bool module_seeded;
 
-static uint64_t splitmix(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
+enum { R_INT, R_FLOAT, R_INTN, R_EXP_FLOAT, R_NORM_FLOAT, R_PERM, R_SEED, R_READ, NMETHODS };
 
-static void seed_with(uint64_t s)
-{
-    for (int i = 0; i < 4; i++)
-        state[i] = splitmix(&s);
-    seeded = true;
-}
+struct rand_obj;
 
-static uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
+struct method {
+    struct tg_builtin bi; /* first: vm->callee points here */
+    struct rand_obj *owner;
+};
 
-static uint64_t next_u64(void)
+struct rand_obj { /* what rand.rand(seed) returns the methods of */
+    struct tg_vm_res res; /* first: released with the VM */
+    struct method methods[NMETHODS];
+    struct go_rand rng;
+};
+
+/* The generator the called function works on: its object's, or the
+ * module's. */
+static struct go_rand *rng_of(struct tg_vm *vm, bool method)
 {
-    if (!seeded) {
+    if (method)
+        return &((const struct method *)vm->callee)->owner->rng;
+    if (!module_seeded) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
-        seed_with(((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec) ^
-                  (uint64_t)getpid() << 32);
+        go_rand_seed(&module_rng, ts.tv_sec * 1000000000 + ts.tv_nsec + (int64_t)getpid() * 7919);
+        module_seeded = true;
     }
-    uint64_t r = rotl(state[1] * 5, 7) * 9, t = state[1] << 17;
-    state[2] ^= state[0];
-    state[3] ^= state[1];
-    state[1] ^= state[2];
-    state[0] ^= state[3];
-    state[2] ^= t;
-    state[3] = rotl(state[3], 45);
-    return r;
+    return &module_rng;
 }
 
-static int64_t int63(void)
+static int no_args(struct tg_vm *vm, int n, const char *fn)
 {
-    return (int64_t)(next_u64() >> 1);
+    return n == 0 ? OK : tg_arg_count_error(vm, fn);
 }
 
-static double float64(void) /* [0, 1) */
+/* FuncAI64R…: one argument, ToInt64. */
+static int one_int(struct tg_vm *vm, const struct tg_value *a, int n, const char *fn, int64_t *x)
 {
-    return (double)(next_u64() >> 11) * 0x1.0p-53;
-}
-
-/* Uniform in [0, n), n > 0, without modulo bias. */
-static int64_t int63n(int64_t n)
-{
-    uint64_t max = (uint64_t)INT64_MAX - ((uint64_t)INT64_MAX % (uint64_t)n + 1) % (uint64_t)n;
-    uint64_t v;
-    do
-        v = (uint64_t)int63();
-    while (v > max);
-    return (int64_t)(v % (uint64_t)n);
-}
-
-static int wrong_args(struct tg_vm *vm, const char *fn)
-{
-    return tg_vm_errorf(vm, "wrong number of arguments in call to 'user-function:%s'", fn);
-}
-
-static int bad_arg(struct tg_vm *vm, const char *fn, const char *want, struct tg_value v)
-{
-    buf_t t = BUF_INIT;
-    tg_type_name(&t, v);
-    tg_vm_errorf(vm,
-                 "invalid type for argument 'first' in call to 'user-function:%s': expected %s, "
-                 "found %s",
-                 fn, want, buf_cstr(&t));
-    buf_free(&t);
-    return ERROR;
-}
-
-static int rand_int(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
-{
-    (void)a;
-    if (n != 0)
-        return wrong_args(vm, "int");
-    *ret = tg_int(int63());
+    if (n != 1)
+        return tg_arg_count_error(vm, fn);
+    if (!tg_to_int(a[0], x))
+        return tg_arg_type_error(vm, fn, 0, "int(compatible)", a[0]);
     return OK;
 }
 
-static int rand_float(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+static int do_int(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret, bool m)
 {
     (void)a;
-    if (n != 0)
-        return wrong_args(vm, "float");
-    *ret = tg_float(float64());
+    if (no_args(vm, n, "int") != OK)
+        return ERROR;
+    *ret = tg_int(go_rand_int63(rng_of(vm, m)));
     return OK;
 }
 
-static int rand_exp_float(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+static int do_float(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret, bool m)
 {
     (void)a;
-    if (n != 0)
-        return wrong_args(vm, "exp_float");
-    *ret = tg_float(-log1p(-float64())); /* rate 1 */
+    if (no_args(vm, n, "float") != OK)
+        return ERROR;
+    *ret = tg_float(go_rand_float64(rng_of(vm, m)));
     return OK;
 }
 
-static int rand_norm_float(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+static int do_exp_float(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret, bool m)
 {
     (void)a;
-    if (n != 0)
-        return wrong_args(vm, "norm_float");
-    double u, v, s; /* Marsaglia's polar method */
-    do {
-        u = 2 * float64() - 1;
-        v = 2 * float64() - 1;
-        s = u * u + v * v;
-    } while (s >= 1 || s == 0);
-    *ret = tg_float(u * sqrt(-2 * log(s) / s));
+    if (no_args(vm, n, "exp_float") != OK)
+        return ERROR;
+    *ret = tg_float(go_rand_exp_float64(rng_of(vm, m)));
     return OK;
 }
 
-static int rand_intn(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+static int do_norm_float(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret, bool m)
+{
+    (void)a;
+    if (no_args(vm, n, "norm_float") != OK)
+        return ERROR;
+    *ret = tg_float(go_rand_norm_float64(rng_of(vm, m)));
+    return OK;
+}
+
+static int do_intn(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret, bool m)
 {
     int64_t x;
-    if (n != 1)
-        return wrong_args(vm, "intn");
-    if (!tg_to_int(a[0], &x))
-        return bad_arg(vm, "intn", "int(compatible)", a[0]);
-    if (x <= 0) /* Go panics */
+    if (one_int(vm, a, n, "intn", &x) != OK)
+        return ERROR;
+    if (x <= 0) /* Go panics (docs/compatibility.md) */
         return tg_vm_errorf(vm, "invalid argument to Int63n");
-    *ret = tg_int(int63n(x));
+    *ret = tg_int(go_rand_int63n(rng_of(vm, m), x));
     return OK;
 }
 
-static int rand_seed(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+static int do_seed(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret, bool m)
 {
     int64_t x;
     (void)ret;
-    if (n != 1)
-        return wrong_args(vm, "seed");
-    if (!tg_to_int(a[0], &x))
-        return bad_arg(vm, "seed", "int(compatible)", a[0]);
-    seed_with((uint64_t)x);
+    if (one_int(vm, a, n, "seed", &x) != OK)
+        return ERROR;
+    go_rand_seed(m ? rng_of(vm, m) : &module_rng, x);
+    if (!m)
+        module_seeded = true;
     return OK;
 }
 
-static int rand_perm(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+static int do_perm(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret, bool m)
 {
     int64_t x;
     if (n != 1)
-        return wrong_args(vm, "perm");
-    if (!tg_to_int(a[0], &x))
-        return bad_arg(vm, "perm", "int(compatible)", a[0]);
-    if (x < 0) /* Go panics */
+        return tg_arg_count_error(vm, "perm");
+    if (!tg_to_int(a[0], &x)) /* FuncAIRIs: ToInt */
+        return tg_arg_type_error(vm, "perm", 0, "int(compatible)", a[0]);
+    if (x < 0) /* Go panics (docs/compatibility.md) */
         return tg_vm_errorf(vm, "invalid argument to Perm");
     if (x > 100000000)
         return tg_vm_errorf(vm, "object allocation limit exceeded");
+    int64_t *p = malloc((size_t)(x ? x : 1) * sizeof *p);
+    if (!p)
+        abort();
+    go_rand_perm(rng_of(vm, m), p, x);
     struct tg_array *r = tg_array_new(&vm->heap, (uint32_t)x);
-    for (uint32_t i = 0; i < (uint32_t)x; i++) { /* inside-out Fisher-Yates */
-        uint32_t j = (uint32_t)int63n((int64_t)i + 1);
-        r->items[i] = r->items[j];
-        r->items[j] = tg_int(i);
-    }
+    for (uint32_t i = 0; i < (uint32_t)x; i++)
+        r->items[i] = tg_int(p[i]);
     r->len = (uint32_t)x;
+    free(p);
     *ret = tg_obj_value(r);
     return OK;
 }
 
-/* Fills a bytes value in place (a string argument is copied, as Go's
- * ToByteSlice does, so nothing visible changes); returns the count. */
-static int rand_read(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+/* Fills bytes in place (Go Tengo takes bytes only); returns the count. */
+static int do_read(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret, bool m)
 {
     if (n != 1)
-        return wrong_args(vm, "read");
-    if (a[0].type != TG_BYTES && a[0].type != TG_STRING)
-        return bad_arg(vm, "read", "bytes(compatible)", a[0]);
+        return tg_arg_count_error(vm, "read");
+    if (a[0].type != TG_BYTES)
+        return tg_arg_type_error(vm, "read", 0, "bytes", a[0]);
     struct tg_string *b = TG_STR(a[0]);
-    if (a[0].type == TG_BYTES && !b->h.perm)
-        for (uint32_t i = 0; i < b->len; i++)
-            b->data[i] = (char)next_u64();
+    struct go_rand *r = rng_of(vm, m);
+    if (b->h.perm) { /* a constant: draw the numbers, change nothing */
+        unsigned char scratch[256];
+        for (uint32_t done = 0; done < b->len; done += sizeof scratch)
+            go_rand_read(r, scratch, b->len - done < sizeof scratch ? b->len - done : sizeof scratch);
+    } else {
+        go_rand_read(r, (unsigned char *)b->data, b->len);
+    }
     *ret = tg_int(b->len);
     return OK;
 }
 
-static const struct tg_builtin funcs[] = {
-    { "int", rand_int },
-    { "float", rand_float },
-    { "intn", rand_intn },
-    { "exp_float", rand_exp_float },
-    { "norm_float", rand_norm_float },
-    { "perm", rand_perm },
-    { "seed", rand_seed },
-    { "read", rand_read },
+typedef int (*impl_fn)(struct tg_vm *, struct tg_value *, int, struct tg_value *, bool);
+
+/* Each implementation twice: as a module function and as a method. */
+#define BOTH(name, impl)                                                                   \
+    static int mod_##name(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *r) \
+    {                                                                                      \
+        return impl(vm, a, n, r, false);                                                   \
+    }                                                                                      \
+    static int obj_##name(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *r) \
+    {                                                                                      \
+        return impl(vm, a, n, r, true);                                                    \
+    }
+BOTH(int, do_int)
+BOTH(float, do_float)
+BOTH(intn, do_intn)
+BOTH(exp_float, do_exp_float)
+BOTH(norm_float, do_norm_float)
+BOTH(perm, do_perm)
+BOTH(seed, do_seed)
+BOTH(read, do_read)
+#undef BOTH
+
+static const struct tg_builtin method_table[NMETHODS] = {
+    [R_INT] = { "int", obj_int, NULL },
+    [R_FLOAT] = { "float", obj_float, NULL },
+    [R_INTN] = { "intn", obj_intn, NULL },
+    [R_EXP_FLOAT] = { "exp_float", obj_exp_float, NULL },
+    [R_NORM_FLOAT] = { "norm_float", obj_norm_float, NULL },
+    [R_PERM] = { "perm", obj_perm, NULL },
+    [R_SEED] = { "seed", obj_seed, NULL },
+    [R_READ] = { "read", obj_read, NULL },
 };
 
-const struct tg_module tg_mod_rand = { "rand", funcs, TG_NELEMS(funcs), NULL, 0, NULL, 0 };
+static void rand_obj_release(struct tg_vm_res *r)
+{
+    free(r);
+}
+
+static int mod_rand(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
+{
+    int64_t seed;
+    if (one_int(vm, a, n, "rand", &seed) != OK)
+        return ERROR;
+    struct rand_obj *o = calloc(1, sizeof *o);
+    if (!o)
+        abort();
+    o->res.release = rand_obj_release;
+    o->res.bytes = sizeof *o;
+    if (tg_vm_res_add(vm, &o->res) != OK)
+        return ERROR;
+    go_rand_seed(&o->rng, seed);
+    struct tg_map *m = tg_map_new(&vm->heap);
+    for (int i = 0; i < NMETHODS; i++) {
+        o->methods[i].bi = method_table[i];
+        o->methods[i].owner = o;
+        struct tg_value f = { .type = TG_BUILTIN, .u.bi = &o->methods[i].bi };
+        tg_map_set(&vm->heap, m, method_table[i].name, strlen(method_table[i].name), f);
+    }
+    m->h.type = TG_IMMUTABLE_MAP;
+    *ret = tg_obj_value(m);
+    return OK;
+}
+
+static const struct tg_builtin funcs[] = {
+    { "int", mod_int, NULL },
+    { "float", mod_float, NULL },
+    { "intn", mod_intn, NULL },
+    { "exp_float", mod_exp_float, NULL },
+    { "norm_float", mod_norm_float, NULL },
+    { "perm", mod_perm, NULL },
+    { "seed", mod_seed, NULL },
+    { "read", mod_read, NULL },
+    { "rand", mod_rand, NULL },
+};
+
+const struct tg_module tg_mod_rand = { "rand", funcs, TG_NELEMS(funcs), NULL, 0, NULL, 0, NULL };
