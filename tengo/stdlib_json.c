@@ -1,8 +1,8 @@
 /* stdlib_json.c — Tengo's json module (stdlib/json.go, stdlib/json/):
  * encode (a value to JSON bytes, Tengo's rules: chars as ints, bytes as
  * base64 strings, undefined as null, functions and other unknown types
- * written as nothing), decode (JSON to values: numbers with '.', 'e' or
- * 'E' become floats, others ints; null becomes undefined), indent and
+ * written as nothing), decode (JSON to values: every number a float, as
+ * Go Tengo's decoder; null becomes undefined), indent and
  * html_escape (Go's json.Indent and json.HTMLEscape). Invalid input gives
  * an error value with Go's encoding/json message. Maps keep their
  * insertion order (Go's are unordered). Time values are not supported
@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "literal.h"
 #include "modules.h"
 #include "status.h"
 #include "unicode.h"
@@ -366,7 +367,6 @@ static bool is_digit(unsigned char c)
 static int jp_number(struct jp *p, struct tg_value *v)
 {
     size_t start = p->pos;
-    bool is_float = false;
     if (p->s[p->pos] == '-') {
         p->pos++;
         if (p->pos >= p->n || !is_digit(p->s[p->pos]))
@@ -378,7 +378,6 @@ static int jp_number(struct jp *p, struct tg_value *v)
         while (p->pos < p->n && is_digit(p->s[p->pos]))
             p->pos++;
     if (p->pos < p->n && p->s[p->pos] == '.') {
-        is_float = true;
         p->pos++;
         if (p->pos >= p->n || !is_digit(p->s[p->pos]))
             return jp_fail(p, "after decimal point in numeric literal");
@@ -386,7 +385,6 @@ static int jp_number(struct jp *p, struct tg_value *v)
             p->pos++;
     }
     if (p->pos < p->n && (p->s[p->pos] == 'e' || p->s[p->pos] == 'E')) {
-        is_float = true;
         p->pos++;
         if (p->pos < p->n && (p->s[p->pos] == '+' || p->s[p->pos] == '-'))
             p->pos++;
@@ -405,17 +403,10 @@ static int jp_number(struct jp *p, struct tg_value *v)
     memcpy(txt, p->s + start, len);
     txt[len] = 0;
     int rc = OK;
-    if (is_float) {
-        *v = tg_float(strtod(txt, NULL));
-    } else {
-        errno = 0;
-        long long i = strtoll(txt, NULL, 10);
-        if (errno == ERANGE) {
-            buf_printf(&p->err, "strconv.ParseInt: parsing \"%s\": value out of range", txt);
-            rc = ERROR;
-        }
-        *v = tg_int(i);
-    }
+    /* Go Tengo: strconv.ParseFloat for every number (an int-looking one
+     * too: json.decode("1") is 1.0); too large gives ±Inf */
+    tg_parse_float(txt, len, &v->u.f);
+    *v = tg_float(v->u.f);
     if (txt != num)
         free(txt);
     return rc;
@@ -711,10 +702,10 @@ static int json_html_escape(struct tg_vm *vm, struct tg_value *a, int n, struct 
 }
 
 static const struct tg_builtin funcs[] = {
-    { "decode", json_decode },
-    { "encode", json_encode },
-    { "indent", json_indent },
-    { "html_escape", json_html_escape },
+    { "decode", json_decode, NULL },
+    { "encode", json_encode, NULL },
+    { "indent", json_indent, "encode" }, /* Go Tengo names it so */
+    { "html_escape", json_html_escape, NULL },
 };
 
-const struct tg_module tg_mod_json = { "json", funcs, TG_NELEMS(funcs), NULL, 0, NULL, 0 };
+const struct tg_module tg_mod_json = { "json", funcs, TG_NELEMS(funcs), NULL, 0, NULL, 0, NULL };
