@@ -139,9 +139,16 @@ static struct tg_pos error_pos(const struct tg_code *code, uint32_t op_start)
     return tg_code_pos(code, op_start - 1);
 }
 
-static void put_pos(struct tg_vm *vm, const struct tg_code *code, struct tg_pos p)
+/* One "at FILE:L:C" line of the trace. A closure's line is "at -": Go
+ * Tengo's OpClosure makes the function without its source map, so no
+ * position inside a closure is ever shown (docs/compatibility.md). */
+static void put_pos(struct tg_vm *vm, const struct tg_frame *fr, struct tg_pos p)
 {
-    const char *file = code->filename ? code->filename : vm->bc->filename;
+    if (fr->fn && fr->fn->nfree) {
+        buf_puts(&vm->error, "\n\tat -");
+        return;
+    }
+    const char *file = fr->code->filename ? fr->code->filename : vm->bc->filename;
     buf_printf(&vm->error, "\n\tat %s:%u:%u", file, p.line, p.column);
 }
 
@@ -150,9 +157,9 @@ static void report(struct tg_vm *vm, const struct tg_code *code, uint32_t op_sta
     buf_reset(&vm->error);
     buf_puts(&vm->error, "Runtime Error: ");
     buf_append(&vm->error, vm->msg.data, vm->msg.len);
-    put_pos(vm, code, error_pos(code, op_start));
+    put_pos(vm, &vm->frames[vm->nframes - 1], error_pos(code, op_start));
     for (uint32_t i = vm->nframes - 1; i-- > 0;)
-        put_pos(vm, vm->frames[i].code, tg_code_pos(vm->frames[i].code, vm->frames[i].call_ip));
+        put_pos(vm, &vm->frames[i], tg_code_pos(vm->frames[i].code, vm->frames[i].call_ip));
 }
 
 static bool is_array(struct tg_value v)

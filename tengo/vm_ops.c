@@ -374,8 +374,8 @@ int tg_slice(struct tg_vm *vm, struct tg_value x, struct tg_value lo, struct tg_
 {
     int64_t l = 0, h, n;
     if (lo.type != TG_UNDEFINED) {
-        if (lo.type != TG_INT)
-            return slice_index_type(vm, lo);
+        if (lo.type != TG_INT) /* Go Tengo names a shadowed *Int here: always "int" */
+            return tg_vm_errorf(vm, "invalid slice index type: int");
         l = lo.u.i;
     }
     switch ((enum tg_type)x.type) {
