@@ -1,7 +1,7 @@
 /* test_tengo_stdlib_data.c — the data modules of the Tengo standard
  * library (tengo/stdlib_base64.c, stdlib_hex.c, stdlib_json.c,
- * stdlib_rand.c, stdlib_enum.c) and calling Tengo functions from C
- * (vm_call.c), driven with whole programs as in test_tengo_vm.c: each case
+ * stdlib_rand.c, stdlib_enum.c: Tengo source compiled at the import),
+ * driven with whole programs as in test_tengo_vm.c: each case
  * is a program and out's String() afterwards, or the exact error. */
 #include <CUnit/CUnit.h>
 #include <stdio.h>
@@ -49,10 +49,9 @@ static void test_base64_malformed_input_is_an_error_value(void)
         { "b := import(\"base64\"); out = b.raw_decode(\"aGk=\")", "error: \"illegal base64 data at input byte 3\"" },
         { "b := import(\"base64\"); out = b.decode(\"-_8=\")", "error: \"illegal base64 data at input byte 0\"" },
         { "b := import(\"base64\"); out = b.encode(1)",
-          "Runtime Error: invalid type for argument 'first' in call to 'user-function:encode': "
-          "expected bytes(compatible), found int\n\tat test:1:30" },
+          "Runtime Error: invalid type for argument 'first' in call to 'user-function:': expected bytes(compatible), found int\n\tat test:1:30" },
         { "b := import(\"base64\"); out = b.decode()",
-          "Runtime Error: wrong number of arguments in call to 'user-function:decode'\n\tat test:1:30" },
+          "Runtime Error: wrong number of arguments in call to 'user-function:'\n\tat test:1:30" },
     };
     CHECK(cases);
 }
@@ -68,8 +67,7 @@ static void test_hex_encode_decode_and_go_errors(void)
         { "h := import(\"hex\"); out = h.decode(\"68z\")", "error: \"encoding/hex: invalid byte: U+007A 'z'\"" },
         { "h := import(\"hex\"); out = h.decode(\"\\x01\\x02\")", "error: \"encoding/hex: invalid byte: U+0001\"" },
         { "h := import(\"hex\"); out = h.decode(undefined)",
-          "Runtime Error: invalid type for argument 'first' in call to 'user-function:decode': "
-          "expected string(compatible), found undefined\n\tat test:1:27" },
+          "Runtime Error: invalid type for argument 'first' in call to 'user-function:': expected string(compatible), found undefined\n\tat test:1:27" },
     };
     CHECK(cases);
 }
@@ -100,7 +98,7 @@ static void test_json_decode_values_and_numbers(void)
           "{a: [1, 2, 300, -4, <undefined>, false, true]}" },
         { "j := import(\"json\"); out = [type_name(j.decode(`1`)), type_name(j.decode(`1.0`)), "
           "type_name(j.decode(`1E2`))]",
-          "[\"int\", \"float\", \"float\"]" },
+          "[\"float\", \"float\", \"float\"]" },
         { "j := import(\"json\"); out = j.decode(`\"s\\u00e9\\ud83d\\ude00\\n\\/\"`)", "\"sé😀\\n/\"" },
         { "j := import(\"json\"); out = j.decode(`\"\\ud800x\"`)", "\"\xef\xbf\xbdx\"" },
         { "j := import(\"json\"); out = j.decode(bytes(` [ ] `))", "[]" },
@@ -138,7 +136,7 @@ static void test_json_decode_malformed_gives_go_messages(void)
         { "j := import(\"json\"); out = j.decode(\"\\\"\\x01\\\"\")",
           "error: \"invalid character '\\\\x01' in string literal\"" },
         { "j := import(\"json\"); out = j.decode(`99999999999999999999`)",
-          "error: \"strconv.ParseInt: parsing \\\"99999999999999999999\\\": value out of range\"" },
+          "100000000000000000000" },
         { "j := import(\"json\"); out = j.decode(`[[[`)", "error: \"unexpected end of JSON input\"" },
     };
     CHECK(cases);
@@ -242,38 +240,40 @@ static void test_enum_functions_follow_the_tengo_source(void)
     static const struct vm_case cases[] = {
         { "e := import(\"enum\"); a := [1, 2, 3]; out = [e.all(a, func(k, v) { return v > 0 }), "
           "e.all(a, func(k, v) { return v > 1 }), e.all([], func(k, v) {}), e.all(5, func(k, v) {})]",
-          "[true, false, true, false]" },
+          "[true, false, true, <undefined>]" },
         { "e := import(\"enum\"); out = [e.any({x: 1, y: 2}, func(k, v) { return k == \"y\" }), "
           "e.any([], func(k, v) { return true }), e.any(\"s\", func(k, v) { return true })]",
-          "[true, false, false]" },
+          "[true, false, <undefined>]" },
         { "e := import(\"enum\"); out = [e.chunk([1, 2, 3, 4, 5], 2), e.chunk([], 2), "
           "e.chunk(immutable([1, 2, 3]), 5), e.chunk({}, 1)]",
-          "[[[1, 2], [3, 4], [5]], [], [[1, 2, 3]], []]" },
+          "[[[1, 2], [3, 4], [5]], [], [[1, 2, 3]], <undefined>]" },
         { "e := import(\"enum\"); out = [e.at([1, 2], 1), e.at({a: 3}, \"a\"), e.at([1], 5), e.at(\"s\", 0)]",
           "[2, 3, <undefined>, <undefined>]" },
         { "e := import(\"enum\"); s := 0; e.each([1, 2, 3], func(k, v) { s += k * v }); out = s", "8" },
         { "e := import(\"enum\"); out = [e.filter([1, 2, 3, 4], func(k, v) { return v % 2 == 0 }), "
           "e.filter({a: 1}, func(k, v) { return false })]",
-          "[[2, 4], {a: 1}]" },
+          "[[2, 4], <undefined>]" },
         { "e := import(\"enum\"); out = [e.find([5, 6, 7], func(k, v) { return v > 5 }), "
-          "e.find_index([5, 6, 7], func(k, v) { return v > 5 }), "
-          "e.find([1], func(k, v) { return false }), e.find_index({a: 1, b: 2}, func(k, v) { return v == 2 })]",
-          "[6, 1, <undefined>, \"b\"]" },
+          "e.find_key([5, 6, 7], func(k, v) { return v > 5 }), "
+          "e.find([1], func(k, v) { return false }), e.find_key({a: 1, b: 2}, func(k, v) { return v == 2 }), "
+          "e.find_index]",
+          "[6, 1, <undefined>, \"b\", <undefined>]" },
         { "e := import(\"enum\"); out = [e.map([1, 2], func(k, v) { return v * 10 }), "
           "e.map({a: 1, b: 2}, e.key), e.map({a: 1}, e.value), e.map(3, e.key)]",
-          "[[10, 20], [\"a\", \"b\"], [1], []]" },
+          "[[10, 20], [\"a\", \"b\"], [1], <undefined>]" },
         { "e := import(\"enum\"); out = e.map([[1, 2], [3]], func(k, v) { "
           "return e.map(v, func(i, x) { return x + k }) })",
           "[[1, 2], [4]]" },
         { "e := import(\"enum\"); f := func(k, v) { return v }; out = e.map([1], len)",
-          "Runtime Error: wrong number of arguments in call to 'builtin-function:len'\n\tat test:1:58" },
+          "Runtime Error: wrong number of arguments in call to 'builtin-function:len'\n\tat -\n\tat test:1:58" },
         { "e := import(\"enum\"); out = e.map([1], func(k) { return k })",
-          "Runtime Error: wrong number of arguments: want=1, got=2\n\tat test:1:28" },
-        { "e := import(\"enum\"); out = e.each([1], 5)", "Runtime Error: not callable: int\n\tat test:1:28" },
+          "Runtime Error: wrong number of arguments: want=1, got=2\n\tat -\n\tat test:1:28" },
+        { "e := import(\"enum\"); out = e.each([1], 5)",
+          "Runtime Error: not callable: int\n\tat -\n\tat test:1:28" },
         { "e := import(\"enum\"); out = e.key(1)",
           "Runtime Error: wrong number of arguments: want=2, got=1\n\tat test:1:28" },
         { "e := import(\"enum\"); out = e.map([1, 2], func(k, v) { return v / 0 })",
-          "Runtime Error: division by zero\n\tat test:1:28" },
+          "Runtime Error: division by zero\n\tat test:1:62\n\tat -\n\tat test:1:28" }, /* Go panics */
     };
     CHECK(cases);
 }

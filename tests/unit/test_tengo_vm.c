@@ -42,10 +42,11 @@ static void test_vm_int_arithmetic_wraps_like_go(void)
         { "out = 4611686018427387904 * 4", "0" },
         { "x := -9223372036854775807 - 1; out = x / -1", "-9223372036854775808" },
         { "x := -9223372036854775807 - 1; out = x % -1", "0" },
-        { "out = 0b1100 & 0b1010", "8" },
-        { "out = 0b1100 | 0b1010", "14" },
-        { "out = 0b1100 ^ 0b1010", "6" },
-        { "out = 0b1100 &^ 0b1010", "4" },
+        { "out = 12 & 10", "8" },
+        { "out = 12 | 10", "14" },
+        { "out = 12 ^ 10", "6" },
+        { "out = 12 &^ 10", "4" },
+        { "out = 0b1100", "Parse Error: expected ';', found b1100\n\tat test:1:8" }, /* Go Tengo v2.10.1 */
         { "out = ^0", "-1" },
         { "out = 1 << 62", "4611686018427387904" },
         { "out = 1 << 64", "0" },
@@ -361,7 +362,7 @@ static void test_vm_arrays_maps_indexing(void)
         { "e := error(1); out = e.x", "Runtime Error: invalid index on error\n\tat test:1:24" },
         { "out = bytes(\"ab\")[1]", "98" },
         { "out = 5[1:2]", "Runtime Error: not sliceable: int\n\tat test:1:11" },
-        { "out = [1][\"a\":]", "Runtime Error: invalid slice index type: string\n\tat test:1:7" },
+        { "out = [1][\"a\":]", "Runtime Error: invalid slice index type: int\n\tat test:1:7" /* sic: Go Tengo */ },
     };
     CHECK(cases);
 }
@@ -581,7 +582,7 @@ static void test_vm_builtins(void)
         { "out = [string(1), string(\"a\"), string(undefined), string(undefined, \"d\")]",
           "[\"1\", \"a\", <undefined>, \"d\"]" },
         { "out = [int(\"0x1F\"), int(2.9), int(\"x\"), int(\"x\", 7), int('a'), int(true)]",
-          "[31, 2, <undefined>, 7, 97, 1]" },
+          "[<undefined>, 2, <undefined>, 7, 97, 1]" },
         { "out = [float(1), float(\"2.5\"), float(\"x\")]", "[1, 2.5, <undefined>]" },
         { "out = [bool(0), bool(\"a\"), char(98), bytes(\"hi\")]", "[false, true, b, hi]" },
         { "out = [is_int(1), is_float(1), is_string(\"\"), is_error(error(1)), "
@@ -779,9 +780,9 @@ static void test_vm_allocation_limit_stops_the_run_where_it_is_exceeded(void)
           "Runtime Error: object allocation limit exceeded\n\tat test:3:16" },
         { "f := func() { return {a: 1} }\nout = 0\nfor {\n\tout += len(f())\n}", 1000, 0,
           "Runtime Error: object allocation limit exceeded\n\tat test:1:22\n\tat test:4:13" },
-        /* inside a callback run from C (enum.map): reported at the builtin's call */
-        { "e := import(\"enum\")\nout = e.map(range(0, 10), func(k, v) { return [v] })", 5, 0,
-          "Runtime Error: object allocation limit exceeded\n\tat test:2:7" },
+        /* inside a callback of enum.map (a closure of the enum module: "at -") */
+        { "e := import(\"enum\")\nout = e.map(range(0, 10), func(k, v) { return [v] })", 20, 0,
+          "Runtime Error: object allocation limit exceeded\n\tat test:2:47\n\tat -\n\tat test:2:7" },
         { "out = len(range(0, 1000000))", 0, 1 << 20,
           "Runtime Error: object allocation limit exceeded\n\tat test:1:11" },
         { "out = len(range(0, 1000))", 0, 1 << 20, "1000" },
