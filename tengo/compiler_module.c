@@ -1,5 +1,6 @@
 /* compiler_module.c — import(): builtin modules become immutable map
- * constants; source modules (from the embedder's resolver) are compiled
+ * constants; source modules (the library's own, as enum, and those of the
+ * embedder's resolver) are compiled
  * once each into a function called at every import, as Tengo does. */
 #include <string.h>
 
@@ -95,7 +96,9 @@ static int compile_module_body(struct compiler *c, const struct tg_node *imp,
     return rc;
 }
 
-static int compile_source_module(struct compiler *c, const struct tg_node *n)
+/* A source module: the library's own (builtin not NULL) or the resolver's. */
+static int compile_source_module(struct compiler *c, const struct tg_node *n,
+                                 const struct tg_module *builtin)
 {
     const char *name = n->import_expr.module;
     uint32_t len = n->import_expr.len;
@@ -107,7 +110,11 @@ static int compile_source_module(struct compiler *c, const struct tg_node *n)
         m = m->next;
     if (!m) {
         struct tg_source src = { 0 };
-        if (c->opts->resolve(c->opts->resolve_ctx, name, len, &src) != OK)
+        if (builtin) {
+            src.code = builtin->source;
+            src.len = strlen(builtin->source);
+            src.filename = builtin->name;
+        } else if (c->opts->resolve(c->opts->resolve_ctx, name, len, &src) != OK)
             return tgc_errorf(c, n->pos, "module '%.*s' not found", (int)len, name);
         if (c->nchain == MAX_MODULE_DEPTH || c->nscopes > TG_MAX_DEPTH)
             return tgc_errorf(c, n->pos, "modules nested too deeply");
@@ -132,12 +139,14 @@ int tgc_compile_import(struct compiler *c, const struct tg_node *n)
         return tgc_errorf(c, n->pos, "empty module name");
     const struct tg_module *m =
         tg_module_find(n->import_expr.module, n->import_expr.len, c->opts->modules);
+    if (m && m->source)
+        return compile_source_module(c, n, m);
     if (m) {
         tgc_emit(c, n->pos, TG_OP_CONSTANT, tgc_add_constant(c, tg_obj_value(module_map(c, m))), 0);
         return OK;
     }
     if (c->opts->resolve)
-        return compile_source_module(c, n);
+        return compile_source_module(c, n, NULL);
     return tgc_errorf(c, n->pos, "module '%.*s' not found", (int)n->import_expr.len,
                   n->import_expr.module);
 }

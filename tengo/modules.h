@@ -31,6 +31,10 @@ struct tg_module {
     int nconsts;
     const struct tg_module *const *subs; /* nested modules: immutable maps by name */
     int nsubs;
+    /* a module written in Tengo (enum, as Go Tengo's source modules): its
+     * source, compiled at the import like an embedder's source module;
+     * NULL for a module of C functions */
+    const char *source;
 };
 
 #define TG_NELEMS(a) ((int)(sizeof(a) / sizeof *(a)))
