@@ -13,37 +13,39 @@
 #include "token.h"
 
 /* The token's owner, the owner's own rate (or NULL) and the candidate
- * policies for this request's scopes, in one round trip: one row per
- * candidate (one row with NULL policy columns when there is none).
- * Candidates are the policies of the owner's groups for one of the scopes'
- * actions whose pattern matches one of the scopes' resources — PostgreSQL's
- * LIKE as a prefilter, so a user with thousands of policies does not ship
- * them all on every request; the decision itself is policy_allows() over
- * the candidates. A pattern that cannot be evaluated (ends in a lone
- * backslash) is never LIKE-matched: as a deny it is always a candidate (it
- * refuses), as an allow never. The hash is computed here and sent as binary
- * bytea, so the secret itself never reaches the database or its logs.
- *   $1 sha256(token)   $2 text[] actions   $3 text[] resources (a route
- *   names at most two scopes: ROUTE_MAX_PERMS) */
-#define SQL_TOKEN_OWNER_TEXT(rate) \
-    "SELECT u.uuid, u.name, " rate ", c.effect, c.action, c.resource FROM users u " \
-    "LEFT JOIN LATERAL (SELECT gp.effect, gp.action, gp.resource " \
-    "  FROM user_groups ug JOIN group_policies gp ON gp.group_uuid = ug.group_uuid " \
-    "  WHERE ug.user_uuid = u.uuid AND gp.action::text = ANY($2::text[]) AND " \
-    "  CASE WHEN gp.resource ~ '(^|[^\\\\])(\\\\\\\\)*\\\\$' THEN gp.effect = 'deny' " \
-    "  ELSE ($3::text[])[1] LIKE gp.resource OR " \
-    "       coalesce(($3::text[])[2] LIKE gp.resource, false) END" \
-    ") c ON true " \
+ * policies for this request's scopes (policy.h), in one round trip: one
+ * row per candidate (one row with NULL policy columns when there is none).
+ * The hash is computed here and sent as binary bytea, so the secret itself
+ * never reaches the database or its logs.
+ *   $1 sha256(token)   $2 text[] actions   $3 text[] resources
+ *   $4 text[] the resources' prefixes (schema 18 and later) */
+#define SQL_TOKEN_OWNER_TEXT(rate, candidates)                                          \
+    "SELECT u.uuid, u.name, " rate ", c.effect, c.action, c.resource FROM users u "     \
+    "LEFT JOIN LATERAL (" candidates ") c ON true "                                      \
     "WHERE u.uuid = (SELECT user_uuid FROM user_tokens WHERE token_hash = $1::bytea LIMIT 1)"
+#define USER_RATE "(SELECT req_per_hour FROM user_rates WHERE user_uuid = u.uuid)"
 
 static const struct db_stmt SQL_TOKEN_OWNER = {
     "auth_token_owner",
-    SQL_TOKEN_OWNER_TEXT("(SELECT req_per_hour FROM user_rates WHERE user_uuid = u.uuid)"), 3
+    SQL_TOKEN_OWNER_TEXT(USER_RATE, POLICY_CANDIDATES_INDEXED("u.uuid", "$2::text[]", "$3::text[]",
+                                                              "$4::text[]")), 4
+};
+/* Schemas 14 to 17: no policy lookup function (000018). */
+static const struct db_stmt SQL_TOKEN_OWNER_SCAN = {
+    "auth_token_owner_scan",
+    SQL_TOKEN_OWNER_TEXT(USER_RATE, POLICY_CANDIDATES_SCAN("u.uuid", "$2::text[]", "$3::text[]")), 3
 };
 /* A database still at the reference's schema has no user_rates (000014). */
 static const struct db_stmt SQL_TOKEN_OWNER_NO_RATES = {
-    "auth_token_owner_no_rates", SQL_TOKEN_OWNER_TEXT("NULL::int4"), 3
+    "auth_token_owner_no_rates",
+    SQL_TOKEN_OWNER_TEXT("NULL::int4", POLICY_CANDIDATES_SCAN("u.uuid", "$2::text[]", "$3::text[]")), 3
 };
+
+static const struct db_stmt *token_owner_stmt(int schema)
+{
+    return schema >= 18 ? &SQL_TOKEN_OWNER : schema >= 14 ? &SQL_TOKEN_OWNER_SCAN
+                                                          : &SQL_TOKEN_OWNER_NO_RATES;
+}
 
 #define AUTH_MAX_HEADER 4096
 
@@ -97,14 +99,13 @@ int auth_authenticate(struct req *r)
         return req_fail(r, 503, "The domain's database is not available");
     }
     token_hash(token, strlen(token), r->token_hash);
-    const char *actions, *resources;
-    if (policy_scopes(r, &actions, &resources) != OK)
+    const char *actions, *resources, *prefixes;
+    if (policy_scopes(r, &actions, &resources, &prefixes) != OK)
         return ERROR;
-    const char *params[] = { (const char *)r->token_hash, actions, resources };
-    const int lengths[] = { TOKEN_HASH_LEN, 0, 0 };
-    const int formats[] = { 1, 0, 0 };
-    PGresult *res = db_exec_full(r->db, r->db->schema >= 14 ? &SQL_TOKEN_OWNER : &SQL_TOKEN_OWNER_NO_RATES,
-                                 params, lengths, formats, 0);
+    const char *params[] = { (const char *)r->token_hash, actions, resources, prefixes };
+    const int lengths[] = { TOKEN_HASH_LEN, 0, 0, 0 };
+    const int formats[] = { 1, 0, 0, 0 };
+    PGresult *res = db_exec_full(r->db, token_owner_stmt(r->db->schema), params, lengths, formats, 0);
     if (!db_ok(res))
         return req_fail_db(r, res);
     int n = PQntuples(res);

@@ -59,16 +59,69 @@ static int action_index(const char *action)
     return -1;
 }
 
-int policy_may(struct req *r, const char *action, const char *resource)
+/* The candidates for one action and several resources: POLICY_CANDIDATES. */
+static const struct db_stmt SQL_MAY_RULES = {
+    "policy_may_rules",
+    POLICY_CANDIDATES_INDEXED("$1::uuid", "ARRAY[$2::text]", "$3::text[]", "$4::text[]"), 4
+};
+/* Schemas older than 18 (no policy lookup function). */
+static const struct db_stmt SQL_MAY_RULES_SCAN = {
+    "policy_may_rules_scan", POLICY_CANDIDATES_SCAN("$1::uuid", "ARRAY[$2::text]", "$3::text[]"), 3
+};
+
+const char *policy_prefixes(struct req *r, const char *const *resources, size_t n)
 {
-    int a = action_index(action);
-    if (a < 0 || action_rules(r, a) != OK)
-        return 0; /* unknown action or no answer from the database: refuse */
-    return policy_allows(r->action_rules[a], r->naction_rules[a], action, resource);
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += strlen(resources[i]) + 1;
+    const char **all = arena_calloc(r->arena, total + 1, sizeof *all);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = resources[i];
+        for (size_t len = 0;; len++) {
+            /* a prefix ends before a UTF-8 lead byte or at the end; the
+             * same prefix of another resource is sent once */
+            if (s[len] == '\0' || ((unsigned char)s[len] & 0xc0) != 0x80) {
+                int seen = 0;
+                for (size_t j = 0; j < k && !seen; j++)
+                    seen = strlen(all[j]) == len && strncmp(all[j], s, len) == 0;
+                if (!seen)
+                    all[k++] = arena_strndup(r->arena, s, len);
+            }
+            if (s[len] == '\0')
+                break;
+        }
+    }
+    return input_text_array(r, all, k);
 }
 
+int policy_may_all(struct req *r, const char *action, const char *const *resources, size_t n)
+{
+    if (action_index(action) < 0)
+        return 0; /* unknown action: refuse */
+    const char *params[] = { r->user_uuid, action, input_text_array(r, resources, n),
+                             policy_prefixes(r, resources, n) };
+    PGresult *res = db_exec(r->db, r->db->schema >= 18 ? &SQL_MAY_RULES : &SQL_MAY_RULES_SCAN, params);
+    if (!db_ok(res)) {
+        PQclear(res);
+        return 0; /* no answer from the database: refuse */
+    }
+    struct policy_rule *rules;
+    size_t nrules;
+    policy_rules_from(r, res, 0, &rules, &nrules);
+    PQclear(res);
+    for (size_t i = 0; i < n; i++)
+        if (!policy_allows(rules, nrules, action, resources[i]))
+            return 0;
+    return 1;
+}
 
-int policy_scopes(struct req *r, const char **acts, const char **resources)
+int policy_may(struct req *r, const char *action, const char *resource)
+{
+    return policy_may_all(r, action, &resource, 1);
+}
+
+int policy_scopes(struct req *r, const char **acts, const char **resources, const char **prefixes)
 {
     const char *a[ROUTE_MAX_PERMS], *res[ROUTE_MAX_PERMS];
     size_t n = 0;
@@ -82,6 +135,7 @@ int policy_scopes(struct req *r, const char **acts, const char **resources)
     }
     *acts = input_text_array(r, a, n);
     *resources = input_text_array(r, res, n);
+    *prefixes = policy_prefixes(r, res, n);
     return OK;
 }
 

@@ -346,12 +346,11 @@ int tsquery_get(struct req *r)
     struct series *s = arena_calloc(r->arena, (size_t)uuids->nlist, sizeof *s);
     if (series_load(r, uuid_array_literal(r, uuids->list, uuids->nlist), uuids->nlist, s) != OK)
         return ERROR;
-    for (int i = 0; i < uuids->nlist; i++) {
-        char resource[UUID_STRLEN + 32];
-        snprintf(resource, sizeof resource, "timeseries/%s/data", s[i].uuid);
-        if (!policy_may(r, "read", resource))
-            return req_fail(r, 403, "Forbidden");
-    }
+    const char **resources = arena_calloc(r->arena, (size_t)uuids->nlist, sizeof *resources);
+    for (int i = 0; i < uuids->nlist; i++)
+        resources[i] = arena_sprintf(r->arena, "timeseries/%s/data", s[i].uuid);
+    if (!policy_may_all(r, "read", resources, (size_t)uuids->nlist))
+        return req_fail(r, 403, "Forbidden");
     struct reader rd;
     reader_init(&rd, r, &q);
     /* one series after the other, each an ordered index scan */

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 db=itest_migrations_$$
 uri=$(fresh_db "$db")
-latest=17
+latest=18
 
 run selfctl db migrate version --db "$uri"
 [ "$rc" = 0 ] && [ "$out" = 0 ]; verdict "fresh database is at version 0"
@@ -27,9 +27,9 @@ run selfctl db migrate status --db "$uri"
 run selfctl db migrate up --db "$uri"
 [ "$rc" = 0 ] && [ "$out" = "$latest" ]; verdict "up again is a no-op"
 
-run selfctl db migrate down 6 --db "$uri"
-[ "$rc" = 0 ] && [ "$(printf '%s\n' "$out" | tail -n 1)" = 11 ]; verdict "down 6 goes to version 11"
-[ "$(psql_q -c "SELECT to_regclass('programs') IS NULL AND to_regclass('user_rates') IS NULL AND to_regclass('dataset_uploads') IS NULL AND to_regclass('program_runs') IS NULL" "$db")" = t ]; verdict "programs, user_rates, dataset_uploads and program_runs are gone after down 6"
+run selfctl db migrate down $((latest - 11)) --db "$uri"
+[ "$rc" = 0 ] && [ "$(printf '%s\n' "$out" | tail -n 1)" = 11 ]; verdict "down to version 11"
+[ "$(psql_q -c "SELECT to_regclass('programs') IS NULL AND to_regclass('user_rates') IS NULL AND to_regclass('dataset_uploads') IS NULL AND to_regclass('program_runs') IS NULL" "$db")" = t ]; verdict "programs, user_rates, dataset_uploads and program_runs are gone at 11"
 run selfctl db migrate up 13 --db "$uri"
 [ "$rc" = 0 ] && [ "$(printf '%s\n' "$out" | tail -n 1)" = 13 ]; verdict "up to a target version stops there (13)"
 
