@@ -9,7 +9,7 @@
 
 #define ADD(suite, fn) CU_add_test(suite, #fn, fn)
 
-#define EXPECTED_MIGRATIONS 17
+#define EXPECTED_MIGRATIONS 18
 
 /* ^[a-z0-9_]+$ */
 static int name_ok(const char *s)
@@ -22,12 +22,12 @@ static int name_ok(const char *s)
     return 1;
 }
 
-static void test_migrate_table_has_17_migrations(void)
+static void test_migrate_table_has_18_migrations(void)
 {
     CU_ASSERT_EQUAL(n_migrations, EXPECTED_MIGRATIONS);
 }
 
-static void test_migrate_table_versions_ascend_from_1_to_17(void)
+static void test_migrate_table_versions_ascend_from_1_to_18(void)
 {
     CU_ASSERT_EQUAL_FATAL(n_migrations, EXPECTED_MIGRATIONS);
     for (size_t i = 0; i < n_migrations; i++) {
@@ -37,9 +37,9 @@ static void test_migrate_table_versions_ascend_from_1_to_17(void)
     }
 }
 
-static void test_migrate_latest_is_17(void)
+static void test_migrate_latest_is_18(void)
 {
-    CU_ASSERT_EQUAL(migrate_latest(), 17);
+    CU_ASSERT_EQUAL(migrate_latest(), 18);
     CU_ASSERT_EQUAL(migrate_latest(), migrations[n_migrations - 1].version);
 }
 
@@ -70,6 +70,7 @@ static void test_migrate_table_names_come_from_sql_file_names(void)
     CU_ASSERT_STRING_EQUAL(migrations[0].name, "create_extensions");
     CU_ASSERT_STRING_EQUAL(migrations[2].name, "create_users_table");
     CU_ASSERT_STRING_EQUAL(migrations[12].name, "user_tokens_add_ts");
+    CU_ASSERT_STRING_EQUAL(migrations[17].name, "policy_lookup");
 }
 
 static void test_migrate_name_check_rejects_bad_names(void)
@@ -87,9 +88,9 @@ static void test_migrate_name_check_rejects_bad_names(void)
 void register_tests(void)
 {
     CU_pSuite s = CU_add_suite("migrate_table", NULL, NULL);
-    ADD(s, test_migrate_table_has_17_migrations);
-    ADD(s, test_migrate_table_versions_ascend_from_1_to_17);
-    ADD(s, test_migrate_latest_is_17);
+    ADD(s, test_migrate_table_has_18_migrations);
+    ADD(s, test_migrate_table_versions_ascend_from_1_to_18);
+    ADD(s, test_migrate_latest_is_18);
     ADD(s, test_migrate_table_up_and_down_are_non_empty);
     ADD(s, test_migrate_table_names_are_lower_snake_case);
     ADD(s, test_migrate_table_names_come_from_sql_file_names);
