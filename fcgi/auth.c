@@ -77,10 +77,10 @@ int auth_parse_basic(arena_t *a, const char *header, const char **domain, const 
     return OK;
 }
 
-static int unauthorized(struct req *r, const char *message)
+static int unauthorized(struct req *r, const char *message, const char *reason)
 {
     req_header(r, "WWW-Authenticate: Basic realm=\"Selfhost API\", charset=\"UTF-8\"");
-    return req_fail(r, 401, message);
+    return req_deny(r, 401, message, reason);
 }
 
 int auth_authenticate(struct req *r)
@@ -88,14 +88,16 @@ int auth_authenticate(struct req *r)
     const char *domain, *token;
     const char *header = req_env(r, "HTTP_AUTHORIZATION");
     if (!header)
-        return unauthorized(r, "Unauthorized");
+        return unauthorized(r, "Unauthorized", "no credentials");
     if (auth_parse_basic(r->arena, header, &domain, &token) != OK || !domain_name_valid(domain))
-        return unauthorized(r, "Malformed credentials: expected Basic base64(domain:token)");
+        return unauthorized(r, "Malformed credentials: expected Basic base64(domain:token)",
+                            "malformed credentials");
 
     int status;
     if (server_domain_db(r->srv, domain, &r->db, &status) != OK) {
         if (status == 401)
-            return unauthorized(r, "The API key is invalid");
+            return unauthorized(r, "The API key is invalid",
+                                arena_sprintf(r->arena, "unknown domain %s", domain));
         return req_fail(r, 503, "The domain's database is not available");
     }
     token_hash(token, strlen(token), r->token_hash);
@@ -111,7 +113,8 @@ int auth_authenticate(struct req *r)
     int n = PQntuples(res);
     if (n == 0) {
         PQclear(res);
-        return unauthorized(r, "The API key is invalid");
+        return unauthorized(r, "The API key is invalid",
+                            arena_sprintf(r->arena, "unknown or revoked token in domain %s", domain));
     }
     strncpy(r->user_uuid, PQgetvalue(res, 0, 0), UUID_STRLEN);
     r->user_uuid[UUID_STRLEN] = '\0';

@@ -228,7 +228,8 @@ int policies_create(struct req *r)
     json_object *b = r->body;
     const char *action = json_str(b, "action", ""), *resource = json_str(b, "resource", "");
     if (!policy_may(r, action, resource))
-        return req_fail(r, 403, "Forbidden: you may only grant what you may do yourself");
+        return policy_forbidden(r, "Forbidden: you may only grant what you may do yourself", action,
+                                resource);
     const char *params[] = {
         json_str(b, "group_uuid", ""),
         arena_sprintf(r->arena, "%lld", (long long)json_int(b, "priority", 0)),
@@ -274,7 +275,8 @@ static int update_allowed(struct req *r, const PGresult *cur)
     const char *action = json_str(b, "action", PQgetvalue(cur, 0, 4));
     const char *resource = json_str(b, "resource", PQgetvalue(cur, 0, 5));
     if (!policy_may(r, action, resource))
-        return req_fail(r, 403, "Forbidden: you may only grant what you may do yourself");
+        return policy_forbidden(r, "Forbidden: you may only grant what you may do yourself", action,
+                                resource);
     return OK;
 }
 

@@ -95,7 +95,8 @@ const char *policy_prefixes(struct req *r, const char *const *resources, size_t 
     return input_text_array(r, all, k);
 }
 
-int policy_may_all(struct req *r, const char *action, const char *const *resources, size_t n)
+size_t policy_first_refused(struct req *r, const char *action, const char *const *resources,
+                            size_t n)
 {
     if (action_index(action) < 0)
         return 0; /* unknown action: refuse */
@@ -110,15 +111,22 @@ int policy_may_all(struct req *r, const char *action, const char *const *resourc
     size_t nrules;
     policy_rules_from(r, res, 0, &rules, &nrules);
     PQclear(res);
-    for (size_t i = 0; i < n; i++)
-        if (!policy_allows(rules, nrules, action, resources[i]))
-            return 0;
-    return 1;
+    size_t i = 0;
+    while (i < n && policy_allows(rules, nrules, action, resources[i]))
+        i++;
+    return i;
+}
+
+int policy_forbidden(struct req *r, const char *message, const char *action,
+                     const char *resource)
+{
+    return req_deny(r, 403, message, arena_sprintf(r->arena, "no %s permission on %s", action,
+                                                   resource));
 }
 
 int policy_may(struct req *r, const char *action, const char *resource)
 {
-    return policy_may_all(r, action, &resource, 1);
+    return policy_first_refused(r, action, &resource, 1) == 1;
 }
 
 int policy_scopes(struct req *r, const char **acts, const char **resources, const char **prefixes)
@@ -147,7 +155,7 @@ int policy_authorize(struct req *r)
                                sizeof resource) != OK)
             return req_fail(r, 500, "Malformed permission in route table");
         if (!policy_allows(r->rules, r->nrules, action, resource))
-            return req_fail(r, 403, "Forbidden");
+            return policy_forbidden(r, "Forbidden", action, resource);
     }
     return OK;
 }

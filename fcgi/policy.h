@@ -55,8 +55,14 @@ int policy_authorize(struct req *r);
 /* 1 when the user may do action on resource (for checks inside handlers;
  * one query for the candidates of exactly this pair). */
 int policy_may(struct req *r, const char *action, const char *resource);
-/* 1 when the user may do action on each of the n resources (one query). */
-int policy_may_all(struct req *r, const char *action, const char *const *resources, size_t n);
+/* 403 with message, the access log naming the missing permission. */
+int policy_forbidden(struct req *r, const char *message, const char *action,
+                     const char *resource);
+/* The index of the first of the n resources the user may not do action
+ * on, n when it may do it on all (one query; 0 when the database does not
+ * answer). */
+size_t policy_first_refused(struct req *r, const char *action, const char *const *resources,
+                            size_t n);
 /* The user's allow and deny patterns for action as PostgreSQL text[]
  * literals, for list queries that show only what the user may see:
  * WHERE res LIKE ANY($allow::text[]) AND NOT res LIKE ANY($deny::text[]). */

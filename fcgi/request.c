@@ -51,6 +51,12 @@ int req_fail(struct req *r, int status, const char *message)
     return ERROR;
 }
 
+int req_deny(struct req *r, int status, const char *message, const char *reason)
+{
+    r->deny_reason = reason;
+    return req_fail(r, status, message);
+}
+
 int req_not_found(struct req *r)
 {
     return req_fail(r, 404, "The requested resource does not exist");

@@ -72,6 +72,7 @@ struct req {
     buf_t out;       /* reply body */
     int started; /* status line and headers already sent (streaming) */
     const char *err_message;
+    const char *deny_reason; /* why a 401/403, for the access log (never a secret) */
 };
 
 /* Request environment variable (FastCGI param), NULL when absent. */
@@ -84,6 +85,11 @@ long req_read(struct req *r, void *data, size_t n);
 const char *req_param(const struct req *r, const char *name);
 /* Records an error reply; returns ERROR so handlers can `return req_fail(…)`. */
 int req_fail(struct req *r, int status, const char *message);
+/* req_fail for a refusal (401, 403) with the reason the access log gives:
+ * which credentials were wrong, which permission is missing. The reason
+ * never reaches the client (its message may say less) and never holds a
+ * secret. */
+int req_deny(struct req *r, int status, const char *message, const char *reason);
 /* 404 "The requested resource does not exist": the reference's message,
  * with its spelling ("requestes") corrected (docs/compatibility.md). */
 int req_not_found(struct req *r);

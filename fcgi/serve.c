@@ -2,8 +2,10 @@
  * failure on the request and stops the chain; req_send writes once. */
 #include "serve.h"
 
+#include <ctype.h>
 #include <string.h>
 
+#include "clock.h"
 #include "auth.h"
 #include "input.h"
 #include "log.h"
@@ -27,6 +29,39 @@ static const char *request_path(struct req *r)
     return p && *p ? p : "/";
 }
 
+/* s made safe for one log line: at most max bytes, control characters,
+ * quotes, backslashes and non-ASCII bytes as '?'. */
+static const char *log_safe(struct req *r, const char *s, size_t max)
+{
+    size_t n = strnlen(s, max);
+    char *out = arena_strndup(r->arena, s, n);
+    for (size_t i = 0; i < n; i++)
+        if (!isprint((unsigned char)out[i]) || out[i] == '"' || out[i] == '\\')
+            out[i] = '?';
+    return out;
+}
+
+/* One line per request: method, the route's template (or the path when
+ * none matched), status, duration, domain and user once known, and for a
+ * refusal why; 5xx as errors with their message. */
+static void log_access(struct req *r, int64_t started_us)
+{
+    double ms = (double)(clock_mono_us() - started_us) / 1000.0;
+    const char *what = r->route ? r->route->pattern : log_safe(r, r->path, 200);
+    const char *who = r->user_name ? arena_sprintf(r->arena, " domain=%s user=%s", r->domain,
+                                                   log_safe(r, r->user_name, 100))
+                                   : "";
+    const char *why = r->deny_reason ? arena_sprintf(r->arena, " reason=\"%s\"",
+                                                     log_safe(r, r->deny_reason, 300))
+                                     : "";
+    const char *method = log_safe(r, r->method, 16);
+    if (r->status >= 500)
+        log_error("%s %s %d %.1fms%s error=\"%s\"", method, what, r->status, ms, who,
+                  log_safe(r, r->err_message ? r->err_message : "", 300));
+    else
+        log_info("%s %s %d %.1fms%s%s", method, what, r->status, ms, who, why);
+}
+
 /* Authentication, rate control, path parameters and permissions; an open
  * route skips all four (it has no parameters). */
 static int admit(struct req *r)
@@ -42,6 +77,7 @@ static int admit(struct req *r)
 void serve_request(struct server *s, char **envp, FCGX_Stream *in, FCGX_Stream *out,
                    arena_t *arena)
 {
+    int64_t started_us = clock_mono_us();
     struct req r;
     memset(&r, 0, sizeof r);
     r.arena = arena;
@@ -66,12 +102,8 @@ void serve_request(struct server *s, char **envp, FCGX_Stream *in, FCGX_Stream *
         r.route->handler(&r) == OK && r.status == 0)
         req_fail(&r, 500, "Handler produced no reply");
 
-    if (r.status >= 500)
-        log_error("%s %s -> %d %s", r.method, r.path, r.status,
-                  r.err_message ? r.err_message : "");
-    else
-        log_debug("%s %s -> %d", r.method, r.path, r.status);
     req_send(&r);
+    log_access(&r, started_us);
     buf_free(&r.out);
     if (r.body)
         json_object_put(r.body);

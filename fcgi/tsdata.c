@@ -349,8 +349,9 @@ int tsquery_get(struct req *r)
     const char **resources = arena_calloc(r->arena, (size_t)uuids->nlist, sizeof *resources);
     for (int i = 0; i < uuids->nlist; i++)
         resources[i] = arena_sprintf(r->arena, "timeseries/%s/data", s[i].uuid);
-    if (!policy_may_all(r, "read", resources, (size_t)uuids->nlist))
-        return req_fail(r, 403, "Forbidden");
+    size_t refused = policy_first_refused(r, "read", resources, (size_t)uuids->nlist);
+    if (refused < (size_t)uuids->nlist)
+        return policy_forbidden(r, "Forbidden", "read", resources[refused]);
     struct reader rd;
     reader_init(&rd, r, &q);
     /* one series after the other, each an ordered index scan */
