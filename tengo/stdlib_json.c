@@ -242,19 +242,33 @@ static void quote_char(buf_t *b, unsigned char c)
     }
 }
 
-/* Records Go's scanner error for the byte at p->pos (or the end). */
-static int jp_fail(struct jp *p, const char *context)
+/* Records Go's scanner error for the byte at p->pos, or for the end:
+ * there Go's scanner.eof() steps a space, so a state that refuses one
+ * (inside a number, a literal or an escape: space_refused) names ' ',
+ * and any other says the input ended. */
+static int jp_fail_state(struct jp *p, const char *context, bool space_refused)
 {
     if (p->err.len)
         return ERROR;
-    if (p->pos >= p->n) {
+    if (p->pos >= p->n && !space_refused) {
         buf_puts(&p->err, "unexpected end of JSON input");
         return ERROR;
     }
     buf_puts(&p->err, "invalid character ");
-    quote_char(&p->err, p->s[p->pos]);
+    quote_char(&p->err, p->pos >= p->n ? ' ' : p->s[p->pos]);
     buf_printf(&p->err, " %s", context);
     return ERROR;
+}
+
+static int jp_fail(struct jp *p, const char *context)
+{
+    return jp_fail_state(p, context, false);
+}
+
+/* jp_fail in a state where a space is not allowed either. */
+static int jp_fail_in_token(struct jp *p, const char *context)
+{
+    return jp_fail_state(p, context, true);
 }
 
 static void jp_space(struct jp *p)
@@ -306,7 +320,7 @@ static int jp_string(struct jp *p, buf_t *o)
         if (c == '\\') {
             p->pos++;
             if (p->pos >= p->n)
-                return jp_fail(p, "");
+                return jp_fail_in_token(p, "in string escape code");
             c = p->s[p->pos];
             static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
             const char *k = strchr(from, c);
@@ -321,7 +335,7 @@ static int jp_string(struct jp *p, buf_t *o)
             p->pos++;
             for (int i = 0; i < 4; i++, p->pos++) {
                 if (p->pos >= p->n)
-                    return jp_fail(p, "");
+                    return jp_fail_in_token(p, "in \\u hexadecimal character escape");
                 if (!p->s[p->pos] || !strchr("0123456789abcdefABCDEF", p->s[p->pos]))
                     return jp_fail(p, "in \\u hexadecimal character escape");
             }
@@ -370,7 +384,7 @@ static int jp_number(struct jp *p, struct tg_value *v)
     if (p->s[p->pos] == '-') {
         p->pos++;
         if (p->pos >= p->n || !is_digit(p->s[p->pos]))
-            return jp_fail(p, "in numeric literal");
+            return jp_fail_in_token(p, "in numeric literal");
     }
     if (p->s[p->pos] == '0')
         p->pos++;
@@ -380,7 +394,7 @@ static int jp_number(struct jp *p, struct tg_value *v)
     if (p->pos < p->n && p->s[p->pos] == '.') {
         p->pos++;
         if (p->pos >= p->n || !is_digit(p->s[p->pos]))
-            return jp_fail(p, "after decimal point in numeric literal");
+            return jp_fail_in_token(p, "after decimal point in numeric literal");
         while (p->pos < p->n && is_digit(p->s[p->pos]))
             p->pos++;
     }
@@ -389,7 +403,7 @@ static int jp_number(struct jp *p, struct tg_value *v)
         if (p->pos < p->n && (p->s[p->pos] == '+' || p->s[p->pos] == '-'))
             p->pos++;
         if (p->pos >= p->n || !is_digit(p->s[p->pos]))
-            return jp_fail(p, "in exponent of numeric literal");
+            return jp_fail_in_token(p, "in exponent of numeric literal");
         while (p->pos < p->n && is_digit(p->s[p->pos]))
             p->pos++;
     }
@@ -503,7 +517,7 @@ static int jp_literal(struct jp *p, const char *word, struct tg_value v, struct 
                 return jp_fail(p, "looking for beginning of value");
             char ctx[64];
             snprintf(ctx, sizeof ctx, "in literal %s (expecting '%c')", word, word[i]);
-            return jp_fail(p, ctx);
+            return jp_fail_in_token(p, ctx);
         }
     }
     if (out)

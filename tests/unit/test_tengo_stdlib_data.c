@@ -138,6 +138,25 @@ static void test_json_decode_malformed_gives_go_messages(void)
         { "j := import(\"json\"); out = j.decode(`99999999999999999999`)",
           "100000000000000000000" },
         { "j := import(\"json\"); out = j.decode(`[[[`)", "error: \"unexpected end of JSON input\"" },
+        /* at the end Go's scanner steps a space: inside a number, a
+         * literal or an escape that names ' ' (Go Tengo's answers) */
+        { "j := import(\"json\"); out = [j.decode(`-`), j.decode(`[-`), j.decode(`123.`), "
+          "j.decode(`1e`), j.decode(`1e+`)]",
+          "[error: \"invalid character ' ' in numeric literal\", "
+          "error: \"invalid character ' ' in numeric literal\", "
+          "error: \"invalid character ' ' after decimal point in numeric literal\", "
+          "error: \"invalid character ' ' in exponent of numeric literal\", "
+          "error: \"invalid character ' ' in exponent of numeric literal\"]" },
+        { "j := import(\"json\"); out = [j.decode(`tr`), j.decode(`nul`), j.decode(`\"\\`), "
+          "j.decode(`\"\\u12`), j.decode(`\"abc`), j.decode(`{\"a\"`)]",
+          "[error: \"invalid character ' ' in literal true (expecting 'u')\", "
+          "error: \"invalid character ' ' in literal null (expecting 'l')\", "
+          "error: \"invalid character ' ' in string escape code\", "
+          "error: \"invalid character ' ' in \\\\u hexadecimal character escape\", "
+          "error: \"unexpected end of JSON input\", error: \"unexpected end of JSON input\"]" },
+        { "j := import(\"json\"); out = [j.indent(`[1.`, \"\", \" \"), j.indent(`tr`, \"\", \" \")]",
+          "[error: \"invalid character ' ' after decimal point in numeric literal\", "
+          "error: \"invalid character ' ' in literal true (expecting 'u')\"]" },
     };
     CHECK(cases);
 }
@@ -265,15 +284,15 @@ static void test_enum_functions_follow_the_tengo_source(void)
           "return e.map(v, func(i, x) { return x + k }) })",
           "[[1, 2], [4]]" },
         { "e := import(\"enum\"); f := func(k, v) { return v }; out = e.map([1], len)",
-          "Runtime Error: wrong number of arguments in call to 'builtin-function:len'\n\tat -\n\tat test:1:58" },
+          "Runtime Error: wrong number of arguments in call to 'builtin-function:len'\n\tat enum:50:45\n\tat test:1:58" },
         { "e := import(\"enum\"); out = e.map([1], func(k) { return k })",
-          "Runtime Error: wrong number of arguments: want=1, got=2\n\tat -\n\tat test:1:28" },
+          "Runtime Error: wrong number of arguments: want=1, got=2\n\tat enum:50:45\n\tat test:1:28" },
         { "e := import(\"enum\"); out = e.each([1], 5)",
-          "Runtime Error: not callable: int\n\tat -\n\tat test:1:28" },
+          "Runtime Error: not callable: int\n\tat enum:31:21\n\tat test:1:28" },
         { "e := import(\"enum\"); out = e.key(1)",
           "Runtime Error: wrong number of arguments: want=2, got=1\n\tat test:1:28" },
         { "e := import(\"enum\"); out = e.map([1, 2], func(k, v) { return v / 0 })",
-          "Runtime Error: division by zero\n\tat test:1:62\n\tat -\n\tat test:1:28" }, /* Go panics */
+          "Runtime Error: division by zero\n\tat test:1:62\n\tat enum:50:45\n\tat test:1:28" }, /* Go panics */
     };
     CHECK(cases);
 }
