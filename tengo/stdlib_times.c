@@ -2,9 +2,10 @@
  * duration and month constants and the functions over time values
  * (struct tg_time, value.h). Zones come from the system's zoneinfo
  * (common/tzfile.h): "Local" is TZ or /etc/localtime, read as Go reads
- * them, except that a local time's location is always named "Local".
+ * them, and its name is the one Go gives time.Local (local_name).
  * times.now() has no monotonic reading (its String() has no " m=+…"). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -579,13 +580,29 @@ static int t_time_string(struct tg_vm *vm, struct tg_value *a, int n, struct tg_
     return OK;
 }
 
+/* What Go names time.Local (time/zoneinfo_unix.go's initLocal): "Local"
+ * for /etc/localtime, else TZ as given (less a leading ':'), and "UTC"
+ * when TZ is empty, "UTC" or names no zone. */
+static const char *local_name(void)
+{
+    const char *tz = getenv("TZ");
+    const struct tz_zone *z = tg_local_zone(); /* named "UTC" when none loaded */
+    if (!z || strcmp(tz_name(z), "UTC") == 0)
+        return "UTC";
+    if (!tz)
+        return "Local";
+    if (*tz == ':')
+        tz++;
+    return strcmp(tz, "/etc/localtime") == 0 ? "Local" : tz;
+}
+
 static int t_time_location(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value *ret)
 {
     struct tg_time *t = NULL;
     NARGS(1, "time_location");
     if (arg_time(vm, "time_location", a, 0, &t) != OK)
         return ERROR;
-    const char *name = t->local ? "Local" : t->loc ? tz_name(t->loc) : t->zone;
+    const char *name = t->local ? local_name() : t->loc ? tz_name(t->loc) : t->zone;
     *ret = tg_make_string(vm, name, strlen(name));
     return OK;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "arena.h"
@@ -106,7 +107,7 @@ static void test_times_add_sub_after_before(void)
           "9223372036854775807" },
         { "t := import(\"times\"); out = [t.to_utc(t.unix(5, 0)), t.time_location(t.to_utc(t.unix(5, 0))), "
           "t.time_location(t.unix(5, 0)), t.time_string(t.to_local(t.unix(5, 0)))]",
-          "[1970-01-01 00:00:05 +0000 UTC, \"UTC\", \"Local\", \"1970-01-01 00:00:05 +0000 UTC\"]" },
+          "[1970-01-01 00:00:05 +0000 UTC, \"UTC\", \"UTC\", \"1970-01-01 00:00:05 +0000 UTC\"]" },
     };
     CHECK(cases);
 }
@@ -220,12 +221,12 @@ static void test_times_in_location_dst_transitions_both_ways(void)
         { "t := import(\"times\"); a := t.in_location(t.unix(1720000000, 0), " NY "); "
           "out = [t.time_location(a), t.time_format(a, \"MST -0700 Z07:00 15\"), "
           "t.time_unix(a), t.time_location(t.to_utc(a)), t.time_location(t.to_local(a))]",
-          "[\"America/New_York\", \"EDT -0400 -04:00 05\", 1720000000, \"UTC\", \"Local\"]" },
+          "[\"America/New_York\", \"EDT -0400 -04:00 05\", 1720000000, \"UTC\", \"UTC\"]" },
         { "t := import(\"times\"); a := t.unix(5, 0); out = [t.in_location(a, \"\"), "
           "t.time_location(t.in_location(a, \"UTC\")), t.time_location(t.in_location(a, \"Local\")), "
           "t.time_location(t.date(2024, 1, 1, 0, 0, 0, 0, \"Asia/Kolkata\")), "
           "t.date(2024, 1, 1, 0, 0, 0, 0, \"Asia/Kolkata\")]",
-          "[1970-01-01 00:00:05 +0000 UTC, \"UTC\", \"Local\", \"Asia/Kolkata\", "
+          "[1970-01-01 00:00:05 +0000 UTC, \"UTC\", \"UTC\", \"Asia/Kolkata\", "
           "2024-01-01 00:00:00 +0530 IST]" },
     };
     CHECK(cases);
@@ -308,7 +309,7 @@ static void test_times_parse_layouts(void)
           "\"Mon, 02 Jan 2006 15:04:05 PST\")), t.time_location(t.parse(t.format_rfc3339, "
           "\"2024-01-02T03:04:05+01:00\")), t.time_location(t.parse(t.format_rfc3339, "
           "\"2024-01-02T03:04:05+00:00\"))]",
-          "[\"UTC\", \"PST\", \"\", \"Local\"]" },
+          "[\"UTC\", \"PST\", \"\", \"UTC\"]" },
         /* format then parse gives the same instant back */
         { "t := import(\"times\"); a := t.in_location(t.unix(1720000000, 123456789), " NY "); "
           "ls := [t.format_rfc3339_nano, t.format_rfc1123z, t.format_ruby_date, "
@@ -358,11 +359,11 @@ static void test_times_local_zone_from_tz(void)
         { "t := import(\"times\"); out = [t.unix(0, 0), t.date(2024, 7, 1, 0, 0, 0, 0), "
           "t.unix(1711846799, 0) + t.second, t.time_location(t.unix(0, 0))]",
           "[1970-01-01 01:00:00 +0100 CET, 2024-07-01 00:00:00 +0200 CEST, "
-          "2024-03-31 03:00:00 +0200 CEST, \"Local\"]" },
+          "2024-03-31 03:00:00 +0200 CEST, \"Europe/Stockholm\"]" },
         /* the time builtin gives local times with the zone's rules too */
         { "t := import(\"times\"); a := time(1711846799); out = [a, a + t.second, "
           "t.time_location(a)]",
-          "[2024-03-31 01:59:59 +0100 CET, 2024-03-31 03:00:00 +0200 CEST, \"Local\"]" },
+          "[2024-03-31 01:59:59 +0100 CET, 2024-03-31 03:00:00 +0200 CEST, \"Europe/Stockholm\"]" },
         { "t := import(\"times\"); f := t.format_rfc1123; out = ["
           "t.parse(f, \"Mon, 01 Jul 2024 12:00:00 CEST\"), t.parse(f, \"Mon, 01 Jan 2024 12:00:00 CEST\"), "
           "t.parse(f, \"Mon, 01 Jan 2024 12:00:00 CET\"), t.parse(f, \"Mon, 01 Jul 2024 12:00:00 EST\"), "
@@ -375,6 +376,37 @@ static void test_times_local_zone_from_tz(void)
     setenv("TZ", "Europe/Stockholm", 1);
     tzset();
     CHECK(cases);
+    set_utc();
+}
+
+/* time_location of a local time is the name Go gives time.Local: "Local"
+ * for /etc/localtime, TZ as given (less a ':'), "UTC" when TZ is empty,
+ * "UTC" or no zone (Go Tengo v2.10.1's answers under each TZ). */
+static void test_times_local_location_name_is_gos(void)
+{
+    static const struct {
+        const char *tz; /* NULL: unset */
+        const char *want;
+    } tzs[] = {
+        { NULL, "\"Local\"" },
+        { "", "\"UTC\"" },
+        { "UTC", "\"UTC\"" },
+        { ":Europe/Stockholm", "\"Europe/Stockholm\"" },
+        { "/etc/localtime", "\"Local\"" },
+        { "Bogus/Zone", "\"UTC\"" },
+    };
+    for (size_t i = 0; i < sizeof tzs / sizeof *tzs; i++) {
+        if (tzs[i].tz)
+            setenv("TZ", tzs[i].tz, 1);
+        else
+            unsetenv("TZ");
+        tzset();
+        struct vm_case c = { "t := import(\"times\"); out = t.time_location(t.unix(0, 0))",
+                             tzs[i].want };
+        if (!tzs[i].tz && access("/etc/localtime", R_OK) != 0)
+            c.want = "\"UTC\""; /* no zone to load: Go falls back to UTC */
+        check_cases(&c, 1);
+    }
     set_utc();
 }
 
@@ -394,4 +426,5 @@ void register_tests(void)
     ADD(s, test_times_parse_layouts);
     ADD(s, test_times_parse_errors_are_go_errors);
     ADD(s, test_times_local_zone_from_tz);
+    ADD(s, test_times_local_location_name_is_gos);
 }
