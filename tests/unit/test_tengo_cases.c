@@ -3,12 +3,14 @@
  * the top of tengo_cases/vm.txt) must give what Go Tengo gave, out
  * compared canonically (tengo_canon.h), errors as whole messages. A case
  * marked "@@ ours" is a difference docs/compatibility.md lists; "@@ skip"
- * needs objects defined in Go. Each file is one CUnit test; every failing
- * case is printed with its origin, then counted. */
+ * needs objects or settings defined in Go (or the os module). Each file
+ * is one CUnit test; every failing case is printed with its origin, then
+ * counted. */
 #include <CUnit/CUnit.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "cunit_main.h"
@@ -186,9 +188,43 @@ static void test_tengo_cases_extra(void)
     run_file("extra.txt");
 }
 
+/* Go Tengo's stdlib tests (stdlib/NAME_test.go), one file per module,
+ * recorded with TZ=UTC */
+#define STDLIB_FILE(mod)                                                                           \
+    static void test_tengo_cases_stdlib_##mod(void)                                                \
+    {                                                                                              \
+        run_file("stdlib_" #mod ".txt");                                                           \
+    }
+STDLIB_FILE(text)
+STDLIB_FILE(times)
+STDLIB_FILE(rand)
+STDLIB_FILE(fmt)
+STDLIB_FILE(json)
+STDLIB_FILE(base64)
+STDLIB_FILE(hex)
+STDLIB_FILE(os)
+STDLIB_FILE(go)
+
+static int set_utc(void)
+{
+    setenv("TZ", "UTC", 1); /* the zone the stdlib cases were recorded in */
+    tzset();
+    return 0;
+}
+
 void register_tests(void)
 {
     CU_pSuite s = CU_add_suite("tengo_cases", NULL, NULL);
     CU_add_test(s, "test_tengo_cases_vm_test_go", test_tengo_cases_vm_test_go);
     CU_add_test(s, "test_tengo_cases_extra", test_tengo_cases_extra);
+    CU_pSuite st = CU_add_suite("tengo_cases_stdlib", set_utc, NULL);
+    CU_add_test(st, "test_tengo_cases_stdlib_text", test_tengo_cases_stdlib_text);
+    CU_add_test(st, "test_tengo_cases_stdlib_times", test_tengo_cases_stdlib_times);
+    CU_add_test(st, "test_tengo_cases_stdlib_rand", test_tengo_cases_stdlib_rand);
+    CU_add_test(st, "test_tengo_cases_stdlib_fmt", test_tengo_cases_stdlib_fmt);
+    CU_add_test(st, "test_tengo_cases_stdlib_json", test_tengo_cases_stdlib_json);
+    CU_add_test(st, "test_tengo_cases_stdlib_base64", test_tengo_cases_stdlib_base64);
+    CU_add_test(st, "test_tengo_cases_stdlib_hex", test_tengo_cases_stdlib_hex);
+    CU_add_test(st, "test_tengo_cases_stdlib_os", test_tengo_cases_stdlib_os);
+    CU_add_test(st, "test_tengo_cases_stdlib_go", test_tengo_cases_stdlib_go);
 }
