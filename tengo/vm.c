@@ -139,15 +139,12 @@ static struct tg_pos error_pos(const struct tg_code *code, uint32_t op_start)
     return tg_code_pos(code, op_start - 1);
 }
 
-/* One "at FILE:L:C" line of the trace. A closure's line is "at -": Go
- * Tengo's OpClosure makes the function without its source map, so no
- * position inside a closure is ever shown (docs/compatibility.md). */
+/* One "at FILE:L:C" line of the trace. A closure's frame keeps its
+ * position too, where Go Tengo v2.10.1 prints "at -" (its OpClosure drops
+ * the function's source map): a deliberate difference,
+ * docs/compatibility.md. */
 static void put_pos(struct tg_vm *vm, const struct tg_frame *fr, struct tg_pos p)
 {
-    if (fr->fn && fr->fn->nfree) {
-        buf_puts(&vm->error, "\n\tat -");
-        return;
-    }
     const char *file = fr->code->filename ? fr->code->filename : vm->bc->filename;
     buf_printf(&vm->error, "\n\tat %s:%u:%u", file, p.line, p.column);
 }

@@ -780,9 +780,10 @@ static void test_vm_allocation_limit_stops_the_run_where_it_is_exceeded(void)
           "Runtime Error: object allocation limit exceeded\n\tat test:3:16" },
         { "f := func() { return {a: 1} }\nout = 0\nfor {\n\tout += len(f())\n}", 1000, 0,
           "Runtime Error: object allocation limit exceeded\n\tat test:1:22\n\tat test:4:13" },
-        /* inside a callback of enum.map (a closure of the enum module: "at -") */
+        /* inside a callback of enum.map (a closure of the enum module: its
+         * frame keeps its position, where Go Tengo prints "at -") */
         { "e := import(\"enum\")\nout = e.map(range(0, 10), func(k, v) { return [v] })", 20, 0,
-          "Runtime Error: object allocation limit exceeded\n\tat test:2:47\n\tat -\n\tat test:2:7" },
+          "Runtime Error: object allocation limit exceeded\n\tat test:2:47\n\tat enum:50:45\n\tat test:2:7" },
         { "out = len(range(0, 1000000))", 0, 1 << 20,
           "Runtime Error: object allocation limit exceeded\n\tat test:1:11" },
         { "out = len(range(0, 1000))", 0, 1 << 20, "1000" },
