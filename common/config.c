@@ -51,6 +51,8 @@ static const struct cfg_key keys[] = {
     KEY("manager", "max_attempts", CFG_INT, manager_max_attempts, "3", 1, 100),
     KEY("manager", "runs_kept", CFG_INT, manager_runs_kept, "50", 1, 100000),
     KEY("manager", "upload_expiry", CFG_INT, manager_upload_expiry, "168", 0, 87600),
+    KEY("manager", "webhook_queue", CFG_INT, manager_webhook_queue, "8", 0, 100000),
+    KEY("manager", "webhook_domain_max", CFG_INT, manager_webhook_domain_max, "4", 1, 100000),
     KEY("worker", "capacity", CFG_INT, worker_capacity, "2", 1, 1024),
     KEY("worker", "memory_limit", CFG_INT, worker_memory_limit, "536870912", 16777216,
         INT64_C(1) << 40),

@@ -42,6 +42,8 @@ struct config {
     int64_t manager_max_attempts;  /* runs of one job, counting reruns after a worker died */
     int64_t manager_runs_kept;     /* program_runs rows kept per program */
     int64_t manager_upload_expiry; /* hours an unfinished dataset upload is kept; 0: for ever */
+    int64_t manager_webhook_queue; /* webhooks waiting for a worker slot, all domains */
+    int64_t manager_webhook_domain_max; /* webhooks of one domain queued or running */
     /* [worker] */
     int64_t worker_capacity;       /* jobs run at once */
     int64_t worker_memory_limit;   /* RLIMIT_AS of a program child, bytes */
