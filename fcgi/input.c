@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "pgarray.h"
 #include "router.h"
 #include "rfc3339.h"
@@ -191,12 +192,29 @@ int input_min_length(struct req *r, const char *field, const char *value, size_t
                                                     min == 1 ? "" : "s"));
 }
 
-const struct query_value *req_query(const struct req *r, const char *name)
+#ifdef SELFHOST_SANITIZED_BUILD
+int input_strict_names = 1;
+#else
+int input_strict_names = 0;
+#endif
+
+const struct query_value *req_query_optional(const struct req *r, const char *name)
 {
     static const struct query_value absent;
     const struct query_param *spec = r->route ? r->route->query : NULL;
     int idx = spec ? spec_index(spec, name, strlen(name)) : -1;
     return idx >= 0 && idx < QUERY_MAX ? &r->query_values[idx] : &absent;
+}
+
+const struct query_value *req_query(const struct req *r, const char *name)
+{
+    const struct query_param *spec = r->route ? r->route->query : NULL;
+    if (input_strict_names && (!spec || spec_index(spec, name, strlen(name)) < 0)) {
+        log_error("bug: query parameter '%s' is not declared by route %s %s", name,
+                  r->route ? r->route->method : "-", r->route ? r->route->pattern : "-");
+        abort();
+    }
+    return req_query_optional(r, name);
 }
 
 /* A body sent without Content-Length (chunked): read to its end, at most

@@ -58,9 +58,17 @@ int input_read_body(struct req *r, char **data, size_t *len);
  * (chunked) is read to its end instead of answering 411. */
 int input_read_body_max(struct req *r, int64_t max, int unsized, const char *too_large,
                         char **data, size_t *len);
-/* The value of a declared query parameter (never NULL for a declared name;
- * check ->present). */
+/* The value of a query parameter the route declares (never NULL; check
+ * ->present). Asking for a name the route does not declare is a bug (a
+ * misspelling would silently read "absent"): with input_strict_names set
+ * — the default in sanitizer builds, and in the tests — it is logged and
+ * aborts the process; otherwise the value is absent. */
 const struct query_value *req_query(const struct req *r, const char *name);
+/* The same for code shared by routes that declare different parameters
+ * (tsrange.c): a name the route does not declare is simply absent. */
+const struct query_value *req_query_optional(const struct req *r, const char *name);
+/* See req_query and req_param. */
+extern int input_strict_names;
 
 /* PostgreSQL text[] literals (in the arena) for SQL parameters:
  * n strings; the JSON string array at `key` of the validated body (NULL

@@ -11,6 +11,7 @@
 
 #include "arena.h"
 #include "log.h"
+#include "router.h"
 #include "serve.h"
 #include "server.h"
 #include "status.h"
@@ -52,6 +53,10 @@ int main(int argc, char **argv)
 
     struct server srv;
     char err[1024];
+    if (router_check_table(routes, n_routes, err, sizeof err) != OK) {
+        fprintf(stderr, "selfserv: bug in the route table: %s\n", err);
+        return 1;
+    }
     if (server_init(&srv, config_path, err, sizeof err) != OK) {
         fprintf(stderr, "selfserv: %s\n", err);
         return 1;

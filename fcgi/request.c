@@ -3,10 +3,13 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "input.h"
 #include "json.h"
 #include "log.h"
+#include "router.h"
 #include "status.h"
 
 const char *req_env(const struct req *r, const char *name)
@@ -41,6 +44,11 @@ const char *req_param(const struct req *r, const char *name)
     for (int i = 0; i < r->nparams; i++)
         if (strcmp(r->params[i].name, name) == 0)
             return r->params[i].value;
+    if (input_strict_names) {
+        log_error("bug: path parameter '%s' is not in route %s %s", name,
+                  r->route ? r->route->method : "-", r->route ? r->route->pattern : "-");
+        abort();
+    }
     return NULL;
 }
 

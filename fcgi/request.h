@@ -81,7 +81,9 @@ const char *req_env(const struct req *r, const char *name);
 void req_write(struct req *r, const void *data, size_t n);
 /* Reads up to n body bytes; returns bytes read, 0 at the end, -1 on error. */
 long req_read(struct req *r, void *data, size_t n);
-/* Value of a path parameter declared by the route; NULL if none. */
+/* Value of a path parameter declared by the route. A name the route does
+ * not have is a bug: it aborts with input_strict_names set (input.h),
+ * else NULL. */
 const char *req_param(const struct req *r, const char *name);
 /* Records an error reply; returns ERROR so handlers can `return req_fail(…)`. */
 int req_fail(struct req *r, int status, const char *message);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "input.h"
 #include "status.h"
 #include "uuid.h"
 
@@ -181,3 +182,58 @@ int router_expand_perm(const struct req *r, const char *perm, char *action, size
     resource[out] = '\0';
     return OK;
 }
+
+static int param_known(const char *name, size_t n)
+{
+    for (size_t i = 0; i < sizeof param_kinds / sizeof *param_kinds; i++)
+        if (strlen(param_kinds[i].name) == n && memcmp(param_kinds[i].name, name, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* Every {name} of text is a known parameter kind and, when pattern is
+ * given, one of pattern's parameters. */
+static int names_ok(const char *text, const char *pattern)
+{
+    for (const char *p = strchr(text, '{'); p; p = strchr(p + 1, '{')) {
+        const char *close = strchr(p, '}');
+        if (!close || !param_known(p + 1, (size_t)(close - p - 1)))
+            return 0;
+        if (pattern && !memmem(pattern, strlen(pattern), p, (size_t)(close - p + 1)))
+            return 0;
+    }
+    return 1;
+}
+
+int router_check_table(const struct route *table, int n, char *err, size_t errlen)
+{
+    static const char *const actions[] = { "create:", "read:", "update:", "delete:" };
+    for (int i = 0; i < n; i++) {
+        const struct route *rt = &table[i];
+        const char *problem = NULL;
+        int nq = 0;
+        for (; rt->query && rt->query[nq].name; nq++)
+            for (int j = 0; j < nq; j++)
+                if (strcmp(rt->query[j].name, rt->query[nq].name) == 0)
+                    problem = "names a query parameter twice";
+        if (nq > QUERY_MAX)
+            problem = "declares more query parameters than QUERY_MAX";
+        if (!names_ok(rt->pattern, NULL))
+            problem = "has a path parameter of no known kind";
+        for (int k = 0; k < ROUTE_MAX_PERMS && rt->perms[k] && !problem; k++) {
+            int action_ok = 0;
+            for (size_t a = 0; a < sizeof actions / sizeof *actions; a++)
+                action_ok |= strncmp(rt->perms[k], actions[a], strlen(actions[a])) == 0;
+            if (!action_ok || !names_ok(rt->perms[k], rt->pattern))
+                problem = "has a permission that does not expand";
+        }
+        if (!rt->perms[0] && rt->access != ROUTE_OPEN)
+            problem = "needs a permission";
+        if (problem) {
+            snprintf(err, errlen, "route %s %s %s", rt->method, rt->pattern, problem);
+            return ERROR;
+        }
+    }
+    return OK;
+}
+

@@ -41,6 +41,11 @@ int router_match(struct req *r);
  * after authentication, so anonymous callers only ever learn 401. */
 int router_validate_params(struct req *r);
 
+/* Checks a route table once at start-up: every query spec fits QUERY_MAX
+ * and names each parameter once, every path parameter has a known kind,
+ * every permission expands. ERROR with the first problem in err. */
+int router_check_table(const struct route *table, int n, char *err, size_t errlen);
+
 /* Fills out with perm's resource, {name} replaced by path parameters;
  * *action points into perm. Returns OK or ERROR (malformed perm). */
 int router_expand_perm(const struct req *r, const char *perm, char *action, size_t actsz,

@@ -36,7 +36,7 @@ static int64_t now_usec(void)
 
 static int parse_precision(struct req *r, struct tsrange *q)
 {
-    const struct query_value *v = req_query(r, "precision");
+    const struct query_value *v = req_query_optional(r, "precision");
     const char *name = v->present ? v->s : "microseconds";
     for (size_t i = 0; i < sizeof precisions / sizeof *precisions; i++) {
         if (strcmp(precisions[i].name, name) == 0) {
@@ -55,7 +55,7 @@ static int parse_precision(struct req *r, struct tsrange *q)
 
 static int parse_aggregate(struct req *r, struct tsrange *q)
 {
-    const struct query_value *v = req_query(r, "aggregate");
+    const struct query_value *v = req_query_optional(r, "aggregate");
     q->aggregate = v->present ? v->s : "avg";
     for (size_t i = 0; i < sizeof aggregates / sizeof *aggregates; i++)
         if (strcmp(aggregates[i], q->aggregate) == 0)
@@ -70,7 +70,7 @@ static int parse_aggregate(struct req *r, struct tsrange *q)
  * and does not know Go's "Local". */
 static int parse_timezone(struct req *r, struct tsrange *q)
 {
-    const struct query_value *tz = req_query(r, "timezone");
+    const struct query_value *tz = req_query_optional(r, "timezone");
     q->timezone = tz->present && tz->s[0] ? tz->s : "UTC";
     q->utc = strcmp(q->timezone, "UTC") == 0 || strcmp(q->timezone, "Etc/UTC") == 0;
     size_t len = strlen(q->timezone);
@@ -90,14 +90,16 @@ int tsrange_from_query(struct req *r, struct tsrange *q)
 {
     memset(q, 0, sizeof *q);
     int64_t now = now_usec();
-    const struct query_value *start = req_query(r, "start"), *end = req_query(r, "end");
+    const struct query_value *start = req_query_optional(r, "start");
+    const struct query_value *end = req_query_optional(r, "end");
     q->start = start->present ? start->i : now;
     q->end = end->present ? end->i : now;
     /* start after end is an empty window (nothing reads, nothing is
      * deleted), as on the reference */
     if (q->end - q->start > TSRANGE_MAX_WINDOW_USEC)
         return req_fail(r, 400, "start to end range exceeds limit (366 days)");
-    const struct query_value *ge = req_query(r, "ge"), *le = req_query(r, "le");
+    const struct query_value *ge = req_query_optional(r, "ge");
+    const struct query_value *le = req_query_optional(r, "le");
     q->has_ge = ge->present;
     q->ge = ge->d;
     q->has_le = le->present;

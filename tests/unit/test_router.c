@@ -2,11 +2,16 @@
  * route table (404/405 with Allow), path parameter validation by kind,
  * permission expansion, and a sanity walk over routes.c itself. */
 #include <CUnit/CUnit.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "cunit_main.h"
+#include "input.h"
 #include "request.h"
 #include "router.h"
 #include "status.h"
@@ -310,6 +315,8 @@ static void test_router_expand_perm_replaces_several_params(void)
 
 static void test_router_expand_perm_malformed_is_error(void)
 {
+    int strict = input_strict_names;
+    input_strict_names = 0; /* unknown names on purpose */
     struct req r;
     req_init(&r, "GET", "/x");
     const char *nv[] = { "uuid", VALID_UUID };
@@ -331,6 +338,7 @@ static void test_router_expand_perm_malformed_is_error(void)
             fprintf(stderr, "\n  accepted perm \"%s\"\n", bad[i]);
     }
     req_done(&r);
+    input_strict_names = strict;
 }
 
 static void test_router_expand_perm_small_action_buffer_is_error(void)
@@ -454,6 +462,104 @@ static void test_router_table_every_route_matches_and_expands_its_perms(void)
     }
 }
 
+/* --- the table checked at start-up, names checked at lookup --------------- */
+
+static void test_router_check_table_accepts_the_route_table(void)
+{
+    char err[256] = "";
+    CU_ASSERT_EQUAL(router_check_table(routes, n_routes, err, sizeof err), OK);
+    if (err[0])
+        fprintf(stderr, "\n  %s\n", err);
+}
+
+static int dummy(struct req *r) { return req_fail(r, 500, "unused"); }
+
+static void test_router_check_table_refuses_broken_routes(void)
+{
+    static const struct query_param seventeen[] = {
+        { "a", Q_INT, NULL, 0, 9 }, { "b", Q_INT, NULL, 0, 9 }, { "c", Q_INT, NULL, 0, 9 },
+        { "d", Q_INT, NULL, 0, 9 }, { "e", Q_INT, NULL, 0, 9 }, { "f", Q_INT, NULL, 0, 9 },
+        { "g", Q_INT, NULL, 0, 9 }, { "h", Q_INT, NULL, 0, 9 }, { "i", Q_INT, NULL, 0, 9 },
+        { "j", Q_INT, NULL, 0, 9 }, { "k", Q_INT, NULL, 0, 9 }, { "l", Q_INT, NULL, 0, 9 },
+        { "m", Q_INT, NULL, 0, 9 }, { "n", Q_INT, NULL, 0, 9 }, { "o", Q_INT, NULL, 0, 9 },
+        { "p", Q_INT, NULL, 0, 9 }, { "q", Q_INT, NULL, 0, 9 }, { NULL, 0, NULL, 0, 0 },
+    };
+    static const struct query_param twice[] = {
+        { "limit", Q_INT, NULL, 1, 9 }, { "limit", Q_INT, NULL, 1, 9 }, { NULL, 0, NULL, 0, 0 },
+    };
+    static const struct {
+        struct route route;
+        const char *problem;
+    } broken[] = {
+        { { "GET", "/v2/x", dummy, { "read:x", NULL }, seventeen, NULL, ROUTE_AUTHENTICATED },
+          "declares more query parameters than QUERY_MAX" },
+        { { "GET", "/v2/x", dummy, { "read:x", NULL }, twice, NULL, ROUTE_AUTHENTICATED },
+          "names a query parameter twice" },
+        { { "GET", "/v2/x/{id}", dummy, { "read:x", NULL }, NULL, NULL, ROUTE_AUTHENTICATED },
+          "has a path parameter of no known kind" },
+        { { "GET", "/v2/x/{uuid}", dummy, { "read:x/{token_uuid}", NULL }, NULL, NULL,
+            ROUTE_AUTHENTICATED },
+          "has a permission that does not expand" },
+        { { "GET", "/v2/x", dummy, { "look:x", NULL }, NULL, NULL, ROUTE_AUTHENTICATED },
+          "has a permission that does not expand" },
+        { { "GET", "/v2/x", dummy, { NULL, NULL }, NULL, NULL, ROUTE_AUTHENTICATED },
+          "needs a permission" },
+    };
+    for (size_t i = 0; i < sizeof broken / sizeof *broken; i++) {
+        char err[256] = "", want[256];
+        CU_ASSERT_EQUAL(router_check_table(&broken[i].route, 1, err, sizeof err), ERROR);
+        snprintf(want, sizeof want, "route %s %s %s", broken[i].route.method,
+                 broken[i].route.pattern, broken[i].problem);
+        CU_ASSERT_STRING_EQUAL(err, want);
+    }
+}
+
+/* How a child that looks name up ends: its exit status, or -signal. */
+static int lookup_in_child(const char *kind, const char *name)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        input_strict_names = 1;
+        struct req r;
+        req_init(&r, "GET", "/v2/users/" VALID_UUID);
+        CU_ASSERT_EQUAL(router_match(&r), OK);
+        struct query_value values[QUERY_MAX] = { 0 };
+        r.query_values = values;
+        if (strcmp(kind, "query") == 0)
+            (void)req_query(&r, name);
+        else
+            (void)req_param(&r, name);
+        _exit(0);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    return WIFSIGNALED(st) ? -WTERMSIG(st) : WEXITSTATUS(st);
+}
+
+static void test_input_strict_names_abort_on_undeclared_names(void)
+{
+    /* GET /v2/users/{uuid} takes the path parameter uuid and no query */
+    CU_ASSERT_EQUAL(lookup_in_child("param", "uuid"), 0);
+    CU_ASSERT_EQUAL(lookup_in_child("param", "uid"), -SIGABRT);
+    CU_ASSERT_EQUAL(lookup_in_child("query", "limit"), -SIGABRT);
+}
+
+static void test_input_optional_lookup_of_undeclared_name_is_absent(void)
+{
+    int strict = input_strict_names;
+    input_strict_names = 1;
+    struct req r;
+    req_init(&r, "GET", "/v2/users");
+    CU_ASSERT_EQUAL(router_match(&r), OK);
+    struct query_value values[QUERY_MAX] = { 0 };
+    r.query_values = values;
+    CU_ASSERT_FALSE(req_query_optional(&r, "timezone")->present);
+    CU_ASSERT_PTR_EQUAL(req_query(&r, "limit"), &values[0]);
+    req_done(&r);
+    input_strict_names = strict;
+}
+
 void register_tests(void)
 {
     CU_pSuite m = CU_add_suite("router_match", NULL, NULL);
@@ -485,4 +591,8 @@ void register_tests(void)
     CU_pSuite t = CU_add_suite("router_table", NULL, NULL);
     ADD(t, test_router_table_entries_are_well_formed);
     ADD(t, test_router_table_every_route_matches_and_expands_its_perms);
+    ADD(t, test_router_check_table_accepts_the_route_table);
+    ADD(t, test_router_check_table_refuses_broken_routes);
+    ADD(t, test_input_strict_names_abort_on_undeclared_names);
+    ADD(t, test_input_optional_lookup_of_undeclared_name_is_absent);
 }
