@@ -15,7 +15,13 @@
  *
  * A FastCGI responder serves one request at a time, so the wait blocks
  * this process; it is bounded by the program's deadline plus 3 s (the
- * manager promises an answer within deadline + 2 s), then 504.
+ * manager promises an answer within deadline + 2 s), then 504. That is
+ * why the web server sends webhooks to a pool of responders of their own
+ * (conf/nginx, conf/lighttpd: selfserv-webhook.sock): a slow program then
+ * holds a webhook responder, never one of the API's.
+ *
+ * Every 503 (no manager, no worker, the manager's webhook queue full)
+ * carries Retry-After: the manager's retry_after, else 1 s.
  *
  * The program's answer is written with its status and headers, except the
  * ones that belong to a single connection (hop-by-hop), Content-Length and
@@ -44,6 +50,7 @@
 #include "status.h"
 
 #define ANSWER_GRACE_MS 3000 /* beyond the program's deadline */
+#define RETRY_AFTER_S 1      /* a 503 without the manager's own retry_after */
 #define DEFAULT_CONTENT_TYPE "application/octet-stream"
 
 static const struct db_stmt SQL_WEBHOOK_PROGRAM = {
@@ -73,9 +80,17 @@ static int left_ms(const struct hook_call *c)
     return left < 0 ? 0 : left > INT32_MAX ? INT32_MAX : (int)left;
 }
 
+static int unavailable(struct req *r, int64_t retry_after, const char *message)
+{
+    if (retry_after < 1 || retry_after > 3600)
+        retry_after = RETRY_AFTER_S;
+    req_header(r, "Retry-After: %lld", (long long)retry_after);
+    return req_fail(r, 503, message);
+}
+
 static int no_manager(struct req *r)
 {
-    return req_fail(r, 503, "No program manager is available");
+    return unavailable(r, 0, "No program manager is available");
 }
 
 static int too_late(struct req *r)
@@ -353,7 +368,11 @@ static int reply_error(struct req *r, json_object *m)
     int64_t code = json_object_get_int64(status);
     if (code < 400 || code > 599)
         return ERROR;
-    req_fail(r, (int)code, arena_strdup(r->arena, json_object_get_string(message)));
+    const char *text = arena_strdup(r->arena, json_object_get_string(message));
+    if (code == 503)
+        unavailable(r, json_int(m, "retry_after", 0), text);
+    else
+        req_fail(r, (int)code, text);
     return OK;
 }
 

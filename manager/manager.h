@@ -26,6 +26,7 @@
 #define PM_HEARTBEAT_LOST_US (30 * 1000000LL)
 #define PM_WEBHOOK_GRACE_US (2 * 1000000LL)
 #define PM_WRITE_TIMEOUT_MS 5000
+#define PM_RETRY_AFTER_S 1      /* Retry-After of a webhook answered 503 */
 
 struct pm_program {
     char uuid[37];
@@ -160,6 +161,10 @@ int pm_imports_json(struct pm_domain *d, const char *code, size_t len, buf_t *ou
 struct pm_job *pm_job_new(struct pm *pm, struct pm_domain *d, const struct pm_program *p,
                           json_object *request, int *status, const char **why);
 void pm_dispatch(struct pm *pm);                    /* start what can start */
+/* OK when a webhook of domain may be queued now; ERROR with why (for a
+ * 503) when that domain has [manager] webhook_domain_max calls queued or
+ * running, or webhook_queue calls already wait beyond the free slots. */
+int pm_webhook_admit(const struct pm *pm, const char *domain, const char **why);
 void pm_job_result(struct pm *pm, struct pm_conn *w, json_object *msg);
 void pm_worker_lost(struct pm *pm, struct pm_conn *w);
 void pm_caller_lost(struct pm *pm, struct pm_conn *c);
@@ -175,10 +180,13 @@ int pm_conn_send(struct pm_conn *c, const buf_t *frame);
 void pm_conn_close(struct pm *pm, struct pm_conn *c);
 void pm_conns_sweep(struct pm *pm);                 /* free closed, drop silent workers */
 void pm_send_error(struct pm_conn *c, int status, const char *message);
+/* The same with retry_after (seconds, for Retry-After; 0: none). */
+void pm_send_error_retry(struct pm_conn *c, int status, const char *message, int retry_after);
 
-/* pm_record.c */
+/* pm_record.c: result is the worker's, or NULL for a job that ended
+ * without one (then error says why). */
 void pm_record_run(struct pm *pm, const struct pm_job *job, json_object *result,
-                   const char *outcome, int64_t duration_ms);
+                   const char *outcome, int64_t duration_ms, const char *error);
 
 /* pm_status.c */
 void pm_status_json(const struct pm *pm, buf_t *out);

@@ -91,14 +91,21 @@ int pm_conn_send(struct pm_conn *c, const buf_t *frame)
     return OK;
 }
 
-void pm_send_error(struct pm_conn *c, int status, const char *message)
+void pm_send_error_retry(struct pm_conn *c, int status, const char *message, int retry_after)
 {
     buf_t f = BUF_INIT;
     buf_printf(&f, "{\"type\":\"error\",\"status\":%d,\"message\":", status);
     json_put_str(&f, message);
+    if (retry_after > 0)
+        buf_printf(&f, ",\"retry_after\":%d", retry_after);
     buf_putc(&f, '}');
     pm_conn_send(c, &f);
     buf_free(&f);
+}
+
+void pm_send_error(struct pm_conn *c, int status, const char *message)
+{
+    pm_send_error_retry(c, status, message, 0);
 }
 
 static void protocol_error(struct pm_conn *c, const char *what)
@@ -152,6 +159,13 @@ static void on_webhook(struct pm *pm, struct pm_conn *c, json_object *msg)
     struct pm_program p;
     int status;
     const char *message;
+    /* before the database is asked: a flood of calls costs no queries */
+    if (pm_webhook_admit(pm, d->name, &message) != OK) {
+        log_debug("webhook %s %s: 503, %s", d->name, program, message);
+        pm_send_error_retry(c, 503, message, PM_RETRY_AFTER_S);
+        c->closing = true;
+        return;
+    }
     if (pm_program_fetch(d, program, &p, &status, &message) != OK) {
         pm_send_error(c, status, message);
         c->closing = true;

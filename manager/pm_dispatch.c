@@ -1,11 +1,20 @@
 /* pm_dispatch.c — jobs: made from a due routine or a webhook request,
- * queued in arrival order, handed to the least loaded worker that has
- * room (running / capacity lowest; ties go to the one idle longest), and
- * finished by the worker's result. A job whose worker goes away is queued
- * again, up to [manager] max_attempts starts in all. Webhook jobs also
- * have a caller (selfserv) waiting with a deadline: it gets the program's
- * response, or 503 when no worker exists, or 504 when the deadline plus a
- * grace passes first. */
+ * queued, handed to the least loaded worker that has room (running /
+ * capacity lowest; ties go to the one idle longest), and finished by the
+ * worker's result. The next job to start is the oldest queued one of the
+ * domain that runs the fewest jobs now, so one domain's pile of calls
+ * never keeps the next free slot from another domain.
+ *
+ * Webhook jobs have a caller (selfserv) waiting with a deadline, and the
+ * queue in front of them is bounded (pm_webhook_admit): a call over
+ * [manager] webhook_domain_max for its domain, or over webhook_queue
+ * waiting in all, is answered 503 with Retry-After at once. The caller
+ * gets the program's response, or 503 when no worker exists or its worker
+ * went away (a webhook is never started twice: it may have done half its
+ * work, and its caller's deadline runs), or 504 when the deadline plus a
+ * grace passes first. A routine whose worker goes away is queued again,
+ * up to [manager] max_attempts starts in all. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,7 +129,7 @@ static void answer_caller(struct pm_job *j, int status, const char *message)
 {
     if (!j->caller)
         return;
-    pm_send_error(j->caller, status, message);
+    pm_send_error_retry(j->caller, status, message, status == 503 ? PM_RETRY_AFTER_S : 0);
     caller_done(j);
 }
 
@@ -146,14 +155,16 @@ static void remember(struct pm *pm, const struct pm_job *j, const char *outcome,
     r->finished_us = clock_real_us();
 }
 
-/* Ends a job that did not run to a result (no worker, given up). */
+/* Ends a job that did not run to a result (no worker, given up). A job
+ * that was started is recorded as crashed, with why. */
 static void job_abandon(struct pm *pm, struct pm_job *j, int status, const char *why)
 {
     log_warn("job %lld (%s %s): %s", (long long)j->id, j->domain, j->name, why);
     answer_caller(j, status, why);
     if (j->attempts > 0) {
-        pm_record_run(pm, j, NULL, "crashed", 0);
-        remember(pm, j, "crashed", 0);
+        int64_t ms = j->started_us ? (clock_real_us() - j->started_us) / 1000 : 0;
+        pm_record_run(pm, j, NULL, "crashed", ms < 0 ? 0 : ms, why);
+        remember(pm, j, "crashed", ms < 0 ? 0 : ms);
     }
     program_idle(pm, j);
     job_unlink(pm, j);
@@ -181,32 +192,61 @@ static struct pm_conn *pick_worker(struct pm *pm, bool *any)
     return best;
 }
 
-void pm_dispatch(struct pm *pm)
+static int domain_running(const struct pm *pm, const char *domain)
+{
+    int n = 0;
+    for (const struct pm_job *j = pm->jobs; j; j = j->next)
+        n += j->state == PM_JOB_RUNNING && strcmp(j->domain, domain) == 0;
+    return n;
+}
+
+/* The queued job to start next: of the domain running the fewest jobs,
+ * the oldest (jobs are kept in arrival order). */
+static struct pm_job *next_queued(const struct pm *pm)
+{
+    struct pm_job *best = NULL;
+    int best_running = INT_MAX;
+    for (struct pm_job *j = pm->jobs; j; j = j->next) {
+        if (j->state != PM_JOB_QUEUED)
+            continue;
+        int r = domain_running(pm, j->domain);
+        if (r < best_running) {
+            best = j;
+            best_running = r;
+        }
+    }
+    return best;
+}
+
+/* Queued webhooks nobody waits for any more are dropped; with no worker
+ * at all, the queued webhooks' callers get 503 at once (routines wait for
+ * a worker to connect). */
+static void queue_prune(struct pm *pm, bool no_worker)
 {
     struct pm_job *j = pm->jobs;
     while (j) {
         struct pm_job *next = j->next;
-        if (j->state != PM_JOB_QUEUED) {
-            j = next;
-            continue;
+        if (j->state == PM_JOB_QUEUED && j->webhook) {
+            if (!j->caller)
+                job_unlink(pm, j);
+            else if (no_worker)
+                job_abandon(pm, j, 503, "No program worker is available");
         }
-        if (j->webhook && !j->caller) { /* nobody waits any more */
-            job_unlink(pm, j);
-            j = next;
-            continue;
-        }
+        j = next;
+    }
+}
+
+void pm_dispatch(struct pm *pm)
+{
+    for (;;) {
         bool any;
         struct pm_conn *w = pick_worker(pm, &any);
-        if (!any) {
-            /* no worker at all: webhook callers get 503 at once, routines
-             * wait for a worker to connect */
-            if (j->webhook)
-                job_abandon(pm, j, 503, "No program worker is available");
-            j = next;
-            continue;
-        }
+        queue_prune(pm, !any);
         if (!w)
-            return; /* every worker is full: keep the order, wait */
+            return; /* none, or every worker is full: wait */
+        struct pm_job *j = next_queued(pm);
+        if (!j)
+            return;
         buf_t f = BUF_INIT;
         buf_puts(&f, j->frame);
         int sent = pm_conn_send(w, &f);
@@ -220,8 +260,30 @@ void pm_dispatch(struct pm *pm)
         w->running++;
         log_debug("job %lld (%s %s) to worker %d", (long long)j->id, j->domain, j->name,
                   w->worker_id);
-        j = next;
     }
+}
+
+int pm_webhook_admit(const struct pm *pm, const char *domain, const char **why)
+{
+    int64_t of_domain = 0, waiting = 0, free_slots = 0;
+    for (const struct pm_job *j = pm->jobs; j; j = j->next) {
+        if (!j->webhook || (j->state == PM_JOB_QUEUED && !j->caller))
+            continue; /* a queued call nobody waits for is dropped at dispatch */
+        of_domain += strcmp(j->domain, domain) == 0;
+        waiting += j->state == PM_JOB_QUEUED;
+    }
+    for (const struct pm_conn *c = pm->conns; c; c = c->next)
+        if (c->role == PM_PEER_WORKER && !c->closing && c->running < c->capacity)
+            free_slots += c->capacity - c->running;
+    if (of_domain >= pm->cfg.manager_webhook_domain_max) {
+        *why = "Too many webhook calls of this domain are running or waiting; try again later";
+        return ERROR;
+    }
+    if (waiting >= free_slots + pm->cfg.manager_webhook_queue) {
+        *why = "Every program worker is busy and the webhook queue is full; try again later";
+        return ERROR;
+    }
+    return OK;
 }
 
 static struct pm_job *running_job(struct pm *pm, int worker_id, int64_t id)
@@ -283,7 +345,7 @@ void pm_job_result(struct pm *pm, struct pm_conn *w, json_object *msg)
     int64_t ms = json_int(msg, "duration_ms", 0);
     log_info("job %lld (%s %s %s rev %d): %s in %lld ms", (long long)j->id, j->domain,
              j->webhook ? "webhook" : "routine", j->name, j->revision, outcome, (long long)ms);
-    pm_record_run(pm, j, msg, outcome, ms);
+    pm_record_run(pm, j, msg, outcome, ms, NULL);
     remember(pm, j, outcome, ms);
     if (j->webhook) {
         if (strcmp(outcome, "ok") == 0 && json_object_object_get_ex(msg, "response", &v))
@@ -308,7 +370,9 @@ void pm_worker_lost(struct pm *pm, struct pm_conn *w)
     while (j) {
         struct pm_job *next = j->next;
         if (j->state == PM_JOB_RUNNING && j->worker_id == w->worker_id) {
-            if (j->attempts >= pm->cfg.manager_max_attempts) {
+            if (j->webhook) {
+                job_abandon(pm, j, 503, "The program's worker went away during the call");
+            } else if (j->attempts >= pm->cfg.manager_max_attempts) {
                 job_abandon(pm, j, 503, "The program's worker went away too many times");
             } else {
                 log_warn("job %lld (%s %s): worker %d went away; queued again", (long long)j->id,

@@ -51,7 +51,7 @@ static void log_lines(json_object *msg, buf_t *out)
 }
 
 void pm_record_run(struct pm *pm, const struct pm_job *job, json_object *result,
-                   const char *outcome, int64_t duration_ms)
+                   const char *outcome, int64_t duration_ms, const char *error)
 {
     struct pm_domain *d = pm_domain_find(pm, job->domain);
     if (!d || !d->connected || d->schema < 17)
@@ -64,8 +64,7 @@ void pm_record_run(struct pm *pm, const struct pm_job *job, json_object *result,
     snprintf(kept, sizeof kept, "%lld", (long long)pm->cfg.manager_runs_kept);
     buf_t logs = BUF_INIT;
     log_lines(result, &logs);
-    const char *err = result ? text_of(result, "error")
-                             : "the program's worker went away too many times";
+    const char *err = result ? text_of(result, "error") : error ? error : "";
     const char *params[9] = { job->program, rev, job->webhook ? "webhook" : "routine",
                               started, ms, outcome, err, text_of(result, "output"),
                               buf_cstr(&logs) };
