@@ -1,12 +1,17 @@
 # common.sh — shell functions shared by deploy/quickstart.sh and tests/:
-# Debian packages, the build, a PostgreSQL cluster in a folder, a selfserv
-# pool under spawn-fcgi and nginx in front of it. Everything runs as the
-# unprivileged system user `selfhost` (created when missing); only
-# package installation needs root. Source it; it defines functions only.
+# Debian packages, the build, a PostgreSQL cluster in a folder, the selfserv
+# pools under spawn-fcgi + selfsup, the program manager and its workers
+# under selfsup, and nginx in front. Everything runs as the unprivileged
+# system user `selfhost` (created when missing); only package installation
+# needs root. Source it; it defines functions only.
+#
+# SELFHOST_SELFSUP names the supervisor binary (deploy/selfsup, built with
+# the rest); each supervised group NAME writes DIR/run/NAME.state (what
+# runs, what was restarted) and its supervisor's pid to DIR/run/NAME.pid.
 
 SELFHOST_USER=${SELFHOST_USER:-selfhost}
 SELFHOST_PACKAGES="gcc make cmake pkg-config libc6-dev libfcgi-dev libpq-dev libjson-c-dev
-  libcurl4-openssl-dev libsodium-dev libcunit1-dev libyaml-dev libpcre2-dev spawn-fcgi libfcgi-bin multiwatch nginx-light
+  libcurl4-openssl-dev libsodium-dev libcunit1-dev libyaml-dev libpcre2-dev spawn-fcgi libfcgi-bin nginx-light
   lighttpd lighttpd-mod-openssl openssl postgresql
   postgresql-client curl ca-certificates procps tzdata"
 
@@ -102,18 +107,21 @@ sh_pg_createdb() {
   fi
 }
 
-# fcgi_start DIR N CONF BIN [NAME]: N selfserv processes on the socket
-# DIR/run/NAME.sock (NAME defaults to selfserv): spawn-fcgi binds it and, in
-# no-fork mode, becomes multiwatch, which keeps N responders running (a
-# crashed one is replaced) and passes SIGTERM on. Its pid goes to
-# DIR/run/NAME.pid; the responders' stderr (their log) to DIR/log/NAME.log.
-# (Forking spawn-fcgi would send that log to /dev/null.)
+# fcgi_start DIR N CONF BIN [NAME [BACKLOG]]: N selfserv processes on the
+# socket DIR/run/NAME.sock (NAME defaults to selfserv): spawn-fcgi binds it
+# (listen backlog BACKLOG, default 1024) and, in no-fork mode, becomes
+# selfsup, which keeps N responders running for ever (a crashed one is
+# replaced, with a backoff while they keep dying young) and passes SIGTERM
+# on. Its pid goes to DIR/run/NAME.pid, its state to DIR/run/NAME.state;
+# the responders' stderr (their log) to DIR/log/NAME.log. (Forking
+# spawn-fcgi would send that log to /dev/null.)
 sh_fcgi_start() {
-  local dir=$1 n=$2 conf=$3 bin=$4 name=${5:-selfserv}
+  local dir=$1 n=$2 conf=$3 bin=$4 name=${5:-selfserv} backlog=${6:-1024}
+  local sup=${SELFHOST_SELFSUP:?SELFHOST_SELFSUP must name the selfsup binary}
   sh_fcgi_stop "$dir" "$name"
-  rm -f "$dir/run/$name.sock"
-  setsid spawn-fcgi -n -s "$dir/run/$name.sock" -M 0660 -u "$SELFHOST_USER" -g "$SELFHOST_USER" \
-    -- /usr/bin/multiwatch -f "$n" -s TERM -- "$bin" -c "$conf" \
+  rm -f "$dir/run/$name.sock" "$dir/run/$name.state"
+  setsid spawn-fcgi -n -s "$dir/run/$name.sock" -b "$backlog" -M 0660 -u "$SELFHOST_USER" -g "$SELFHOST_USER" \
+    -- "$sup" -n "$n" -l "$name" -s "$dir/run/$name.state" -k TERM -- "$bin" -c "$conf" \
     </dev/null >>"$dir/log/$name.log" 2>&1 &
   echo $! > "$dir/run/$name.pid"
   local _
@@ -122,14 +130,34 @@ sh_fcgi_start() {
     kill -0 "$(cat "$dir/run/$name.pid")" 2>/dev/null || break
     sleep 0.05
   done
-  sh_die "the selfserv pool did not start; see $dir/log/$name.log"
+  sh_die "the $name pool did not start; see $dir/log/$name.log"
 }
 
-# Number of live responders of the pool NAME (default selfserv) in DIR.
+# Number of live processes of the supervised group NAME (default selfserv)
+# in DIR: the children of its supervisor.
 sh_fcgi_count() {
   local pid; pid=$(cat "$1/run/${2:-selfserv}.pid" 2>/dev/null) || { echo 0; return; }
   kill -0 "$pid" 2>/dev/null || { echo 0; return; }
   pgrep -c -P "$pid" || true
+}
+sh_sup_count() { sh_fcgi_count "$@"; }
+
+# sh_sup_state DIR NAME KEY: a value from the supervisor's state file
+# (want, running, restarts, last_exit, last_restart, …), "" without one.
+sh_sup_state() { sed -n "s/^$3=//p" "$1/run/$2.state" 2>/dev/null | head -n 1; }
+
+# sh_sup_status DIR NAME WHAT: one line for `quickstart.sh status`.
+sh_sup_status() {
+  local dir=$1 name=$2 what=$3 n want restarts last when
+  n=$(sh_sup_count "$dir" "$name")
+  if [ "$n" = 0 ]; then echo "$name: stopped"; return; fi
+  want=$(sh_sup_state "$dir" "$name" want) restarts=$(sh_sup_state "$dir" "$name" restarts)
+  printf '%s: %s of %s %s running, %s restart(s)' "$name" "$n" "${want:-?}" "$what" "${restarts:-0}"
+  if [ "${restarts:-0}" != 0 ]; then
+    last=$(sh_sup_state "$dir" "$name" last_exit) when=$(sh_sup_state "$dir" "$name" last_restart)
+    printf ' (last: %s; restarted %s)' "$last" "$(date -d "@$when" '+%F %T' 2>/dev/null || echo "$when")"
+  fi
+  echo
 }
 
 sh_kill_pidfile() {
@@ -148,26 +176,35 @@ sh_kill_pidfile() {
 
 sh_fcgi_stop() { sh_kill_pidfile "$1/run/${2:-selfserv}.pid"; }
 
-# sh_programs_start DIR CONF BUILD [WORKERS]: the program manager and
-# WORKERS (default 1) workers as the service user, logs in DIR/log, pids in
-# DIR/run/selfpmgr.pid and DIR/run/selfpwrk.pid.
+# sh_programs_start DIR CONF BIN [WORKERS]: the program manager and
+# WORKERS (default 1) workers as the service user, each group under selfsup
+# (restarted for ever, with a backoff); BIN is the folder holding
+# manager/selfpmgr and worker/selfpwrk (a build folder), or selfpmgr and
+# selfpwrk themselves. Logs in DIR/log, supervisor pids in
+# DIR/run/selfpmgr.pid and DIR/run/selfpwrk.pid, states in *.state.
 sh_programs_start() {
-  local dir=$1 conf=$2 build=$3 n=${4:-1} i
+  local dir=$1 conf=$2 build=$3 n=${4:-1} pmgr pwrk
+  local sup=${SELFHOST_SELFSUP:?SELFHOST_SELFSUP must name the selfsup binary}
+  pmgr=$build/manager/selfpmgr pwrk=$build/worker/selfpwrk
+  [ -x "$pmgr" ] || pmgr=$build/selfpmgr
+  [ -x "$pwrk" ] || pwrk=$build/selfpwrk
   sh_programs_stop "$dir"
+  local sock; sock=$(sed -n 's/^socket *= *//p' "$conf" | tail -n 1)
+  rm -f "$dir/run/selfpmgr.state" "$dir/run/selfpwrk.state" "$sock" # a killed manager leaves its socket
   setsid setpriv --reuid="$SELFHOST_USER" --regid="$SELFHOST_USER" --init-groups env HOME=/tmp \
-    "$build/manager/selfpmgr" -c "$conf" </dev/null >>"$dir/log/selfpmgr.log" 2>&1 &
+    "$sup" -n 1 -l selfpmgr -s "$dir/run/selfpmgr.state" -- "$pmgr" -c "$conf" \
+    </dev/null >>"$dir/log/selfpmgr.log" 2>&1 &
   echo $! > "$dir/run/selfpmgr.pid"
   for _ in $(seq 100); do
-    [ -S "$(sed -n 's/^socket *= *//p' "$conf" | tail -n 1)" ] && break
-    kill -0 "$(cat "$dir/run/selfpmgr.pid")" 2>/dev/null || sh_die "selfpmgr did not start; see $dir/log/selfpmgr.log"
+    [ -S "$sock" ] && break
+    kill -0 "$(cat "$dir/run/selfpmgr.pid")" 2>/dev/null || break
     sleep 0.05
   done
-  : > "$dir/run/selfpwrk.pid"
-  for i in $(seq "$n"); do
-    setsid setpriv --reuid="$SELFHOST_USER" --regid="$SELFHOST_USER" --init-groups env HOME=/tmp \
-      "$build/worker/selfpwrk" -c "$conf" </dev/null >>"$dir/log/selfpwrk.log" 2>&1 &
-    echo $! >> "$dir/run/selfpwrk.pid"
-  done
+  [ -S "$sock" ] || sh_die "selfpmgr did not start; see $dir/log/selfpmgr.log"
+  setsid setpriv --reuid="$SELFHOST_USER" --regid="$SELFHOST_USER" --init-groups env HOME=/tmp \
+    "$sup" -n "$n" -l selfpwrk -s "$dir/run/selfpwrk.state" -- "$pwrk" -c "$conf" \
+    </dev/null >>"$dir/log/selfpwrk.log" 2>&1 &
+  echo $! > "$dir/run/selfpwrk.pid"
 }
 
 sh_programs_stop() {
@@ -182,13 +219,17 @@ sh_pidfile_count() {
   echo "$n"
 }
 
-# nginx_start DIR PORT: nginx from conf/nginx/local.conf.in in DIR/nginx.
+# nginx_start DIR PORT SRC [WEBHOOK_POOL]: nginx from
+# conf/nginx/local.conf.in in DIR/nginx, the API pool on
+# DIR/run/selfserv.sock and webhooks on DIR/run/selfserv-webhook.sock, at
+# most WEBHOOK_POOL (default 8) connections to it at once.
 sh_nginx_start() {
-  local dir=$1 port=$2 src=$3
+  local dir=$1 port=$2 src=$3 hooks=${4:-8}
   mkdir -p "$dir/nginx/tmp"
   chown -R "$SELFHOST_USER:" "$dir/nginx"
   sed -e "s|@DIR@|$dir|g" -e "s|@PORT@|$port|g" -e "s|@USER@|$SELFHOST_USER|g" \
       -e "s|@SRC@|$src|g" -e "s|@RATE@|${SELFHOST_NGINX_RATE:-20r/s}|g" \
+      -e "s|@WEBHOOK_POOL@|$hooks|g" \
       -e "s|@LIMIT_REQ@|${SELFHOST_NGINX_LIMIT_REQ:-limit_req zone=perip burst=40 nodelay;}|g" \
       "$src/conf/nginx/local.conf.in" > "$dir/nginx/nginx.conf"
   sh_nginx_stop "$dir"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # harness.sh — the integration-test world: a throwaway PostgreSQL cluster,
-# a selfserv pool under spawn-fcgi and nginx on a free loopback port, all in
-# a fresh folder under /tmp. CTest runs `start` as a fixture before the
+# the selfserv pools under spawn-fcgi + selfsup (the API's, ITEST_POOL
+# responders, default 2; the webhooks', ITEST_WEBHOOK_POOL, default 4) and
+# nginx on a free loopback port, all in a fresh folder under /tmp. CTest runs `start` as a fixture before the
 # integration tests and `stop` after them, even when tests fail.
 #
 #   harness.sh start BUILD_DIR SRC_DIR   -> writes BUILD_DIR/itest.env
@@ -9,7 +10,8 @@
 #
 # itest.env (KEY=VALUE lines, read by the C tests and sourced by shell ones):
 #   ITEST_DIR ITEST_URL ITEST_DOMAIN ITEST_TOKEN ITEST_CONFIG ITEST_PGHOST
-#   ITEST_SELFCTL ITEST_SELFSERV ITEST_SELFPMGR ITEST_SELFPWRK ITEST_SRC
+#   ITEST_SELFCTL ITEST_SELFSERV ITEST_SELFPMGR ITEST_SELFPWRK ITEST_SELFSUP
+#   ITEST_SRC ITEST_WEBHOOK_POOL
 # The world runs no program manager: tests that need one start selfpmgr
 # and selfpwrk on [manager] socket ($ITEST_DIR/run/selfpmgr.sock) and hold
 # the CTest resource lock "manager".
@@ -30,6 +32,7 @@ stop() {
     done
     sh_nginx_stop "$dir"
     sh_fcgi_stop "$dir"
+    sh_fcgi_stop "$dir" selfserv-webhook
     sh_pg_stop "$dir"
     # anything still running the world's copies of the binaries
     pkill -9 -f "^$dir/bin/" 2>/dev/null || true
@@ -45,7 +48,7 @@ start() {
   # on failure, show what the services said (CI has nothing else to look
   # at), then stop what did start: without itest.env `stop` cannot find it
   trap 'for f in "$dir"/log/*; do echo "--- $f"; tail -n 20 "$f"; done >&2
-        sh_nginx_stop "$dir"; sh_fcgi_stop "$dir"; sh_pg_stop "$dir"
+        sh_nginx_stop "$dir"; sh_fcgi_stop "$dir"; sh_fcgi_stop "$dir" selfserv-webhook; sh_pg_stop "$dir"
         [ -n "${ITEST_KEEP:-}" ] || rm -rf "$dir"' ERR EXIT
 
   chmod 755 "$dir"
@@ -53,7 +56,8 @@ start() {
   # binaries are copied in: the service account may not reach the build dir
   mkdir -p "$dir/bin" "$dir/etc" "$dir/log"
   cp "$build/fcgi/selfserv" "$build/selfctl/selfctl" "$build/manager/selfpmgr" \
-     "$build/worker/selfpwrk" "$dir/bin/"
+     "$build/worker/selfpwrk" "$build/deploy/selfsup/selfsup" "$dir/bin/"
+  export SELFHOST_SELFSUP=$dir/bin/selfsup
   chown -R "$SELFHOST_USER:" "$dir"
   cat > "$dir/etc/selfhost.conf" <<CONF
 [server]
@@ -76,12 +80,14 @@ CONF
           --db "$(sh_pg_uri "$dir" itest_main)") || sh_die "selfctl domain add failed"
   token=$(printf '%s\n' "$out" | grep '^secret-token\.' || true)
   [ -n "$token" ] || sh_die "no token from selfctl domain add: $out"
+  local hooks=${ITEST_WEBHOOK_POOL:-4}
   sh_fcgi_start "$dir" "${ITEST_POOL:-2}" "$dir/etc/selfhost.conf" "$dir/bin/selfserv"
+  sh_fcgi_start "$dir" "$hooks" "$dir/etc/selfhost.conf" "$dir/bin/selfserv" selfserv-webhook 4
   local port tries
   # a port found free can be taken before nginx binds it (other test worlds
   # run at the same time): try a few
   for tries in 1 2 3 4 5; do
-    (SELFHOST_NGINX_LIMIT_REQ="# no per-IP limit in tests" sh_nginx_start "$dir" "$(sh_free_port)" "$src") &&
+    (SELFHOST_NGINX_LIMIT_REQ="# no per-IP limit in tests" sh_nginx_start "$dir" "$(sh_free_port)" "$src" "$hooks") &&
       break
     [ "$tries" -lt 5 ] || sh_die "nginx did not start; see $dir/log/nginx-error.log"
   done
@@ -97,6 +103,8 @@ ITEST_SELFCTL=$dir/bin/selfctl
 ITEST_SELFSERV=$dir/bin/selfserv
 ITEST_SELFPMGR=$dir/bin/selfpmgr
 ITEST_SELFPWRK=$dir/bin/selfpwrk
+ITEST_SELFSUP=$dir/bin/selfsup
+ITEST_WEBHOOK_POOL=$hooks
 ITEST_SRC=$src
 ENV
   local code
