@@ -33,6 +33,9 @@ static const struct cfg_key keys[] = {
     KEY("server", "max_body", CFG_INT, max_body, "33554432", 1024, INT64_C(1) << 40),
     KEY("server", "state_dir", CFG_PATH, state_dir, "/run/selfhost", 0, 0),
     KEY("database", "connect_timeout", CFG_INT, connect_timeout, "5", 1, 3600),
+    KEY("database", "connections", CFG_INT, db_connections, "50", 0, 100000),
+    KEY("database", "wait_ms", CFG_INT, db_wait_ms, "2000", 0, 60000),
+    KEY("database", "idle_timeout", CFG_INT, db_idle_timeout, "60", 1, 86400),
     KEY("rate_control", "req_per_hour", CFG_INT, req_per_hour, "600", 0, INT64_C(1) << 40),
     KEY("rate_control", "maxburst", CFG_INT, maxburst, "10", 1, INT64_C(1) << 30),
     KEY("rate_control", "cleanup", CFG_INT, cleanup, "1800", 1, INT64_C(1) << 30),
@@ -51,6 +54,7 @@ static const struct cfg_key keys[] = {
     KEY("manager", "max_attempts", CFG_INT, manager_max_attempts, "3", 1, 100),
     KEY("manager", "runs_kept", CFG_INT, manager_runs_kept, "50", 1, 100000),
     KEY("manager", "upload_expiry", CFG_INT, manager_upload_expiry, "168", 0, 87600),
+    KEY("manager", "connections", CFG_INT, manager_connections, "10", 1, 10000),
     KEY("manager", "webhook_queue", CFG_INT, manager_webhook_queue, "8", 0, 100000),
     KEY("manager", "webhook_domain_max", CFG_INT, manager_webhook_domain_max, "4", 1, 100000),
     KEY("worker", "capacity", CFG_INT, worker_capacity, "2", 1, 1024),
@@ -170,6 +174,18 @@ static int apply_env(struct load_ctx *lc, char *err, size_t errsz)
     return OK;
 }
 
+/* Settings that only make sense together. */
+static int check_together(const struct config *cfg, char *err, size_t errsz)
+{
+    if (cfg->db_connections > 0 && cfg->manager_connections >= cfg->db_connections) {
+        snprintf(err, errsz, "manager.connections (%lld) must be below database.connections "
+                             "(%lld): the rest is the responders' share",
+                 (long long)cfg->manager_connections, (long long)cfg->db_connections);
+        return ERROR;
+    }
+    return OK;
+}
+
 int config_load(const char *path, struct config *cfg, char *err, size_t errsz)
 {
     memset(cfg, 0, sizeof *cfg);
@@ -194,9 +210,11 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errsz)
         goto fail;
     if (!explicit_path && access(path, F_OK) != 0 && errno == ENOENT) {
         cfg->path = strdup(""); /* no default file: defaults and environment */
+        if (check_together(cfg, err, errsz) != OK)
+            goto fail;
         return OK;
     }
-    if (ini_parse_file(path, on_entry, &lc, err, errsz) != OK)
+    if (ini_parse_file(path, on_entry, &lc, err, errsz) != OK || check_together(cfg, err, errsz) != OK)
         goto fail;
     cfg->path = strdup(path);
     return OK;

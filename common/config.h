@@ -25,6 +25,9 @@ struct config {
     char *state_dir;      /* shared state of a host's processes (rate buckets) */
     /* [database] */
     int64_t connect_timeout; /* seconds */
+    int64_t db_connections;  /* per PostgreSQL server and host, all processes; 0 = no budget */
+    int64_t db_wait_ms;      /* a request waits this long for a connection slot */
+    int64_t db_idle_timeout; /* seconds before a responder closes an unused connection */
     /* [rate_control] */
     int64_t req_per_hour; /* 0 = rate control off */
     int64_t maxburst;
@@ -42,6 +45,7 @@ struct config {
     int64_t manager_max_attempts;  /* runs of one job, counting reruns after a worker died */
     int64_t manager_runs_kept;     /* program_runs rows kept per program */
     int64_t manager_upload_expiry; /* hours an unfinished dataset upload is kept; 0: for ever */
+    int64_t manager_connections;   /* the manager's share of database.connections */
     int64_t manager_webhook_queue; /* webhooks waiting for a worker slot, all domains */
     int64_t manager_webhook_domain_max; /* webhooks of one domain queued or running */
     /* [worker] */

@@ -3,6 +3,7 @@
 
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
@@ -120,6 +121,40 @@ int db_reset(struct db_conn *c)
     c->nprepared = 0;
     PQreset(c->pg);
     return PQstatus(c->pg) == CONNECTION_OK ? OK : ERROR;
+}
+
+int db_server_key(const char *uri, char *out, size_t n)
+{
+    char *errmsg = NULL;
+    PQconninfoOption *opts = PQconninfoParse(uri, &errmsg);
+    if (!opts) {
+        PQfreemem(errmsg);
+        return ERROR;
+    }
+    const char *host = NULL, *hostaddr = NULL, *port = NULL;
+    for (PQconninfoOption *o = opts; o->keyword; o++) {
+        if (!o->val || !*o->val)
+            continue;
+        if (strcmp(o->keyword, "host") == 0)
+            host = o->val;
+        else if (strcmp(o->keyword, "hostaddr") == 0)
+            hostaddr = o->val;
+        else if (strcmp(o->keyword, "port") == 0)
+            port = o->val;
+    }
+    if (!host)
+        host = hostaddr;
+    if (!host)
+        host = getenv("PGHOST");
+    if (!host || !*host)
+        host = "/var/run/postgresql";
+    if (!port)
+        port = getenv("PGPORT");
+    if (!port || !*port)
+        port = "5432";
+    snprintf(out, n, "%s:%s", host, port);
+    PQconninfoFree(opts);
+    return OK;
 }
 
 static int is_prepared(const struct db_conn *c, const struct db_stmt *st)

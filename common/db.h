@@ -48,6 +48,13 @@ void db_close(struct db_conn *c);
 /* Reconnects a connection whose socket broke; forgets prepared statements. */
 int db_reset(struct db_conn *c);
 
+/* The PostgreSQL server a URI (or key=value string) reaches, as
+ * "host:port" — the key under which connections are counted
+ * (connbudget.h). Unset parts are what libpq would use: $PGHOST, else
+ * the Unix socket folder /var/run/postgresql; $PGPORT, else 5432; a host
+ * list stays a list. OK, or ERROR when libpq cannot read the URI. */
+int db_server_key(const char *uri, char *out, size_t n);
+
 /* Runs a declared statement with text parameters (NULL = SQL NULL).
  * Prepares it first on this connection if needed. Returns the result
  * (caller PQclear's it); check with db_ok. */

@@ -98,7 +98,10 @@ int auth_authenticate(struct req *r)
         if (status == 401)
             return unauthorized(r, "The API key is invalid",
                                 arena_sprintf(r->arena, "unknown domain %s", domain));
-        return req_fail(r, 503, "The domain's database is not available");
+        req_header(r, "Retry-After: 1");
+        return req_fail(r, 503, r->srv->budget_full
+                                    ? "All connections to the domain's database server are in use"
+                                    : "The domain's database is not available");
     }
     token_hash(token, strlen(token), r->token_hash);
     const char *actions, *resources, *prefixes;

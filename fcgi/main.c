@@ -1,22 +1,66 @@
 /* main.c — selfserv: the FastCGI responder for the /v2 API.
  * Runs under spawn-fcgi (socket on fd 0), started by the web server, or as
  * plain CGI (libfcgi detects it and serves exactly one request). One
- * request at a time per process; run a pool for concurrency. */
+ * request at a time per process; run a pool for concurrency.
+ *
+ * Between requests a responder wakes every IDLE_TICK_MS to look after its
+ * database connections (server_idle: idle ones closed, slots given to a
+ * responder that waits for one). So it never sleeps in accept(): the
+ * listening socket is made non-blocking (all responders of a pool share
+ * it, and all do the same) and watched with epoll; EPOLLEXCLUSIVE wakes
+ * one idle responder per connection, and one that loses the race anyway
+ * gets EAGAIN and goes back to waiting. */
+#include <errno.h>
+#include <fastcgi.h>
 #include <fcgiapp.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <unistd.h>
 
 #include "arena.h"
+#include "daemon_opts.h"
 #include "log.h"
 #include "router.h"
 #include "serve.h"
 #include "server.h"
 #include "status.h"
 
+#define IDLE_TICK_MS 100
+
 static volatile sig_atomic_t stopping, busy;
+
+/* Waits until the listening socket may have a connection (1), or the idle
+ * tick passed (0); -1 when it cannot be watched (then accept blocks). */
+static int wait_for_request(int ep)
+{
+    struct epoll_event ev;
+    int n = epoll_wait(ep, &ev, 1, IDLE_TICK_MS);
+    if (n < 0 && errno != EINTR)
+        return -1;
+    return n > 0;
+}
+
+static int watch_listener(void)
+{
+    int flags = fcntl(FCGI_LISTENSOCK_FILENO, F_GETFL);
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    struct epoll_event ev = { .events = EPOLLIN | EPOLLEXCLUSIVE };
+    if (flags < 0 || ep < 0 || fcntl(FCGI_LISTENSOCK_FILENO, F_SETFL, flags | O_NONBLOCK) != 0 ||
+        epoll_ctl(ep, EPOLL_CTL_ADD, FCGI_LISTENSOCK_FILENO, &ev) != 0) {
+        log_warn("cannot watch the FastCGI socket (%s): idle connections are looked after "
+                 "between requests only", strerror(errno));
+        if (ep >= 0)
+            close(ep);
+        if (flags >= 0)
+            fcntl(FCGI_LISTENSOCK_FILENO, F_SETFL, flags);
+        return -1;
+    }
+    return ep;
+}
 
 /* Idle in accept: leave at once (libfcgi retries accept on EINTR). Busy:
  * finish the request first, then leave. */
@@ -28,28 +72,22 @@ static void on_term(int sig)
         _exit(0);
 }
 
-static void usage(FILE *f)
-{
-    fprintf(f, "usage: selfserv [-c FILE] [-h] [-V]\n"
-               "  FastCGI responder for the NODA Self-host API (/v2/*).\n"
-               "  -c FILE  configuration file (default $SELFHOST_CONFIG or %s)\n"
-               "  -V       print the version\n"
-               "Start it with spawn-fcgi, from the web server, or as a CGI program.\n",
-            SELFHOST_DEFAULT_CONFIG);
-}
+/* A CGI server may pass a query string without '=' as words: they are
+ * not ours to refuse (args_ok). */
+static const struct daemon_spec spec = {
+    .prog = "selfserv",
+    .summary = "  FastCGI responder for the NODA Self-host API (/v2/*).",
+    .args_ok = 1,
+    .epilogue = "Start it with spawn-fcgi, from the web server, or as a CGI program.",
+};
 
 int main(int argc, char **argv)
 {
-    const char *config_path = NULL;
-    int opt;
-    while ((opt = getopt(argc, argv, "c:hV")) != -1) {
-        switch (opt) {
-        case 'c': config_path = optarg; break;
-        case 'h': usage(stdout); return 0;
-        case 'V': printf("selfserv %s\n", SELFHOST_VERSION); return 0;
-        default: usage(stderr); return 2;
-        }
-    }
+    struct daemon_opts opts;
+    int exit_rc = daemon_opts_parse(&spec, argc, argv, &opts);
+    if (exit_rc >= 0)
+        return exit_rc;
+    const char *config_path = opts.config_path;
 
     struct server srv;
     char err[1024];
@@ -83,14 +121,34 @@ int main(int argc, char **argv)
     } else {
         FCGX_Request fcgx;
         FCGX_InitRequest(&fcgx, 0, 0);
+        int ep = watch_listener();
         log_info("ready: %zu domain(s)", srv.domains.n);
-        while (!stopping && FCGX_Accept_r(&fcgx) >= 0) {
+        while (!stopping) {
+            if (ep >= 0) {
+                int ready = wait_for_request(ep);
+                if (ready < 0) {
+                    log_error("epoll_wait: %s", strerror(errno));
+                    break;
+                }
+                if (!ready) {
+                    server_idle(&srv);
+                    continue;
+                }
+            }
+            int rc = FCGX_Accept_r(&fcgx);
+            if (rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -EINTR)
+                continue; /* another responder took it */
+            if (rc < 0)
+                break;
             busy = 1;
             serve_request(&srv, fcgx.envp, fcgx.in, fcgx.out, arena);
             FCGX_Finish_r(&fcgx);
             arena_reset(arena);
             busy = 0;
+            server_idle(&srv);
         }
+        if (ep >= 0)
+            close(ep);
     }
     arena_free(arena);
     server_free(&srv);

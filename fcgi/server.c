@@ -1,10 +1,12 @@
-/* server.c — per-process state: config, domains, connections. */
+/* server.c — per-process state: config, domains, connections within the
+ * host's connection budget (server.h). */
 #include "server.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "log.h"
 #include "migrate.h"
 #include "primus.h"
@@ -12,6 +14,23 @@
 #include "ratelimit.h"
 #include "token_store.h"
 #include "status.h"
+
+#define SERVE_CLASS "/serve" /* the responders' slots; the manager counts its own */
+
+/* The budget: the table of slots under state_dir, unless turned off. A
+ * table that cannot be opened leaves the process without a budget (said
+ * loudly) rather than without service. */
+static void budget_init(struct server *s)
+{
+    char err[512];
+    if (s->cfg.db_connections == 0)
+        return;
+    s->budget_limit = (int)(s->cfg.db_connections - s->cfg.manager_connections);
+    if (connbudget_open(s->cfg.state_dir, &s->budget, err, sizeof err) != OK)
+        log_error("connections are NOT limited to database.connections = %lld: %s (set "
+                  "server.state_dir to a folder this user may write)",
+                  (long long)s->cfg.db_connections, err);
+}
 
 /* (Re)connects to the registry and listens; failures are logged and
  * retried by the next refresh. */
@@ -46,12 +65,25 @@ int server_init(struct server *s, const char *config_path, char *err, size_t err
         server_free(s);
         return ERROR;
     }
+    budget_init(s);
     return OK;
 }
 
-static void conn_drop(struct domain_conn *dc)
+/* Closes the connection; its slot is given back unless the caller passes
+ * it on to another connection of the same server (keep_slot). */
+static void conn_close(struct server *s, struct domain_conn *dc, int keep_slot)
 {
+    if (!dc->connected && !dc->db.pg)
+        return;
     db_close(&dc->db);
+    if (dc->connected && !keep_slot)
+        connbudget_release(s->budget, dc->key);
+    dc->connected = 0;
+}
+
+static void conn_drop(struct server *s, struct domain_conn *dc)
+{
+    conn_close(s, dc, 0);
     free(dc->name);
     free(dc->uri);
 }
@@ -59,8 +91,9 @@ static void conn_drop(struct domain_conn *dc)
 void server_free(struct server *s)
 {
     for (size_t i = 0; i < s->nconns; i++)
-        conn_drop(&s->conns[i]);
+        conn_drop(s, &s->conns[i]);
     free(s->conns);
+    connbudget_close(s->budget);
     db_close(&s->primus);
     if (s->rl)
         ratelimit_close(s->rl);
@@ -106,7 +139,7 @@ void server_refresh_domains(struct server *s, int now_please)
             i++;
             continue;
         }
-        conn_drop(&s->conns[i]);
+        conn_drop(s, &s->conns[i]);
         s->conns[i] = s->conns[--s->nconns];
     }
     log_info("domain list reloaded: %zu domain(s)", s->domains.n);
@@ -125,22 +158,77 @@ static struct domain_conn *conn_slot(struct server *s, const struct domain *d)
     memset(dc, 0, sizeof *dc);
     dc->name = strdup(d->name);
     dc->uri = strdup(d->uri);
+    char server[CONNBUDGET_KEY_MAX];
+    if (db_server_key(d->uri, server, sizeof server) != OK)
+        snprintf(server, sizeof server, "%s", d->uri); /* libpq will say what is wrong */
+    snprintf(dc->key, sizeof dc->key, "%.*s" SERVE_CLASS,
+             (int)(sizeof dc->key - sizeof SERVE_CLASS), server);
     return dc;
+}
+
+/* This process's least recently used open connection to the server of
+ * dc, other than dc (between requests every connection is idle). */
+static struct domain_conn *lru_same_server(struct server *s, const struct domain_conn *dc)
+{
+    struct domain_conn *lru = NULL;
+    for (size_t i = 0; i < s->nconns; i++) {
+        struct domain_conn *c = &s->conns[i];
+        if (c != dc && c->connected && strcmp(c->key, dc->key) == 0 &&
+            (!lru || c->last_used_us < lru->last_used_us))
+            lru = c;
+    }
+    return lru;
+}
+
+/* A slot for a new connection of dc: a free one; else the one of our own
+ * least recently used connection to that server (closed for it); else one
+ * another process gives up within database.wait_ms. */
+static int slot_take(struct server *s, struct domain_conn *dc)
+{
+    if (!s->budget)
+        return OK;
+    int rc = connbudget_acquire(s->budget, dc->key, s->budget_limit, 0);
+    if (rc == CONNBUDGET_FULL) {
+        struct domain_conn *lru = lru_same_server(s, dc);
+        if (lru) {
+            log_debug("domain %s: closing the connection of %s for it", dc->name, lru->name);
+            conn_close(s, lru, 1);
+            return OK;
+        }
+        rc = connbudget_acquire(s->budget, dc->key, s->budget_limit, (int)s->cfg.db_wait_ms);
+    }
+    if (rc == CONNBUDGET_FULL) {
+        log_warn("domain %s: no connection slot of %.*s came free within %lld ms (%d in use "
+                 "by this host's responders)", dc->name,
+                 (int)(strlen(dc->key) - strlen(SERVE_CLASS)), dc->key,
+                 (long long)s->cfg.db_wait_ms, s->budget_limit);
+        return ERROR;
+    }
+    return OK; /* ERROR: the table failed (logged); serve rather than refuse */
 }
 
 static int conn_open(struct server *s, struct domain_conn *dc)
 {
     char err[512];
+    if (slot_take(s, dc) != OK) {
+        s->budget_full = 1;
+        return ERROR;
+    }
+    dc->connected = 1; /* holds the slot from here on: conn_close gives it back */
     if (db_connect(&dc->db, dc->uri, (int)s->cfg.connect_timeout, "selfserv", err, sizeof err) != OK) {
         log_error("domain %s: %s", dc->name, err);
+        conn_close(s, dc, 0);
         return ERROR;
     }
     int64_t version;
     if (migrate_check_servable(&dc->db, &version, err, sizeof err) != OK) {
         log_error("domain %s: not serving: %s", dc->name, err);
-        db_close(&dc->db);
+        conn_close(s, dc, 0);
         return ERROR;
     }
+    if (dc->checked)
+        return OK; /* reopened after an idle close: warned already */
+    dc->checked = 1;
     if (version < migrate_latest())
         log_warn("domain %s: schema version %lld of %lld: served; per-user rates, dataset "
                  "uploads and program runs need `selfctl db migrate up`",
@@ -150,7 +238,6 @@ static int conn_open(struct server *s, struct domain_conn *dc)
         log_warn("domain %s: the seeded token whose secret is \"root\" still works; create "
                  "another (selfctl token create --domain %s --user root) and delete it",
                  dc->name, dc->name);
-    dc->connected = 1;
     return OK;
 }
 
@@ -180,15 +267,16 @@ int server_domain_db(struct server *s, const char *domain, struct db_conn **db, 
         *status = 401;
         return ERROR;
     }
+    s->budget_full = 0;
     struct domain_conn *dc = conn_slot(s, d);
     if (!dc) {
         *status = 503;
         return ERROR;
     }
+    dc->last_used_us = clock_mono_us();
     if (dc->connected && PQstatus(dc->db.pg) != CONNECTION_OK && db_reset(&dc->db) != OK) {
         log_warn("domain %s: connection lost, reconnecting later", dc->name);
-        db_close(&dc->db);
-        dc->connected = 0;
+        conn_close(s, dc, 0);
     }
     if (dc->connected && dc->db.schema_stale) {
         char err[512];
@@ -196,8 +284,7 @@ int server_domain_db(struct server *s, const char *domain, struct db_conn **db, 
         dc->db.schema_stale = 0;
         if (migrate_check_servable(&dc->db, &version, err, sizeof err) != OK) {
             log_error("domain %s: not serving: %s", dc->name, err);
-            db_close(&dc->db);
-            dc->connected = 0;
+            conn_close(s, dc, 0);
         }
     }
     if (!dc->connected && conn_open(s, dc) != OK) {
@@ -206,4 +293,37 @@ int server_domain_db(struct server *s, const char *domain, struct db_conn **db, 
     }
     *db = &dc->db;
     return OK;
+}
+
+void server_idle(struct server *s)
+{
+    if (!s->budget)
+        return;
+    int64_t now = clock_mono_us();
+    if (now - s->idle_checked_us >= 1000000) {
+        s->idle_checked_us = now;
+        int64_t idle_us = s->cfg.db_idle_timeout * 1000000;
+        for (size_t i = 0; i < s->nconns; i++)
+            if (s->conns[i].connected && now - s->conns[i].last_used_us >= idle_us) {
+                log_debug("domain %s: closing its connection, unused for %lld s",
+                          s->conns[i].name, (long long)s->cfg.db_idle_timeout);
+                conn_close(s, &s->conns[i], 0);
+            }
+    }
+    if (!connbudget_anyone_waiting(s->budget))
+        return;
+    /* someone waits: give up our least recently used connection of each
+     * server they wait for, one per call while they still wait */
+    for (size_t i = 0; i < s->nconns; i++) {
+        struct domain_conn *c = &s->conns[i];
+        if (!c->connected)
+            continue;
+        struct domain_conn *lru = lru_same_server(s, c);
+        if (lru && lru->last_used_us < c->last_used_us)
+            c = lru;
+        if (connbudget_yield(s->budget, c->key, s->budget_limit)) {
+            log_debug("domain %s: connection closed for another process", c->name);
+            conn_close(s, c, 1); /* the slot was given up by connbudget_yield */
+        }
+    }
 }

@@ -1,6 +1,11 @@
 /* server.h — what one selfserv process holds for its whole life: the
- * configuration, the domain list and one database connection per domain
- * (opened on first use, statements prepared once per connection). */
+ * configuration, the domain list and the database connections of the
+ * domains it served lately (opened on first use, statements prepared once
+ * per connection). The connections of all the host's processes to one
+ * PostgreSQL server stay within database.connections (connbudget.h): a
+ * process closes its least recently used connection to make room, closes
+ * those unused for database.idle_timeout, and gives one up when another
+ * process waits for a slot of that server. */
 #ifndef SELFSERV_SERVER_H
 #define SELFSERV_SERVER_H
 
@@ -8,16 +13,22 @@
 #include <time.h>
 
 #include "config.h"
+#include "connbudget.h"
 #include "db.h"
 #include "domains.h"
 
 struct ratelimit;
 
+/* One per domain this process has served; the connection itself may be
+ * closed (connected = 0) and is opened again on the next request. */
 struct domain_conn {
     char *name;
     char *uri;
+    char key[CONNBUDGET_KEY_MAX]; /* its server, as counted by the budget */
     struct db_conn db;
     int connected;
+    int checked;              /* first-connection checks done (warned once) */
+    int64_t last_used_us;     /* for least recently used first */
 };
 
 struct server {
@@ -31,6 +42,10 @@ struct server {
     int primus_dirty;           /* registry changed or connection lost: reload */
     struct domain_conn *conns;
     size_t nconns;
+    struct connbudget *budget;  /* shared slot counts, or NULL: no budget */
+    int budget_limit;           /* the responders' share, per server */
+    int budget_full;            /* the last server_domain_db failed for want of a slot */
+    int64_t idle_checked_us;
 };
 
 /* Loads the configuration (path may be NULL) and the domains. */
@@ -46,8 +61,14 @@ void server_refresh_domains(struct server *s, int now_please);
  * up again first (it may have been migrated while we were connected). */
 int server_schema_at_least(struct db_conn *db, int64_t version);
 /* Connection for a domain, connecting (and checking the schema) on first
- * use and reconnecting a broken one. Returns OK; ERROR with *status 401 for
- * an unknown domain, 503 when its database cannot be used. */
+ * use and reconnecting a broken or closed one. Returns OK; ERROR with
+ * *status 401 for an unknown domain, 503 when its database cannot be used
+ * or no connection slot of its server came free within database.wait_ms
+ * (then s->budget_full is set). */
 int server_domain_db(struct server *s, const char *domain, struct db_conn **db, int *status);
+/* Between requests: closes connections unused for database.idle_timeout
+ * (looked at once a second) and gives up idle ones another process of the
+ * host waits for. Cheap when there is nothing to do. */
+void server_idle(struct server *s);
 
 #endif

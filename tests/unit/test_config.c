@@ -23,6 +23,9 @@ static const char *const env_vars[] = {
     "SELFHOST_SERVER_MAX_BODY",
     "SELFHOST_SERVER_STATE_DIR",
     "SELFHOST_DATABASE_CONNECT_TIMEOUT",
+    "SELFHOST_DATABASE_CONNECTIONS",
+    "SELFHOST_DATABASE_WAIT_MS",
+    "SELFHOST_DATABASE_IDLE_TIMEOUT",
     "SELFHOST_RATE_CONTROL_REQ_PER_HOUR",
     "SELFHOST_RATE_CONTROL_MAXBURST",
     "SELFHOST_RATE_CONTROL_CLEANUP",
@@ -37,6 +40,7 @@ static const char *const env_vars[] = {
     "SELFHOST_MANAGER_MAX_ATTEMPTS",
     "SELFHOST_MANAGER_RUNS_KEPT",
     "SELFHOST_MANAGER_UPLOAD_EXPIRY",
+    "SELFHOST_MANAGER_CONNECTIONS",
     "SELFHOST_WORKER_CAPACITY",
     "SELFHOST_WORKER_MEMORY_LIMIT",
     "SELFHOST_WORKER_OPEN_FILES",
@@ -496,13 +500,13 @@ static void test_config_free_twice_is_harmless(void)
 
 struct dump_lines {
     int n;
-    char lines[32][600];
+    char lines[64][600];
 };
 
 static void collect_line(const char *line, void *ctx)
 {
     struct dump_lines *d = ctx;
-    if (d->n < 32)
+    if (d->n < 64)
         snprintf(d->lines[d->n], sizeof d->lines[0], "%s", line);
     d->n++;
 }
@@ -518,10 +522,30 @@ static void env_name_of_line(const char *line, char *out, size_t n)
 
 static int dumped(const struct dump_lines *d, const char *line)
 {
-    for (int i = 0; i < d->n && i < 32; i++)
+    for (int i = 0; i < d->n && i < 64; i++)
         if (strcmp(d->lines[i], line) == 0)
             return 1;
     return 0;
+}
+
+static void test_config_connection_budget_defaults_and_manager_share_below_it(void)
+{
+    struct config cfg;
+    char err[512];
+    CU_ASSERT_EQUAL_FATAL(load_text("# nothing set\n", &cfg, err, sizeof err), OK);
+    CU_ASSERT_EQUAL(cfg.db_connections, 50);
+    CU_ASSERT_EQUAL(cfg.db_wait_ms, 2000);
+    CU_ASSERT_EQUAL(cfg.db_idle_timeout, 60);
+    CU_ASSERT_EQUAL(cfg.manager_connections, 10);
+    config_free(&cfg);
+    CU_ASSERT_EQUAL(load_text("[database]\nconnections = 10\n", &cfg, err, sizeof err), ERROR);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "manager.connections (10) must be below database.connections (10)"));
+    CU_ASSERT_EQUAL_FATAL(load_text("[database]\nconnections = 0\n", &cfg, err, sizeof err), OK);
+    config_free(&cfg); /* 0: no budget, any share */
+    CU_ASSERT_EQUAL_FATAL(load_text("[database]\nconnections = 12\n[manager]\nconnections = 11\n",
+                                    &cfg, err, sizeof err), OK);
+    CU_ASSERT_EQUAL(cfg.manager_connections, 11);
+    config_free(&cfg);
 }
 
 static void test_config_dump_writes_every_key_with_effective_value(void)
@@ -586,4 +610,5 @@ void register_tests(void)
     ADD(s, test_config_error_after_inline_domains_frees_everything);
     ADD(s, test_config_free_twice_is_harmless);
     ADD(s, test_config_dump_writes_every_key_with_effective_value);
+    ADD(s, test_config_connection_budget_defaults_and_manager_share_below_it);
 }
