@@ -2,21 +2,26 @@
 # quickstart.sh — a complete local selfhost on http://127.0.0.1:8080:
 # installs missing Debian packages, builds, creates a PostgreSQL cluster in
 # ./var, migrates it, creates the domain "demo" with a fresh admin token,
-# starts a selfserv pool (spawn-fcgi + multiwatch) behind nginx, the program
-# manager (selfpmgr) and a worker (selfpwrk), and prints the token
-# and a curl line. Idempotent: a second run reuses ./var and restarts.
+# starts two selfserv pools behind nginx (the API's, and one for webhooks,
+# so slow programs never hold an API responder), the program manager
+# (selfpmgr) and a worker (selfpwrk), and prints the token and a curl line.
+# Each of the four is supervised by selfsup, which restarts whatever dies,
+# for ever, backing off while it keeps dying young; `status` says what
+# runs and what was restarted. Idempotent: a second run reuses ./var and
+# restarts.
 #
 #   ./deploy/quickstart.sh          start (or restart)
 #   ./deploy/quickstart.sh stop     stop everything it started
-#   ./deploy/quickstart.sh status   what is running
+#   ./deploy/quickstart.sh status   what is running, what was restarted
 #   ./deploy/quickstart.sh add-domain NAME URI   serve another database (an
 #                                   existing Self-host one as it is) too
 #   ./deploy/quickstart.sh remove-domain NAME    stop serving it
 # Domains are picked up and dropped by the running responders within a
 # second, without a restart; requests for other domains are not disturbed.
 #
-# Environment: SELFHOST_PORT (8080), SELFHOST_POOL (responders, 4),
-# SELFHOST_WORKERS (program workers, 1),
+# Environment: SELFHOST_PORT (8080), SELFHOST_POOL (API responders, 4),
+# SELFHOST_WEBHOOK_POOL (webhook responders, 8), SELFHOST_WORKERS (program
+# workers, 1),
 # SELFHOST_RATE_PER_HOUR (requests/hour per token, 0 = rate control off,
 # which also drops nginx's per-IP limit; default 600).
 set -euo pipefail
@@ -25,17 +30,21 @@ SRC=$(pwd)
 VAR=$SRC/var
 PORT=${SELFHOST_PORT:-8080}
 POOL=${SELFHOST_POOL:-4}
+WEBHOOK_POOL=${SELFHOST_WEBHOOK_POOL:-8}
 WORKERS=${SELFHOST_WORKERS:-1}
 DOMAIN=demo
 . deploy/lib/common.sh
+export SELFHOST_SELFSUP=$SRC/build/deploy/selfsup/selfsup
 
 status() {
   local bin; bin=$(sh_pg_bindir 2>/dev/null || true)
   if [ -n "$bin" ] && [ -d "$VAR/pgdata" ] &&
      sh_as_user "$bin/pg_ctl" -D "$VAR/pgdata" status >/dev/null 2>&1; then
     echo "postgresql: running ($VAR/pgdata)"; else echo "postgresql: stopped"; fi
-  echo "selfserv: $(sh_fcgi_count "$VAR") responder(s) running"
-  echo "selfpmgr: $(sh_pidfile_count "$VAR" selfpmgr) running, selfpwrk: $(sh_pidfile_count "$VAR" selfpwrk) worker(s) running"
+  sh_sup_status "$VAR" selfserv "API responders"
+  sh_sup_status "$VAR" selfserv-webhook "webhook responders"
+  sh_sup_status "$VAR" selfpmgr "program manager"
+  sh_sup_status "$VAR" selfpwrk "program workers"
   if [ -f "$VAR/run/nginx.pid" ] && kill -0 "$(cat "$VAR/run/nginx.pid")" 2>/dev/null; then
     echo "nginx: running on http://127.0.0.1:$(cat "$VAR/run/port" 2>/dev/null || echo "$PORT")"
   else echo "nginx: stopped"; fi
@@ -45,6 +54,7 @@ stop() {
   sh_nginx_stop "$VAR"
   sh_programs_stop "$VAR"
   sh_fcgi_stop "$VAR"
+  sh_fcgi_stop "$VAR" selfserv-webhook
   sh_pg_stop "$VAR"
   echo "selfhost stopped"
 }
@@ -52,6 +62,10 @@ stop() {
 write_config() {
   local rate=${SELFHOST_RATE_PER_HOUR:-600}
   case $rate in ''|*[!0-9]*) sh_die "SELFHOST_RATE_PER_HOUR must be a number, got '$rate'";; esac
+  local n
+  for n in "$POOL" "$WEBHOOK_POOL" "$WORKERS"; do
+    case $n in ''|*[!0-9]*|0) sh_die "SELFHOST_POOL, SELFHOST_WEBHOOK_POOL and SELFHOST_WORKERS must be numbers from 1, got '$n'";; esac
+  done
   mkdir -p "$VAR/etc"
   cat > "$VAR/etc/selfhost.conf" <<CONF
 # Written by deploy/quickstart.sh on every start; edit the script's
@@ -111,8 +125,10 @@ start() {
   sh_pg_start "$VAR"
   ensure_domain
   sh_fcgi_start "$VAR" "$POOL" "$VAR/etc/selfhost.conf" "$SRC/build/fcgi/selfserv"
+  sh_fcgi_start "$VAR" "$WEBHOOK_POOL" "$VAR/etc/selfhost.conf" "$SRC/build/fcgi/selfserv" \
+    selfserv-webhook 4
   sh_programs_start "$VAR" "$VAR/etc/selfhost.conf" "$SRC/build" "$WORKERS"
-  sh_nginx_start "$VAR" "$PORT" "$SRC"
+  sh_nginx_start "$VAR" "$PORT" "$SRC" "$WEBHOOK_POOL"
   echo "$PORT" > "$VAR/run/port"
 
   local token code
@@ -121,8 +137,8 @@ start() {
   [ "$code" = 200 ] || sh_die "the API did not answer 200 (got $code); see $VAR/log/"
   cat <<MSG
 
-selfhost is running on http://127.0.0.1:$PORT  (domain: $DOMAIN, $POOL responders,
-  program manager + $WORKERS worker(s))
+selfhost is running on http://127.0.0.1:$PORT  (domain: $DOMAIN, $POOL API responders,
+  $WEBHOOK_POOL webhook responders, program manager + $WORKERS worker(s), all supervised)
   admin token (root of domain $DOMAIN; also in var/etc/$DOMAIN.token):
     $token
   try:
@@ -150,6 +166,6 @@ case ${1:-start} in
   remove-domain) shift; remove_domain "$@" ;;
   stop) stop ;;
   status) status ;;
-  -h|--help|help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' ;;
+  -h|--help|help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) echo "usage: $0 [start|stop|status|add-domain NAME URI|remove-domain NAME]" >&2; exit 2 ;;
 esac

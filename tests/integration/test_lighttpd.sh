@@ -10,7 +10,8 @@
 # with sed, and each replacement is checked to have happened, so an edit of
 # the shipped file cannot quietly leave the test exercising something else:
 #   (a)   as shipped: FastCGI to the pool's socket $ITEST_DIR/run/selfserv.sock
-#         (owned by the service account, 0660: lighttpd runs as it);
+#         (owned by the service account, 0660: lighttpd runs as it), and
+#         webhooks to the webhook pool's, $ITEST_DIR/run/selfserv-webhook.sock;
 #   (b)   block (a) deleted and the "#b " lines enabled: lighttpd starts
 #         selfserv itself (bin-path, max-procs);
 #   (tls) variant (a) plus the "#tls " lines, with a throwaway certificate
@@ -87,6 +88,8 @@ render() {
   esac
   sed "${filter[@]}" \
       -e "s|/run/selfhost/selfserv.sock|$ITEST_DIR/run/selfserv.sock|g" \
+      -e "s|/run/selfhost/selfserv-webhook.sock|$ITEST_DIR/run/selfserv-webhook.sock|g" \
+      -e "s|/run/lighttpd/selfserv-webhook.sock|$T/b-selfserv-webhook.sock|g" \
       -e "s|/usr/share/selfhost/www|$T/www|g" \
       -e "s|/usr/local/bin/selfserv -c /etc/selfhost/selfhost.conf|$ITEST_SELFSERV -c $ITEST_CONFIG|g" \
       -e "s|/run/lighttpd/selfserv.sock|$T/b-selfserv.sock|g" \
@@ -197,6 +200,31 @@ $(sed 's/^/    /' <<< "$HEADERS")"
     fail "$name: GET /status: want 200 \".\", got $CODE: $BODY"
   fi
 
+  # a webhook call reaches a webhook responder, never an API one: the
+  # route's line lands in the webhook pool's log, not the API pool's (the
+  # world's pools; lighttpd's own responders of variant b log nowhere, there
+  # the webhook backend's sockets are checked instead)
+  if [ "$name" = b ]; then
+    req "$base/v2/programs/00000000-0000-4000-8000-00000000dead/webhook" "${auth[@]}" -d '{}' "$@"
+    if [ "$CODE" = 404 ] && [ -S "$T/b-selfserv-webhook.sock-0" ]; then
+      pass "$name: lighttpd runs a webhook backend of its own; a webhook call is answered (404 JSON)"
+    else
+      fail "$name: the webhook call: want 404 and lighttpd's webhook sockets, got $CODE: $BODY ($(ls "$T" | grep -c webhook) webhook socket(s))"
+    fi
+  else
+  local hooklog=$ITEST_DIR/log/selfserv-webhook.log apilog=$ITEST_DIR/log/selfserv.log
+  local line='POST /v2/programs/{uuid}/webhook 404' h0 a0
+  h0=$(grep -cF "$line" "$hooklog" 2>/dev/null) a0=$(grep -cF "$line" "$apilog" 2>/dev/null)
+  req "$base/v2/programs/00000000-0000-4000-8000-00000000dead/webhook" "${auth[@]}" -d '{}' "$@"
+  sleep 0.2
+  if [ "$CODE" = 404 ] && [ "$(grep -cF "$line" "$hooklog" 2>/dev/null)" -gt "${h0:-0}" ] &&
+     [ "$(grep -cF "$line" "$apilog" 2>/dev/null)" = "${a0:-0}" ]; then
+    pass "$name: POST /v2/programs/{uuid}/webhook is served by the webhook pool (404 JSON)"
+  else
+    fail "$name: the webhook call: want 404 from a webhook responder, got $CODE: $BODY (webhook log $h0 -> $(grep -cF "$line" "$hooklog" 2>/dev/null), API log $a0 -> $(grep -cF "$line" "$apilog" 2>/dev/null))"
+  fi
+  fi
+
   req "$base/v2/nope" "${auth[@]}" "$@"
   if [ "$CODE" = 404 ] && [[ $BODY == '{"code":404'* ]] &&
      grep -qi '^Content-Type: application/json' <<< "$HEADERS"; then
@@ -242,7 +270,8 @@ expect_in "$T/b-render.conf" "\"socket\"          => \"$T/b-selfserv.sock\"" "(b
 if grep -q "\"socket\" *=> *\"$ITEST_DIR/run/selfserv.sock\"" "$T/b-render.conf"; then
   fail "(b): block (a) is still in the rendered file (markers '# >>> (a)'/'# <<< (a)' changed?)"
 elif start b b; then
-  n=$(grep -o '"max-procs" *=> *[0-9]*' "$T/b-render.conf" | grep -o '[0-9]*$')
+  # the API's responders and the webhooks' (one max-procs each)
+  n=$(grep -o '"max-procs" *=> *[0-9]*' "$T/b-render.conf" | grep -o '[0-9]*$' | awk '{ s += $1 } END { print s }')
   lpid=$(cat "$T/b.pid")
   for _ in $(seq 50); do
     [ "$(pgrep -P "$lpid" -f "$ITEST_SELFSERV" | wc -l)" -ge "${n:-1}" ] && break
@@ -252,7 +281,7 @@ elif start b b; then
   if [ "$(pgrep -P "$lpid" -f "$ITEST_SELFSERV" | wc -l)" -eq "${n:-0}" ]; then
     pass "b: lighttpd runs $n selfserv responders (as: $users)"
   else
-    fail "b: want ${n:-?} selfserv responders under lighttpd (pid $lpid), found $(pgrep -P "$lpid" -f "$ITEST_SELFSERV" | wc -l)"
+    fail "b: want ${n:-?} selfserv responders under lighttpd (pid $lpid), found $(pgrep -P "$lpid" -f "$ITEST_SELFSERV" | wc -l); sockets: $(cd "$T" && ls -d b-*.sock* | tr "\n" " ")"
   fi
   check_api b "http://127.0.0.1:$PORT"
 fi
