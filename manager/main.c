@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "daemon_opts.h"
 #include "domains.h"
 #include "log.h"
 #include "manager.h"
@@ -34,14 +35,10 @@ static void on_hup(int sig)
     reload_domains = 1;
 }
 
-static void usage(FILE *f)
-{
-    fprintf(f, "usage: selfpmgr [-c FILE] [-h] [-V]\n"
-               "  Program manager: schedules routines and routes webhooks to selfpwrk workers.\n"
-               "  -c FILE  configuration file (default $SELFHOST_CONFIG or %s)\n"
-               "  -V       print the version\n",
-            SELFHOST_DEFAULT_CONFIG);
-}
+static const struct daemon_spec spec = {
+    .prog = "selfpmgr",
+    .summary = "  Program manager: schedules routines and routes webhooks to selfpwrk workers.",
+};
 
 static void watch_domain_file(struct pm *pm)
 {
@@ -90,16 +87,11 @@ static void poll_once(struct pm *pm, int timeout_ms)
 
 int main(int argc, char **argv)
 {
-    const char *config_path = NULL;
-    int opt;
-    while ((opt = getopt(argc, argv, "c:hV")) != -1) {
-        switch (opt) {
-        case 'c': config_path = optarg; break;
-        case 'h': usage(stdout); return 0;
-        case 'V': printf("selfpmgr %s\n", SELFHOST_VERSION); return 0;
-        default: usage(stderr); return 2;
-        }
-    }
+    struct daemon_opts opts;
+    int exit_rc = daemon_opts_parse(&spec, argc, argv, &opts);
+    if (exit_rc >= 0)
+        return exit_rc;
+    const char *config_path = opts.config_path;
     struct pm pm;
     memset(&pm, 0, sizeof pm);
     pm.listen_fd = -1;

@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "conn.h"
+#include "daemon_opts.h"
 #include "json.h"
 #include "log.h"
 #include "runs.h"
@@ -30,15 +31,11 @@ static void on_term(int sig)
     stopping = 1;
 }
 
-static void usage(FILE *f)
-{
-    fprintf(f, "usage: selfpwrk [-c FILE] [-n NAME] [-h] [-V]\n"
-               "  Program worker: runs Tengo programs for selfpmgr, each in a sandboxed child.\n"
-               "  -c FILE  configuration file (default $SELFHOST_CONFIG or %s)\n"
-               "  -n NAME  name the manager shows for this worker (default selfpwrk@HOST)\n"
-               "  -V       print the version\n",
-            SELFHOST_DEFAULT_CONFIG);
-}
+static const struct daemon_spec spec = {
+    .prog = "selfpwrk",
+    .summary = "  Program worker: runs Tengo programs for selfpmgr, each in a sandboxed child.",
+    .with_name = 1,
+};
 
 struct worker {
     struct conn conn;
@@ -113,21 +110,11 @@ static char *default_name(void)
 
 int main(int argc, char **argv)
 {
-    const char *config_path = NULL, *name = NULL;
-    int opt;
-    while ((opt = getopt(argc, argv, "c:n:hV")) != -1) {
-        switch (opt) {
-        case 'c': config_path = optarg; break;
-        case 'n': name = optarg; break;
-        case 'h': usage(stdout); return 0;
-        case 'V': printf("selfpwrk %s\n", SELFHOST_VERSION); return 0;
-        default: usage(stderr); return 2;
-        }
-    }
-    if (optind < argc) {
-        usage(stderr);
-        return 2;
-    }
+    struct daemon_opts opts;
+    int exit_rc = daemon_opts_parse(&spec, argc, argv, &opts);
+    if (exit_rc >= 0)
+        return exit_rc;
+    const char *config_path = opts.config_path, *name = opts.name;
     struct config cfg;
     char err[1024];
     if (config_load(config_path, &cfg, err, sizeof err) != OK) {
