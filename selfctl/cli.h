@@ -15,13 +15,31 @@ struct cli {
 
 struct command {
     const char *group;  /* "db", "domain", "token", … */
-    const char *name;   /* "migrate", "add", … */
-    int (*run)(struct cli *c, int argc, char **argv); /* argv[0] = name */
-    const char *usage;  /* shown by --help */
+    const char *name;   /* "migrate", "add", …; NULL: the group alone is the command */
+    int (*run)(struct cli *c, int argc, char **argv); /* argv[0] = name (or group) */
+    const char *opts;   /* its options and arguments as data (see main.c) */
+    const char *usage;  /* shown by --help; the first line is the synopsis */
 };
 
 extern const struct command commands[];
 extern const int n_commands;
+
+/* Takes -c FILE, -cFILE, --config FILE and --config=FILE out of argv
+ * wherever they are (before a "--"), into c->config_path. Returns -1 to go
+ * on, or 2 after printing why (no FILE given). */
+int cli_take_config(struct cli *c, int *argc, char **argv);
+/* The entry of GROUP NAME (NAME NULL: the group's own command), or NULL. */
+const struct command *command_find(const char *group, const char *name);
+int group_known(const char *group);
+/* "selfctl domain add|list|remove" (static storage). */
+const char *group_synopsis(const char *group);
+/* Prints "unknown command", a "did you mean" when one is close, and one
+ * line of usage; returns 2. name NULL: group itself is unknown. */
+int unknown_command(const char *group, const char *name);
+/* Edit distance (Levenshtein) of two words; stops counting at 100. */
+int edit_distance(const char *a, const char *b);
+/* Prints "selfctl: missing WHAT: <synopsis of the command>"; returns 2. */
+int missing(const char *group, const char *name, const char *what);
 
 /* Prints "selfctl: <message>" and returns 1 (for `return fail(...)`). */
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -45,5 +63,12 @@ int cli_config(struct cli *c);
 /* Opens the database given by --db URI or --domain NAME (consumed from
  * argv). Prints a one-line error and returns ERROR otherwise. */
 int cli_open_db(struct cli *c, int argc, char **argv, struct db_conn *db);
+/* Tables, views and sequences outside the system schemas and extensions
+ * (0 for a new database). Prints and returns ERROR when it cannot look. */
+int cli_count_relations(struct db_conn *db, long *n);
+/* Records a domain where domains live (the Primus registry when one is
+ * configured, else the domain file): op "create" (uri given) or "delete".
+ * Prints what it did; on ERROR prints why. */
+int cli_registry_change(struct cli *c, const char *op, const char *name, const char *uri);
 
 #endif

@@ -118,7 +118,7 @@ int cmd_config_import(struct cli *c, int argc, char **argv)
         if (!im.path[r] && !(im.path[r] = arg_take(argc, argv)))
             break;
     if (!im.path[R_AAPIJE])
-        return usage_of("config", "import", 1);
+        return missing("config", "import", "AAPIJE.yaml");
     if (args_done(argc, argv) != OK)
         return 2;
     if (!im.out_dir)

@@ -60,7 +60,7 @@ int cmd_db_migrate(struct cli *c, int argc, char **argv)
         return usage_of("db", "migrate", 0);
     const char *action = arg_take(argc, argv);
     if (!action)
-        return usage_of("db", "migrate", 1);
+        return missing("db", "migrate", "ACTION (up, down, status or version)");
     const char *count = NULL;
     if (strcmp(action, "up") == 0 || strcmp(action, "down") == 0)
         count = arg_take(argc, argv);
@@ -97,7 +97,8 @@ int cmd_db_migrate(struct cli *c, int argc, char **argv)
             rc = show_status(&db, 0);
         }
     } else {
-        rc = usage_of("db", "migrate", 1);
+        fail("unknown action '%s': up, down, status or version", action);
+        rc = 2;
     }
     db_close(&db);
     return rc;

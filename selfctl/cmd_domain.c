@@ -13,28 +13,6 @@
 #include "status.h"
 #include "token_store.h"
 
-/* Tables, views and sequences of the database outside the system schemas
- * and not belonging to an extension: 0 for a new database. */
-static int count_relations(struct db_conn *db, long *n)
-{
-    PGresult *res = db_exec_sql(db,
-        "SELECT count(*) FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace "
-        "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') "
-        "AND ns.nspname NOT IN ('pg_catalog', 'information_schema') "
-        "AND ns.nspname NOT LIKE 'pg\\_toast%' AND ns.nspname NOT LIKE 'pg\\_temp\\_%' "
-        "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass "
-        "                AND d.objid = c.oid AND d.deptype = 'e')");
-    int ok = db_ok(res);
-    if (ok)
-        *n = strtol(PQgetvalue(res, 0, 0), NULL, 10);
-    else {
-        char line[400];
-        fail("cannot look into the database: %s", db_error_line(db, res, line, sizeof line));
-    }
-    PQclear(res);
-    return ok ? OK : ERROR;
-}
-
 /* Brings a new database to the latest schema and replaces the seeded
  * "root" token; an existing selfhost database is left as it is, and a
  * database holding something else is refused. */
@@ -46,7 +24,7 @@ static int prepare_database(struct db_conn *db, const char *name)
     if (migrate_current(db, &version, &dirty, err, sizeof err) != OK)
         return fail("%s", err);
     long relations = 0;
-    if (version == 0 && !dirty && count_relations(db, &relations) != OK)
+    if (version == 0 && !dirty && cli_count_relations(db, &relations) != OK)
         return 1;
     if (version == 0 && relations > 0)
         return fail("not a Self-host database: it holds %ld table%s but no Self-host schema "
@@ -76,47 +54,16 @@ static int prepare_database(struct db_conn *db, const char *name)
     return 0;
 }
 
-/* Records the change where domains live: the Primus registry when one is
- * configured (which NOTIFYs every process), else the domain file (which
- * processes watch). */
-static int registry_change(struct cli *c, const char *op, const char *name, const char *uri)
-{
-    char err[1024];
-    int rc;
-    const char *where;
-    if (primus_enabled(&c->cfg)) {
-        struct db_conn db;
-        rc = primus_connect(&c->cfg, &db, err, sizeof err);
-        if (rc == OK)
-            rc = primus_write(&c->cfg, &db, op, name, uri, err, sizeof err);
-        db_close(&db);
-        where = "the Primus registry";
-    } else if (strcmp(op, "create") == 0) {
-        rc = domains_file_add(c->cfg.domainfile, name, uri, err, sizeof err);
-        where = c->cfg.domainfile;
-    } else {
-        rc = domains_file_remove(c->cfg.domainfile, name, err, sizeof err);
-        where = c->cfg.domainfile;
-    }
-    if (rc != OK) {
-        fail("%s", err);
-        return ERROR;
-    }
-    if (strcmp(op, "create") == 0)
-        printf("domain %s added to %s\n", name, where);
-    else
-        printf("domain %s removed from %s (its database is untouched)\n", name, where);
-    return OK;
-}
-
 int cmd_domain_add(struct cli *c, int argc, char **argv)
 {
     if (wants_help(argc, argv))
         return usage_of("domain", "add", 0);
-    const char *name = arg_take(argc, argv);
     const char *uri = opt_take(argc, argv, "--db");
-    if (!name || !uri)
-        return usage_of("domain", "add", 1);
+    const char *name = arg_take(argc, argv);
+    if (!name)
+        return missing("domain", "add", "NAME");
+    if (!uri)
+        return missing("domain", "add", "--db URI");
     if (args_done(argc, argv) != OK)
         return 2;
     if (!domain_name_valid(name))
@@ -140,7 +87,7 @@ int cmd_domain_add(struct cli *c, int argc, char **argv)
     db_close(&db);
     if (rc != 0)
         return rc;
-    if (registry_change(c, "create", name, uri) != OK)
+    if (cli_registry_change(c, "create", name, uri) != OK)
         return 1;
     return 0;
 }
@@ -190,12 +137,12 @@ int cmd_domain_remove(struct cli *c, int argc, char **argv)
         return usage_of("domain", "remove", 0);
     const char *name = arg_take(argc, argv);
     if (!name)
-        return usage_of("domain", "remove", 1);
+        return missing("domain", "remove", "NAME");
     if (args_done(argc, argv) != OK)
         return 2;
     if (cli_config(c) != OK)
         return 1;
-    if (registry_change(c, "delete", name, NULL) != OK)
+    if (cli_registry_change(c, "delete", name, NULL) != OK)
         return 1;
     return 0;
 }

@@ -85,8 +85,10 @@ int cmd_program_compile(struct cli *c, int argc, char **argv)
     if (wants_help(argc, argv))
         return usage_of("program", "compile", 0);
     const char *path = arg_take(argc, argv);
-    if (!path || args_done(argc, argv) != OK)
-        return usage_of("program", "compile", 1);
+    if (!path)
+        return missing("program", "compile", "FILE.tengo");
+    if (args_done(argc, argv) != OK)
+        return 2;
     struct tg_bytecode *bc;
     if (load_program(path, TG_MODULES_STANDARD, &bc) != OK)
         return 1;
@@ -109,8 +111,10 @@ int cmd_program_run(struct cli *c, int argc, char **argv)
     int selfhost = flag_take(argc, argv, "--selfhost");
     const char *timeout = opt_take(argc, argv, "--timeout");
     const char *path = arg_take(argc, argv);
-    if (!path || args_done(argc, argv) != OK)
-        return usage_of("program", "run", 1);
+    if (!path)
+        return missing("program", "run", "FILE.tengo");
+    if (args_done(argc, argv) != OK)
+        return 2;
     long secs = RUN_DEFAULT_TIMEOUT_S;
     if (timeout) {
         char *end;

@@ -14,7 +14,7 @@ int cmd_token_create(struct cli *c, int argc, char **argv)
     const char *user = opt_take(argc, argv, "--user");
     const char *name = opt_take(argc, argv, "--name");
     if (!user)
-        return usage_of("token", "create", 1);
+        return missing("token", "create", "--user USER");
     struct db_conn db;
     if (cli_open_db(c, argc, argv, &db) != OK)
         return 1;

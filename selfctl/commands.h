@@ -15,5 +15,7 @@ int cmd_config_import(struct cli *c, int argc, char **argv);
 int cmd_pmgr_status(struct cli *c, int argc, char **argv);
 int cmd_program_compile(struct cli *c, int argc, char **argv);
 int cmd_program_run(struct cli *c, int argc, char **argv);
+int cmd_backup(struct cli *c, int argc, char **argv);
+int cmd_restore(struct cli *c, int argc, char **argv);
 
 #endif
