@@ -16,6 +16,7 @@
 #include "log.h"
 #include "policy.h"
 #include "rfc3339.h"
+#include "server.h"
 #include "status.h"
 #include "tsdata_sql.h"
 #include "tsrange.h"
@@ -216,7 +217,47 @@ struct reader {
     double scale, offset; /* unit conversion of every value */
     int count_raw;        /* aggregate count over raw rows: every value is 1 */
     int rows;             /* rows written in the current array */
+    int64_t width;        /* rollup width (s) when rollups serve the read, else 0 */
+    int64_t from, to;     /* the rollup rows read: [from, to), usec */
 };
+
+/* Rollups (sql/000019) serve a bucketed read when the schema has them and
+ * one width is at most the precision and aligned with the zone over the
+ * window (tsrange_zone_aligned): the widest such width, the rollup rows
+ * whole inside the window; its ragged edges are read as points. */
+static const int64_t ROLLUP_WIDTHS[] = { 86400, 3600, 300 };
+#define ROLLUP_SCHEMA 19
+
+static int64_t floor_to(int64_t usec, int64_t step)
+{
+    int64_t q = usec / step - (usec % step != 0 && usec < 0);
+    return q * step;
+}
+
+static void rollup_plan(struct reader *rd)
+{
+    const struct tsrange *q = rd->q;
+    int64_t most = q->bucket_minutes > 0               ? 300
+                   : q->day_or_longer                  ? 86400
+                   : strcmp(q->precision, "hour") == 0 ? 3600
+                                                       : 0;
+    rd->width = 0;
+    if (!q->aggregate_rows || most == 0 || q->end < q->start ||
+        !server_schema_at_least(rd->r->db, ROLLUP_SCHEMA))
+        return;
+    for (size_t i = 0; i < sizeof ROLLUP_WIDTHS / sizeof *ROLLUP_WIDTHS; i++) {
+        int64_t w = ROLLUP_WIDTHS[i], step = w * 1000000;
+        if (w > most || !tsrange_zone_aligned(q, w))
+            continue;
+        int64_t from = -floor_to(-q->start, step), to = floor_to(q->end + 1, step);
+        if (from >= to)
+            return; /* shorter than a row: the points it is */
+        rd->width = w;
+        rd->from = from;
+        rd->to = to;
+        return;
+    }
+}
 
 static void row_write(struct reader *rd, int64_t usec, double v, int32_t offset_sec)
 {
@@ -257,6 +298,7 @@ static void reader_init(struct reader *rd, struct req *r, const struct tsrange *
         if (strcmp(q->aggregate, aggs[i]) == 0)
             rd->agg = (enum tsdata_agg)i;
     rd->count_raw = !q->aggregate_rows && rd->agg == TS_COUNT;
+    rollup_plan(rd);
 }
 
 /* Reads one series and streams its rows as a JSON array (after `prefix`,
@@ -266,12 +308,19 @@ static int stream_series(struct reader *rd, const struct series *s, const char *
 {
     struct req *r = rd->r;
     const struct tsrange *q = rd->q;
-    char start[RFC3339_MAX], end[RFC3339_MAX], minutes[8];
+    char start[RFC3339_MAX], end[RFC3339_MAX], minutes[8], width[24], from[RFC3339_MAX],
+        to[RFC3339_MAX];
     rfc3339_format(q->start, start);
     rfc3339_format(q->end, end);
     snprintf(minutes, sizeof minutes, "%d", q->bucket_minutes);
-    const char *params[] = { s->uuid, start, end, q->precision, q->timezone, minutes };
-    if (db_send_planned(r->db, tsdata_sql(rd->shape, rd->agg), params, NULL, NULL, 1) != OK) {
+    snprintf(width, sizeof width, "%lld", (long long)rd->width);
+    rfc3339_format(rd->from, from);
+    rfc3339_format(rd->to, to);
+    const char *params[] = { s->uuid, start, end, q->precision, q->timezone, minutes,
+                             width, from, to };
+    const struct db_stmt *stmt = rd->width ? tsdata_rollup_sql(rd->shape, rd->agg)
+                                           : tsdata_sql(rd->shape, rd->agg);
+    if (db_send_planned(r->db, stmt, params, NULL, NULL, 1) != OK) {
         char line[300];
         log_error("tsdata read: %s", db_error_line(r->db, NULL, line, sizeof line));
         return req_fail(r, 503, "Service unavailable: database connection lost");

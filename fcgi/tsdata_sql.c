@@ -30,7 +30,31 @@
     "SELECT " bucket " AS b, value FROM tsdata " WHERE_RANGE \
     " AND $6::int4 >= 0) t GROUP BY b ORDER BY b"
 
+/* The same buckets over rollups (sql/000019): the rows of one width in
+ * [$8, $9) stand for their points (every point of a row falls into the
+ * bucket of the row's start: tsdata.c checks that the zone's offsets and
+ * changes over the window are multiples of the width), the points of the
+ * window outside [$8, $9) are read as they are. */
+#define ROLLUP_ROWS \
+    "SELECT bucket AS ts, n, sum AS s, min AS mn, max AS mx FROM tsdata_rollups " \
+    "WHERE ts_uuid = $1::uuid AND width = $7::int4 AND bucket >= $8::timestamptz " \
+    "AND bucket < $9::timestamptz UNION ALL " \
+    "SELECT ts, 1, value, value, value FROM tsdata WHERE ts_uuid = $1::uuid " \
+    "AND ts >= $2::timestamptz AND ts < $8::timestamptz AND ts <= $3::timestamptz UNION ALL " \
+    "SELECT ts, 1, value, value, value FROM tsdata WHERE ts_uuid = $1::uuid " \
+    "AND ts >= $9::timestamptz AND ts >= $2::timestamptz AND ts <= $3::timestamptz"
+#define SQL_ROLLUP(bucket, fn) \
+    "SELECT b, " fn "::float8, " OFFSET_OF("b") " FROM (" \
+    "SELECT " bucket " AS b, n, s, mn, mx FROM (" ROLLUP_ROWS ") r " \
+    "WHERE $6::int4 >= 0) t GROUP BY b ORDER BY b"
+#define R_AVG "(sum(s) / sum(n)::float8)"
+#define R_MIN "min(mn)"
+#define R_MAX "max(mx)"
+#define R_SUM "sum(s)"
+#define R_COUNT "sum(n)"
+
 #define STMT(name, sql) { name, sql, 6 }
+#define RSTMT(name, sql) { name, sql, 9 }
 
 static const struct db_stmt statements[TS_SHAPES][TS_AGGS] = {
     [TS_RAW_UTC] = { STMT("tsdata_raw_utc", SQL_RAW_UTC) },
@@ -50,6 +74,30 @@ static const struct db_stmt statements[TS_SHAPES][TS_AGGS] = {
         STMT("tsdata_day_count", SQL_AGG(BUCKET_DAYPLUS, "count(value)")),
     },
 };
+
+static const struct db_stmt rollup_statements[2][TS_AGGS] = {
+    {
+        RSTMT("tsdata_rsub_avg", SQL_ROLLUP(BUCKET_SUBDAY, R_AVG)),
+        RSTMT("tsdata_rsub_min", SQL_ROLLUP(BUCKET_SUBDAY, R_MIN)),
+        RSTMT("tsdata_rsub_max", SQL_ROLLUP(BUCKET_SUBDAY, R_MAX)),
+        RSTMT("tsdata_rsub_sum", SQL_ROLLUP(BUCKET_SUBDAY, R_SUM)),
+        RSTMT("tsdata_rsub_count", SQL_ROLLUP(BUCKET_SUBDAY, R_COUNT)),
+    },
+    {
+        RSTMT("tsdata_rday_avg", SQL_ROLLUP(BUCKET_DAYPLUS, R_AVG)),
+        RSTMT("tsdata_rday_min", SQL_ROLLUP(BUCKET_DAYPLUS, R_MIN)),
+        RSTMT("tsdata_rday_max", SQL_ROLLUP(BUCKET_DAYPLUS, R_MAX)),
+        RSTMT("tsdata_rday_sum", SQL_ROLLUP(BUCKET_DAYPLUS, R_SUM)),
+        RSTMT("tsdata_rday_count", SQL_ROLLUP(BUCKET_DAYPLUS, R_COUNT)),
+    },
+};
+
+const struct db_stmt *tsdata_rollup_sql(enum tsdata_shape shape, enum tsdata_agg agg)
+{
+    if (shape != TS_SUBDAY && shape != TS_DAYPLUS)
+        return NULL;
+    return &rollup_statements[shape == TS_DAYPLUS][agg];
+}
 
 const struct db_stmt *tsdata_sql(enum tsdata_shape shape, enum tsdata_agg agg)
 {

@@ -22,5 +22,11 @@ enum tsdata_agg { TS_AVG, TS_MIN, TS_MAX, TS_SUM, TS_COUNT, TS_AGGS };
 
 /* Statement for a shape and aggregate (raw shapes ignore the aggregate). */
 const struct db_stmt *tsdata_sql(enum tsdata_shape shape, enum tsdata_agg agg);
+/* The same buckets from the rollups of sql/000019 (bucketed shapes only,
+ * else NULL), three parameters more:
+ *   $7 rollup width (seconds)   $8, $9 the rollup rows read: [$8, $9),
+ *   both multiples of the width; the window's points outside it are read
+ *   as points. */
+const struct db_stmt *tsdata_rollup_sql(enum tsdata_shape shape, enum tsdata_agg agg);
 
 #endif

@@ -124,3 +124,32 @@ int tsrange_value_ok(const struct tsrange *q, double v)
         return v <= q->le;
     return 1;
 }
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+int tsrange_zone_aligned(const struct tsrange *q, int64_t width)
+{
+    if (q->utc)
+        return 1;
+    const struct tz_zone *z;
+    buf_t err = BUF_INIT;
+    int rc = tz_load(q->timezone, strlen(q->timezone), &z, &err);
+    buf_free(&err);
+    if (rc != OK)
+        return 0; /* the zone cache is full: read the points */
+    int64_t t = floor_div(q->start, 1000000), last = floor_div(q->end, 1000000);
+    for (;;) {
+        struct tz_info info;
+        tz_lookup(z, t, &info);
+        if (info.offset % width != 0)
+            return 0;
+        if (info.end > last || info.end == INT64_MAX)
+            return 1;
+        if (floor_div(info.end, width) * width != info.end)
+            return 0; /* an offset change inside a rollup row */
+        t = info.end;
+    }
+}

@@ -36,5 +36,12 @@ int tsrange_from_query(struct req *r, struct tsrange *q);
  * ge <= v <= le (inside the window); ge > le: v >= ge or v <= le (outside);
  * one given: that bound only. */
 int tsrange_value_ok(const struct tsrange *q, double v);
+/* 1 when every UTC offset of q's zone in force during the window and every
+ * instant within it at which the offset changes are multiples of width
+ * seconds: then local wall-clock boundaries of a precision of at least
+ * width (and local midnights) fall on multiples of width in UTC, and a
+ * rollup row of that width lies in one bucket. 0 otherwise (LMT offsets
+ * of old dates, odd zones), or when the zone cannot be loaded. */
+int tsrange_zone_aligned(const struct tsrange *q, int64_t width);
 
 #endif
