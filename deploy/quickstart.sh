@@ -95,6 +95,29 @@ CONF
 
 selfctl() { sh_as_user "$SRC/build/selfctl/selfctl" -c "$VAR/etc/selfhost.conf" "$@"; }
 
+# var/bin/selfctl: the built selfctl with this instance's -c, run as the
+# service account; linked as /usr/local/bin/selfctl when that is free (or
+# already a quickstart's). Prints how to call it.
+SELFCTL_HINT=""
+install_selfctl() {
+  mkdir -p "$VAR/bin"
+  cat > "$VAR/bin/selfctl" <<WRAP
+#!/bin/sh
+# Written by deploy/quickstart.sh: selfctl for the instance in $VAR
+if [ "\$(id -u)" = 0 ]; then
+  exec setpriv --reuid=$SELFHOST_USER --regid=$SELFHOST_USER --init-groups env HOME=/tmp \\
+    "$SRC/build/selfctl/selfctl" -c "$VAR/etc/selfhost.conf" "\$@"
+fi
+exec "$SRC/build/selfctl/selfctl" -c "$VAR/etc/selfhost.conf" "\$@"
+WRAP
+  chmod 755 "$VAR/bin/selfctl"
+  local link=/usr/local/bin/selfctl
+  SELFCTL_HINT="$VAR/bin/selfctl"
+  if [ "$(id -u)" = 0 ] && { [ ! -e "$link" ] || [[ $(readlink "$link") == */var/bin/selfctl ]]; }; then
+    mkdir -p /usr/local/bin && ln -sfn "$VAR/bin/selfctl" "$link" && SELFCTL_HINT=selfctl
+  fi
+}
+
 ensure_domain() {
   local uri; uri=$(sh_pg_uri "$VAR" "selfhost_$DOMAIN")
   sh_pg_createdb "$VAR" "selfhost_$DOMAIN"
@@ -130,6 +153,7 @@ start() {
   sh_programs_start "$VAR" "$VAR/etc/selfhost.conf" "$SRC/build" "$WORKERS"
   sh_nginx_start "$VAR" "$PORT" "$SRC" "$WEBHOOK_POOL"
   echo "$PORT" > "$VAR/run/port"
+  install_selfctl
 
   local token code
   token=$(cat "$VAR/etc/$DOMAIN.token")
@@ -144,7 +168,7 @@ selfhost is running on http://127.0.0.1:$PORT  (domain: $DOMAIN, $POOL API respo
   try:
     curl -u '$DOMAIN:$token' http://127.0.0.1:$PORT/v2/users/me
   logs: var/log/   stop: ./deploy/quickstart.sh stop   status: ./deploy/quickstart.sh status
-  programs: selfctl pmgr status (./build/selfctl/selfctl -c var/etc/selfhost.conf pmgr status)
+  operator CLI: $SELFCTL_HINT --help   (e.g. $SELFCTL_HINT domain list, $SELFCTL_HINT pmgr status)
 MSG
 }
 
