@@ -256,3 +256,33 @@ sh_free_port() {
   done
   sh_die "no free port found"
 }
+
+# sh_www_build BUILD: the console, the API docs and /openapi3.json as
+# static files in BUILD/www (console/build.mjs), from the npm packages of
+# console/package-lock.json (npm ci, run again only when the lock file
+# changed; no install scripts). Installs Debian's nodejs and npm when
+# there is no npm.
+sh_www_build() {
+  local build=${1:-build} src; src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+  command -v npm >/dev/null 2>&1 || sh_install_packages nodejs npm
+  if [ ! -f "$src/console/node_modules/.package-lock.json" ] ||
+     [ "$src/console/package-lock.json" -nt "$src/console/node_modules/.package-lock.json" ]; then
+    (cd "$src/console" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2) ||
+      sh_die "npm ci in console/ failed"
+  fi
+  node "$src/console/build.mjs" "$build/www" >/dev/null || sh_die "console/build.mjs failed"
+}
+
+# sh_www_install BUILD DIR: a copy of BUILD/www in DIR/www for the web
+# server's user (a missing BUILD/www is skipped with a note).
+sh_www_install() {
+  local build=$1 dir=$2
+  rm -rf "$dir/www"
+  if [ ! -d "$build/www" ]; then
+    sh_log "note: no $build/www (sh_www_build): /console/, /docs/ and /openapi3.json answer 404"
+    return 0
+  fi
+  cp -r "$build/www" "$dir/www"
+  chown -R "$SELFHOST_USER:" "$dir/www"
+  chmod -R a+rX "$dir/www"
+}

@@ -59,6 +59,8 @@ start() {
      "$build/worker/selfpwrk" "$build/deploy/selfsup/selfsup" "$dir/bin/"
   export SELFHOST_SELFSUP=$dir/bin/selfsup
   chown -R "$SELFHOST_USER:" "$dir"
+  # the console, /docs/ and /openapi3.json (BUILD/www, from sh_www_build)
+  sh_www_install "$build" "$dir"
   cat > "$dir/etc/selfhost.conf" <<CONF
 [server]
 log_level = info
