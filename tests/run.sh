@@ -17,7 +17,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . deploy/lib/common.sh
 
-sh_install_packages python3   # tests/diff/refdiff.py (test_refdiff.sh)
+# python3: tests/diff/refdiff.py (test_refdiff.sh); chromium: tests/browser
+sh_install_packages python3 chromium
 sh_ensure_user
 
 build=build
@@ -27,6 +28,8 @@ if [ -n "${SELFHOST_SANITIZE:-}" ]; then
   args+=(-DSELFHOST_ASAN=ON -DSELFHOST_UBSAN=ON)
 fi
 sh_build "$build" "${args[@]}"
+# the console, /docs/ and /openapi3.json (npm ci in console/) for the test world
+sh_www_build "$build"
 
 # a world left over by a killed run is stopped before a new one starts
 trap 'tests/integration/harness.sh stop "$build" . >/dev/null 2>&1 || true' EXIT
