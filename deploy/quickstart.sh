@@ -139,6 +139,7 @@ ensure_domain() {
 start() {
   sh_install_packages
   sh_build build
+  sh_www_build build   # the console, /docs/ and /openapi3.json (npm ci in console/)
   sh_ensure_user
   mkdir -p "$VAR"
   chown "$SELFHOST_USER:" "$VAR"
@@ -151,6 +152,7 @@ start() {
   sh_fcgi_start "$VAR" "$WEBHOOK_POOL" "$VAR/etc/selfhost.conf" "$SRC/build/fcgi/selfserv" \
     selfserv-webhook 4
   sh_programs_start "$VAR" "$VAR/etc/selfhost.conf" "$SRC/build" "$WORKERS"
+  sh_www_install build "$VAR"
   sh_nginx_start "$VAR" "$PORT" "$SRC" "$WEBHOOK_POOL"
   echo "$PORT" > "$VAR/run/port"
   install_selfctl
@@ -167,6 +169,8 @@ selfhost is running on http://127.0.0.1:$PORT  (domain: $DOMAIN, $POOL API respo
     $token
   try:
     curl -u '$DOMAIN:$token' http://127.0.0.1:$PORT/v2/users/me
+  console: http://127.0.0.1:$PORT/console/ (domain $DOMAIN, the token above)
+  API documentation: http://127.0.0.1:$PORT/docs/  (OpenAPI: /openapi3.json)
   logs: var/log/   stop: ./deploy/quickstart.sh stop   status: ./deploy/quickstart.sh status
   operator CLI: $SELFCTL_HINT --help   (e.g. $SELFCTL_HINT domain list, $SELFCTL_HINT pmgr status)
 MSG
