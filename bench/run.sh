@@ -214,6 +214,89 @@ read_bench month "month" 4465 "$RUNS" "$(window 2021-07-01T00:00:00Z 2021-08-01T
 read_bench year "year" $YEAR_POINTS "$YEAR_RUNS" "$(window $YEAR_START $YEAR_END)" "$(rows $YEAR_START $YEAR_END)"
 read_bench yearday "year, precision=day (avg)" 366 "$YEAR_RUNS" "$(window $YEAR_START $YEAR_END '&precision=day')" \
   "SELECT date_trunc('day', ts), avg(value) FROM tsdata WHERE ts_uuid = '$UUID' AND ts BETWEEN '$YEAR_START' AND '$YEAR_END' GROUP BY 1 ORDER BY 1"
+# ---- aggregates over a year of 1-minute points (issue 16) -----------------------
+# series bench-minute: 525 600 points, 2021-01-01T00:00Z .. 2021-12-31T23:59Z,
+# loaded through the API in 1 000-point POSTs (the "loading a year" figure),
+# then daily averages (UTC, Europe/Stockholm) and hourly maxima, each beside
+# psql running PostgreSQL's own GROUP BY over the same raw points; with
+# REFERENCE_URL / REFERENCE_AUTH (user:password) the same load and reads on
+# the reference server too.
+MIN_START=2021-01-01T00:00:00Z MIN_END=2021-12-31T23:59:00Z MIN_POINTS=525600
+MIN_UUID=$(series bench-minute)
+awk -v start=1609459200 -v n=$MIN_POINTS -v step=60 -v chunk=1000 -v out="$TMP/minute" \
+  -f "$BENCH/gen-year.awk" > "$TMP/mchunks"
+# load_year BASEURL AUTH UUID: POSTs every chunk, prints the seconds taken
+load_year() {
+  local t0=${EPOCHREALTIME/./} f code
+  while read -r f; do
+    code=$(curl -s -o "$TMP/body" -w '%{http_code}' -u "$2" -H 'Content-Type: application/json' \
+             --data-binary "@$f" "$1/v2/timeseries/$3/data")
+    [ "$code" = 201 ] || { problem "POST of $f to $1 answered $code: $(head -c 200 "$TMP/body")"; break; }
+  done < "$TMP/mchunks"
+  awk -v us=$(( ${EPOCHREALTIME/./} - t0 )) 'BEGIN { printf "%.2f", us / 1e6 }'
+}
+have=$(q "SELECT count(*) FROM tsdata WHERE ts_uuid = '$MIN_UUID'")
+if [ "$have" = $MIN_POINTS ] && [ -z "${BENCH_RELOAD:-}" ]; then
+  LOAD_MIN="-" LOAD_MIN_NOTE="present (loaded by an earlier run; BENCH_RELOAD=1 to time the load again)"
+else
+  q "DELETE FROM tsdata WHERE ts_uuid = '$MIN_UUID'"
+  say "data set: loading $MIN_POINTS 1-minute points through the API (526 POSTs of 1000)"
+  LOAD_MIN=$(load_year "$BASE" "demo:$TOKEN" "$MIN_UUID") LOAD_MIN_NOTE="loaded now"
+  [ "$(q "SELECT count(*) FROM tsdata WHERE ts_uuid = '$MIN_UUID'")" = $MIN_POINTS ] ||
+    problem "bench-minute does not hold $MIN_POINTS points after the load"
+  q "VACUUM ANALYZE tsdata; VACUUM ANALYZE tsdata_rollups" 2> /dev/null || q "VACUUM ANALYZE tsdata"
+fi
+AGGS=$TMP/aggs.md; : > "$AGGS"
+# the reference: the same series and reads when REFERENCE_URL is set
+REF_UUID="" LOAD_REF="-"
+if [ -n "${REFERENCE_URL:-}" ]; then
+  REF_AUTH=${REFERENCE_AUTH:?REFERENCE_AUTH=user:password for REFERENCE_URL}
+  REF_UUID=$(curl -s -u "$REF_AUTH" "$REFERENCE_URL/v2/timeseries?tags=bench-minute" | grep -o '"uuid":"[^"]*"' | head -n 1 | cut -d'"' -f4 || true)
+  if [ -z "$REF_UUID" ]; then
+    REF_UUID=$(curl -s -u "$REF_AUTH" -H 'Content-Type: application/json' \
+      -d '{"name":"bench-minute","si_unit":"C","tags":["bench-minute"]}' "$REFERENCE_URL/v2/timeseries" |
+      grep -o '"uuid":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+    say "reference: loading $MIN_POINTS points into $REFERENCE_URL"
+    LOAD_REF=$(load_year "$REFERENCE_URL" "$REF_AUTH" "$REF_UUID")
+  fi
+fi
+# agg_bench LABEL QUERY SQL: ours (curl) and psql's GROUP BY, interleaved, and the reference
+agg_bench() {
+  local label=$1 query=$2 sql=$3 i code got
+  say "aggregate: $label ($YEAR_RUNS runs)"
+  : > "$TMP/server"; : > "$TMP/psql"; : > "$TMP/ref"; : > "$TMP/bad"
+  code=$(api GET "/v2/timeseries/$MIN_UUID/data?start=$MIN_START&end=$MIN_END&$query")
+  got=$( (grep -o '"ts"' "$TMP/body" || true) | wc -l)
+  [ "$code" = 200 ] || problem "GET $label: status $code: $(head -c 200 "$TMP/body")"
+  [ "$got" = "$(q "$sql" | wc -l)" ] || problem "$label: $got buckets, psql's GROUP BY has $(q "$sql" | wc -l)"
+  for i in $(seq "$POOL"); do api GET "/v2/timeseries/$MIN_UUID/data?start=$MIN_START&end=$MIN_END&$query" > /dev/null; done
+  for i in $(seq "$YEAR_RUNS"); do
+    get_time "/v2/timeseries/$MIN_UUID/data?start=$MIN_START&end=$MIN_END&$query"; psql_time "$sql"
+    if [ -n "$REF_UUID" ]; then
+      curl -s -o /dev/null -u "$REF_AUTH" -w '%{time_total}\n' \
+        "$REFERENCE_URL/v2/timeseries/$REF_UUID/data?start=$MIN_START&end=$MIN_END&$query" >> "$TMP/ref"
+    fi
+  done
+  bad "GET $label: statuses other than 200"
+  local s p r
+  read -r -a s <<< "$(stats "$TMP/server" 1000)"
+  read -r -a p <<< "$(stats "$TMP/psql" 0.001)"
+  read -r -a r <<< "$(stats "$TMP/ref" 1000)"
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$got" "${s[0]}" "${s[1]}" "${p[0]}" \
+    "$(awk -v a="${p[0]}" -v b="$PSQL_FLOOR" 'BEGIN { printf "%.1f", a - b }')" "${r[0]}" \
+    "$(ratio "${r[0]}" "${s[0]}")" >> "$AGGS"
+  eval "AGG_$4=${s[0]} AGGR_$4=$(ratio "${r[0]}" "${s[0]}")"
+}
+raw_group() { # raw_group FIELD ZONE FN: PostgreSQL's own GROUP BY over the points
+  printf "SELECT date_trunc('%s', ts AT TIME ZONE '%s') AT TIME ZONE '%s', %s(value) FROM tsdata WHERE ts_uuid = '%s' AND ts BETWEEN '%s' AND '%s' GROUP BY 1 ORDER BY 1" \
+    "$1" "$2" "$2" "$3" "$MIN_UUID" "$MIN_START" "$MIN_END"
+}
+agg_bench "daily avg, UTC" "precision=day" "$(raw_group day UTC avg)" dutc
+agg_bench "daily avg, Europe/Stockholm" "precision=day&timezone=Europe/Stockholm" "$(raw_group day Europe/Stockholm avg)" dsto
+agg_bench "hourly max, UTC" "precision=hour&aggregate=max" "$(raw_group hour UTC max)" hmax
+agg_bench "daily avg, Asia/Kathmandu (5-min rollups)" "precision=day&timezone=Asia/Kathmandu" "$(raw_group day Asia/Kathmandu avg)" dktm
+agg_bench "per-minute max, UTC (raw points: no rollup is finer)" "precision=minute&aggregate=max" "$(raw_group minute UTC max)" mraw
+
 # ---- inserts ----------------------------------------------------------------
 INS_UUID=$(series bench-insert)
 q "DELETE FROM tsdata WHERE ts_uuid = '$INS_UUID'"   # keep it small and comparable run to run
@@ -337,6 +420,14 @@ REPORT=$TMP/report.md
   echo "|---|---:|---:|---:|---:|---:|---:|---:|"
   cat "$READS"
   echo
+  echo "## Aggregates over a year of 1-minute points (series bench-minute, $MIN_POINTS points, $MIN_START .. $MIN_END)"
+  echo
+  echo "Load through the API in 1 000-point POSTs: ours $LOAD_MIN s ($LOAD_MIN_NOTE); reference ${LOAD_REF} s${REFERENCE_URL:+ ($REFERENCE_URL)}. Reads: $YEAR_RUNS runs each, curl's time_total; psql runs PostgreSQL's own GROUP BY over the raw points (the same buckets), \"psql - floor\" takes psql's start-up ($PSQL_FLOOR ms) off."
+  echo
+  echo "| read | buckets | ours median ms | ours min ms | psql GROUP BY median ms | psql - floor ms | reference median ms | reference/ours |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  cat "$AGGS"
+  echo
   echo "## Inserts (POST /v2/timeseries/{uuid}/data, fresh timestamps, $RUNS runs each)"
   echo
   echo "| points | median ms | min ms | max ms |"
@@ -361,6 +452,10 @@ REPORT=$TMP/report.md
   echo "|---|---:|---:|---:|---|"
   echo "| 1-year read (52 561 points) | 174 ms | <= 1.5 x psql | $MED_year ms; psql $PSQL_year ms: $RATIO_year x | $(verdict "$RATIO_year" 1.5) |"
   echo "| 100-point insert | 49 ms | well under 10 ms | $INS_100 ms | $(verdict "$INS_100" 10) |"
+  echo "| 1-year daily avg of 1-min points, UTC | | <= 10 ms, >= 10 x reference | $AGG_dutc ms; reference/ours ${AGGR_dutc} | $(verdict "$AGG_dutc" 10) |"
+  echo "| same, Europe/Stockholm | | <= 10 ms, >= 10 x reference | $AGG_dsto ms; reference/ours ${AGGR_dsto} | $(verdict "$AGG_dsto" 10) |"
+  echo "| 1-year hourly max of 1-min points | | <= 10 ms, >= 10 x reference | $AGG_hmax ms; reference/ours ${AGGR_hmax} | $(verdict "$AGG_hmax" 10) |"
+  echo "| loading a year of 1-min points, 1 000-point POSTs | | >= 2 x faster than reference | $LOAD_MIN s; reference $LOAD_REF s | |"
   echo "| mixed read load | ~200 req/s at 90 % CPU | wide margin | $WRK_RPS req/s | |"
   echo "| responder memory over 1-year reads | | flat | +$MEM_DELTA kB peak | $(verdict "$MEM_DELTA" 1024) |"
   echo
