@@ -72,8 +72,10 @@ async function go(hash) {
   await page.waitForTimeout(200);
   if (answers.length - before > maxViewCalls) { maxViewCalls = answers.length - before; maxViewAt = hash; }
 }
+// presses a form's submit button (focus + Enter: no pointer hit-testing,
+// which a download bar left by an earlier step can upset)
 async function submit(formId) {
-  await page.click(`form[data-form="${formId}"] button[type=submit]`);
+  await page.locator(`form[data-form="${formId}"] button[type=submit]`).press('Enter');
 }
 async function signIn(domain, token) {
   await go('#/signin');
@@ -258,7 +260,15 @@ try {
   await go(`#/programs/${prog}?again=1`);
   await api('PUT', `/v2/programs/${prog}`, { state: 'inactive' });
 
-  // ---- datasets and alerts --------------------------------------------------
+  // ---- alerts and datasets --------------------------------------------------
+  await go('#/alerts');
+  await page.fill('#alert-new-resource', 'console-test');
+  await page.fill('#alert-new-event', 'Down');
+  await page.fill('#alert-new-value', 'OOM');
+  await page.fill('#alert-new-description', 'raised by the browser test');
+  await submit('alert-new');
+  await page.waitForFunction(() => document.querySelector('table.list')?.textContent.includes('console-test'));
+  check(true, 'an alert raised and listed');
   await go('#/datasets');
   const big = Buffer.alloc(1536 * 1024 + 77);
   for (let i = 0; i < big.length; i++) big[i] = (i * 31 + (i >> 10)) & 0xff;
@@ -272,14 +282,6 @@ try {
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#dataset-download')]);
   check(Buffer.compare(fs.readFileSync(await dl.path()), big) === 0, 'downloaded again, byte for byte');
   await shot('dataset');
-  await go('#/alerts');
-  await page.fill('#alert-new-resource', 'console-test');
-  await page.fill('#alert-new-event', 'Down');
-  await page.fill('#alert-new-value', 'OOM');
-  await page.fill('#alert-new-description', 'raised by the browser test');
-  await submit('alert-new');
-  await page.waitForFunction(() => document.querySelector('table.list')?.textContent.includes('console-test'));
-  check(true, 'an alert raised and listed');
 
   // ---- the docs page ----------------------------------------------------------
   const doc = JSON.parse(await (await fetch(`${URL0}/openapi3.json`)).text());
@@ -313,6 +315,8 @@ try {
 } catch (e) {
   failed++;
   console.log(`FAIL ${e.stack || e}`);
+  if (consoleErrors.length) console.log(`     script errors: ${consoleErrors.join(' | ')}`);
+  console.log(`     last answers: ${answers.slice(-3).map((a) => `${a.method} ${a.path} ${a.status}`).join(', ')}`);
   await shot('failure').catch(() => {});
 } finally {
   await context.close();
