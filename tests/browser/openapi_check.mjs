@@ -35,9 +35,10 @@ export function validate(doc, schema, value, where = '$', errors = []) {
       errors.push(`${where}: matches none of ${key}`);
   }
   const t = typeOf(value);
-  if (schema.type) {
-    const ok = schema.type === t || (schema.type === 'number' && t === 'integer');
-    if (!ok) { errors.push(`${where}: ${t}, documented ${schema.type}`); return errors; }
+  const type = schema.type || (schema.properties ? 'object' : schema.items ? 'array' : undefined);
+  if (type) {
+    const ok = type === t || (type === 'number' && t === 'integer');
+    if (!ok) { errors.push(`${where}: ${t}, documented ${type}`); return errors; }
   }
   if (schema.enum && !schema.enum.includes(value)) errors.push(`${where}: ${JSON.stringify(value)} not in enum`);
   if (schema.format === 'date-time' && t === 'string' && isNaN(Date.parse(value))) errors.push(`${where}: not a date-time: ${value}`);
