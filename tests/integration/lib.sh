@@ -6,6 +6,8 @@ set -u
 . "$ITEST_ENV"
 export ITEST_DIR ITEST_URL ITEST_DOMAIN ITEST_TOKEN ITEST_CONFIG ITEST_PGHOST ITEST_SELFCTL ITEST_SELFSERV ITEST_SELFPMGR ITEST_SELFPWRK ITEST_SELFSUP ITEST_WEBHOOK_POOL ITEST_SRC
 export PGOPTIONS="-c client_min_messages=warning"
+# the supervisor the pools run under (deploy/lib/common.sh sh_fcgi_start)
+export SELFHOST_SELFSUP=$ITEST_SELFSUP
 passed=0 failed=0
 TMP=$(mktemp -d /tmp/selfhost-shtest.XXXXXX)
 chmod 755 "$TMP"
