@@ -39,7 +39,7 @@ echo "60 requests in ${elapsed_ms} ms: $ok answered, $limited limited (at most $
 [ "$ok" -ge 10 ] && [ "$ok" -le "$max" ]; verdict "the burst of 10 holds across 4 responders"
 grep -q '^X-RateLimit-Limit: 3600$' "$TMP/replies"; verdict "429 carries X-RateLimit-Limit"
 grep -q '^Retry-After: 1$' "$TMP/replies"; verdict "429 carries Retry-After"
-pids=$(grep -o 'selfserv\[[0-9]*\] debug: GET /v2/users/me' "$TMP/log/rc.log" | sort -u | wc -l)
+pids=$(grep -o 'selfserv\[[0-9]*\] info: GET /v2/users/me' "$TMP/log/rc.log" | sort -u | wc -l)
 [ "$pids" -ge 2 ]; verdict "requests were served by several processes ($pids)"
 sleep 2.1
 [[ "$(ask | head -n 1)" == "Status: 200"* ]]; verdict "the bucket refills with time"
