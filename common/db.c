@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 #include "status.h"
 
@@ -114,6 +116,27 @@ void db_close(struct db_conn *c)
     if (c->pg)
         PQfinish(c->pg);
     memset(c, 0, sizeof *c);
+}
+
+void db_close_wait(struct db_conn *c, int timeout_ms)
+{
+    int fd = c->pg && PQstatus(c->pg) == CONNECTION_OK ? dup(PQsocket(c->pg)) : -1;
+    db_close(c); /* sends Terminate; our copy of the socket stays open */
+    if (fd < 0)
+        return;
+    /* the server closes the socket when its backend exits: EOF (or an
+     * error) here means it is gone */
+    int64_t until = clock_mono_us() + (int64_t)timeout_ms * 1000;
+    char buf[256];
+    for (;;) {
+        int left = (int)((until - clock_mono_us()) / 1000);
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        if (left <= 0 || poll(&p, 1, left) <= 0)
+            break;
+        if (read(fd, buf, sizeof buf) <= 0)
+            break;
+    }
+    close(fd);
 }
 
 int db_reset(struct db_conn *c)

@@ -45,6 +45,11 @@ int db_connect_start(struct db_conn *c, const char *uri, const char *appname, ch
                      size_t errsz);
 int db_connect_continue(struct db_conn *c, char *err, size_t errsz);
 void db_close(struct db_conn *c);
+/* db_close, then waits up to timeout_ms for the server to drop its end:
+ * a backend counts against max_connections until it has exited, so a
+ * process that closes one connection to open another (the connection
+ * budget) must not count it gone before the server does. */
+void db_close_wait(struct db_conn *c, int timeout_ms);
 /* Reconnects a connection whose socket broke; forgets prepared statements. */
 int db_reset(struct db_conn *c);
 

@@ -15,7 +15,8 @@
 #include "token_store.h"
 #include "status.h"
 
-#define SERVE_CLASS "/serve" /* the responders' slots; the manager counts its own */
+#define SERVE_CLASS "/serve"
+#define CLOSE_WAIT_MS 100    /* longest wait for a closed connection's backend to go */ /* the responders' slots; the manager counts its own */
 
 /* The budget: the table of slots under state_dir, unless turned off. A
  * table that cannot be opened leaves the process without a budget (said
@@ -75,7 +76,10 @@ static void conn_close(struct server *s, struct domain_conn *dc, int keep_slot)
 {
     if (!dc->connected && !dc->db.pg)
         return;
-    db_close(&dc->db);
+    if (s->budget)
+        db_close_wait(&dc->db, CLOSE_WAIT_MS); /* gone for the server too before the slot is */
+    else
+        db_close(&dc->db);
     if (dc->connected && !keep_slot)
         connbudget_release(s->budget, dc->key);
     dc->connected = 0;
