@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "clock.h"
 #include "config.h"
+#include "connbudget.h"
 #include "cron.h"
 #include "db.h"
 #include "frame.h"
@@ -43,12 +44,21 @@ struct pm_program {
     bool seen;              /* mark during a reload */
 };
 
+struct pm;
+
 struct pm_domain {
+    struct pm *pm;
     char *name;
     char *uri;
+    char key[CONNBUDGET_KEY_MAX]; /* its server, as the connection budget counts it */
     struct db_conn db;
     bool connected;
     bool connecting;           /* db_connect_start done, waiting on the socket */
+    bool slot;                 /* holds a slot of the budget (connecting or connected) */
+    bool listening;            /* LISTEN selfhost_programs; else polled */
+    bool ever_connected;
+    bool failed;               /* the last attempt failed: say so when it works again */
+    int64_t used_us;           /* last use, for closing a polled domain's connection */
     int64_t connect_by_us;     /* give up connecting then */
     int64_t schema;            /* schema version of its database */
     int64_t retry_at_us;       /* when to try connecting again */
@@ -115,6 +125,9 @@ struct pm {
     int listen_fd;
     struct pm_domain *domains;
     size_t ndomains;
+    struct connbudget *budget; /* shared connection slots, NULL: no budget */
+    bool budget_tried;
+    int64_t polls_wait_us;     /* no slot for a poll: none is begun before then */
     int64_t domainfile_mtime;
     struct pm_conn *conns;
     struct pm_job *jobs;      /* queued and running, in arrival order */
@@ -130,6 +143,11 @@ struct pm {
 int pm_domains_load(struct pm *pm);                 /* (re)read the domain list */
 void pm_domains_free(struct pm *pm);
 void pm_domain_service(struct pm *pm, struct pm_domain *d); /* connect, notifications, reload */
+/* Makes sure d has an open connection (a polled domain's is opened at
+ * once, blocking, within the manager's share): OK, or ERROR when it cannot
+ * be had now (database away: retried after a few seconds). For jobs,
+ * their records and webhooks. */
+int pm_domain_use(struct pm_domain *d);
 struct pm_domain *pm_domain_find(struct pm *pm, const char *name);
 struct pm_program *pm_program_find(struct pm_domain *d, const char *uuid);
 /* One program read fresh (webhooks): OK with *out filled (free with

@@ -1,16 +1,19 @@
-/* pm_domain.c — every domain's database as the manager sees it: one libpq
- * connection each, LISTEN selfhost_programs on it, and the routines and
- * webhooks that are active and have a signed revision (the newest signed
- * revision is what runs). A notification about any program makes the
- * manager read that domain's programs again (they are few, and the
- * notification carries no detail on purpose); so does the poll interval,
- * as a fallback for databases without the triggers (schema 12). A domain
- * whose database is away is retried every few seconds, connecting without
- * blocking, so the others go on. */
+/* pm_domain.c — every domain's database as the manager sees it: a libpq
+ * connection, LISTEN selfhost_programs on it where the manager's share of
+ * the connection budget allows (else the domain is polled), and the
+ * routines and webhooks that are active and have a signed revision (the
+ * newest signed revision is what runs). A notification about any program
+ * makes the manager read that domain's programs again (they are few, and
+ * the notification carries no detail on purpose); so does the poll
+ * interval, as a fallback for databases without the triggers (schema 12)
+ * and for the domains that have no listener. A domain whose database is
+ * away is retried every few seconds, connecting without blocking, so the
+ * others go on. */
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "connbudget.h"
 #include "domains.h"
 #include "log.h"
 #include "manager.h"
@@ -18,6 +21,11 @@
 #include "status.h"
 
 #define PM_RETRY_US (5 * 1000000LL)
+#define PM_LINGER_US (2 * 1000000LL)     /* a polled domain's connection, after its last use */
+#define PM_POLL_EARLY_US (5 * 1000000LL) /* at most this much before poll_interval is up */
+#define PM_POLL_RETRY_US (50 * 1000LL)  /* polls blocked for want of a slot try again */
+#define PM_CLOSE_WAIT_MS 100
+#define MANAGER_CLASS "/manager"
 
 #define PROGRAM_COLUMNS                                                                    \
     "p.uuid, p.name, p.type, p.state, p.schedule, p.deadline, r.revision, "             \
@@ -93,34 +101,169 @@ struct pm_program *pm_program_find(struct pm_domain *d, const char *uuid)
     return NULL;
 }
 
-/* Closes the connection (lost, or an attempt that failed) and schedules
- * the next attempt. */
-static void domain_down(struct pm_domain *d)
+/* ---- connections within the manager's share ------------------------------
+ *
+ * The manager may hold manager.connections connections to each PostgreSQL
+ * server (the budget's "/manager" class, connbudget.h). Up to half of
+ * them stay open and LISTEN (programs changes are seen at once); the
+ * others are transient: a polled domain is connected (without blocking
+ * the loop) when its read is due, read, and closed PM_LINGER_US after its
+ * last use, or earlier when another domain needs the slot. Jobs of a
+ * polled domain (imports, the run's record, a webhook's program) connect
+ * it at once through pm_domain_use. With the budget off
+ * (database.connections = 0) every domain listens, as it always did. */
+
+static bool budget_on(const struct pm *pm)
 {
-    if (d->db.pg)
-        db_close(&d->db);
-    d->connected = false;
-    d->connecting = false;
-    d->retry_at_us = clock_mono_us() + PM_RETRY_US;
+    return pm->budget != NULL;
 }
 
-static void domain_disconnect(struct pm_domain *d, const char *why)
+/* Half the share listens; the other half polls the rest and serves jobs,
+ * several polls at once (a connection attempt takes a while). */
+static int listeners_max(const struct pm *pm)
+{
+    int share = (int)pm->cfg.manager_connections;
+    return share > 2 ? share / 2 : 0;
+}
+
+/* Open connections of this process, and listening ones, to d's server. */
+static void server_use(const struct pm *pm, const struct pm_domain *d, int *open, int *listening)
+{
+    *open = *listening = 0;
+    for (size_t i = 0; i < pm->ndomains; i++) {
+        const struct pm_domain *o = &pm->domains[i];
+        if (o->name && o->slot && strcmp(o->key, d->key) == 0) {
+            ++*open;
+            *listening += o->listening;
+        }
+    }
+}
+
+static void slot_release(struct pm *pm, struct pm_domain *d)
+{
+    if (d->slot && budget_on(pm))
+        connbudget_release(pm->budget, d->key);
+    if (d->slot)
+        pm->polls_wait_us = 0; /* a poll may have it */
+    d->slot = false;
+}
+
+/* Closes the connection, keeping the slot when the caller hands it on. */
+static void domain_close(struct pm *pm, struct pm_domain *d, bool keep_slot)
+{
+    if (d->db.pg && d->slot && budget_on(pm))
+        db_close_wait(&d->db, PM_CLOSE_WAIT_MS); /* gone for the server before the slot is */
+    else if (d->db.pg)
+        db_close(&d->db);
+    if (!keep_slot)
+        slot_release(pm, d);
+    d->slot = false;
+    d->connected = false;
+    d->connecting = false;
+    d->listening = false;
+}
+
+/* Closes the connection (lost, or an attempt that failed) and schedules
+ * the next attempt. */
+static void domain_down(struct pm *pm, struct pm_domain *d)
+{
+    domain_close(pm, d, false);
+    d->retry_at_us = clock_mono_us() + PM_RETRY_US;
+    d->failed = true;
+}
+
+static void domain_disconnect(struct pm *pm, struct pm_domain *d, const char *why)
 {
     if (d->connected)
         log_warn("domain %s: database connection lost (%s); retrying every %lld s", d->name,
                  why, PM_RETRY_US / 1000000);
-    domain_down(d);
+    domain_down(pm, d);
 }
 
-static void connect_failed(struct pm_domain *d, const char *why)
+static void connect_failed(struct pm *pm, struct pm_domain *d, const char *why)
 {
     log_warn("domain %s: %s", d->name, why);
-    domain_down(d);
+    domain_down(pm, d);
+}
+
+/* A slot for d: a free one of the share, else the one of the transient
+ * connection (of the same server) used least recently, closed for it. A
+ * poll takes only a connection that is done (lingering); a job (urgent)
+ * also stops a poll's connection attempt, which is begun again later. */
+static int slot_take(struct pm *pm, struct pm_domain *d, bool urgent)
+{
+    if (d->slot)
+        return OK;
+    if (!budget_on(pm)) {
+        d->slot = true;
+        return OK;
+    }
+    int rc = connbudget_acquire(pm->budget, d->key, (int)pm->cfg.manager_connections, 0);
+    if (rc == CONNBUDGET_FULL) {
+        struct pm_domain *lru = NULL;
+        for (size_t i = 0; i < pm->ndomains; i++) {
+            struct pm_domain *o = &pm->domains[i];
+            if (o == d || !o->name || !o->slot || o->listening || strcmp(o->key, d->key) != 0 ||
+                (o->connecting && !urgent))
+                continue;
+            /* a connection attempt is the last thing to give up */
+            if (!lru || (lru->connecting && !o->connecting) ||
+                (lru->connecting == o->connecting && o->used_us < lru->used_us))
+                lru = o;
+        }
+        if (!lru)
+            return ERROR;
+        domain_close(pm, lru, true);
+        rc = OK;
+    }
+    if (rc != OK && rc != ERROR)
+        return ERROR;
+    d->slot = true; /* ERROR: the table failed (logged); go on rather than stop */
+    return OK;
+}
+
+/* With the connection up: LISTEN when the share has room for one more
+ * listener on this server. */
+static void domain_listen_maybe(struct pm *pm, struct pm_domain *d)
+{
+    int open, listening;
+    if (d->listening || !d->connected)
+        return;
+    server_use(pm, d, &open, &listening);
+    if (budget_on(pm) && listening >= listeners_max(pm))
+        return;
+    PGresult *res = db_exec_sql(&d->db, "LISTEN selfhost_programs");
+    if (db_ok(res)) {
+        d->listening = true;
+        d->reload_now = true; /* notifications before LISTEN are lost: read everything */
+    }
+    PQclear(res);
+}
+
+/* A polled domain with programs is worth a listener more than a listening
+ * one without: the one without goes back to being polled. */
+static void domain_listen_prefer(struct pm *pm, struct pm_domain *d)
+{
+    int open, listening;
+    if (!budget_on(pm) || d->listening || d->nprograms == 0 || listeners_max(pm) == 0)
+        return;
+    server_use(pm, d, &open, &listening);
+    if (listening >= listeners_max(pm)) {
+        for (size_t i = 0; i < pm->ndomains; i++) {
+            struct pm_domain *o = &pm->domains[i];
+            if (o->name && o->listening && o->nprograms == 0 && strcmp(o->key, d->key) == 0) {
+                log_debug("domain %s: polled from now on, %s listens instead", o->name, d->name);
+                domain_close(pm, o, false);
+                break;
+            }
+        }
+    }
+    domain_listen_maybe(pm, d);
 }
 
 /* The connection is up: check the schema, bound statements in time (one
- * loop serves every domain), listen. */
-static void domain_ready(struct pm_domain *d)
+ * loop serves every domain), listen when the share allows. */
+static void domain_ready(struct pm *pm, struct pm_domain *d)
 {
     char err[512] = "";
     int dirty = 0;
@@ -130,25 +273,25 @@ static void domain_ready(struct pm_domain *d)
         char why[600];
         snprintf(why, sizeof why, "not a usable selfhost database (%s)",
                  dirty ? "dirty migration" : err[0] ? err : "schema too old");
-        connect_failed(d, why);
+        connect_failed(pm, d, why);
         return;
     }
     PGresult *res = db_exec_sql(&d->db, "SET statement_timeout = '10s'");
     int ok = db_ok(res);
     PQclear(res);
-    if (ok) {
-        res = db_exec_sql(&d->db, "LISTEN selfhost_programs");
-        ok = db_ok(res);
-        PQclear(res);
-    }
     if (!ok) {
-        connect_failed(d, "cannot LISTEN selfhost_programs");
+        connect_failed(pm, d, "cannot set statement_timeout");
         return;
     }
     d->connected = true;
-    d->housekeeping_at_us = 0; /* chores at once after (re)connecting */
-    d->reload_now = true; /* notifications before LISTEN are lost: read everything */
-    log_info("domain %s: connected (schema %lld)", d->name, (long long)d->schema);
+    d->used_us = clock_mono_us();
+    d->reload_now = true;
+    domain_listen_maybe(pm, d);
+    if (d->failed || !d->ever_connected)
+        log_info("domain %s: connected (schema %lld)%s", d->name, (long long)d->schema,
+                 d->listening ? "" : "; polled every manager.poll_interval: no listener left");
+    d->failed = false;
+    d->ever_connected = true;
 }
 
 /* Advances a connection attempt without blocking the loop: a database
@@ -158,17 +301,22 @@ static void domain_connect_step(struct pm *pm, struct pm_domain *d)
     char err[512];
     int64_t mono = clock_mono_us();
     if (!d->connecting) {
-        if (mono < d->retry_at_us)
+        if (mono < d->retry_at_us || mono < pm->polls_wait_us)
             return;
+        if (slot_take(pm, d, false) != OK) {
+            /* every slot busy: no other poll tries before one is given back */
+            pm->polls_wait_us = mono + PM_POLL_RETRY_US;
+            return;
+        }
         if (db_connect_start(&d->db, d->uri, "selfpmgr", err, sizeof err) != OK) {
-            connect_failed(d, err);
+            connect_failed(pm, d, err);
             return;
         }
         d->connecting = true;
         d->connect_by_us = mono + pm->cfg.connect_timeout * 1000000LL;
     }
     if (mono >= d->connect_by_us) {
-        connect_failed(d, "cannot connect to database: timeout expired");
+        connect_failed(pm, d, "cannot connect to database: timeout expired");
         return;
     }
     struct pollfd p = { .fd = PQsocket(d->db.pg), .events = d->db.connect_events };
@@ -176,23 +324,56 @@ static void domain_connect_step(struct pm *pm, struct pm_domain *d)
         return; /* not ready yet: the main loop polls for it */
     int rc = db_connect_continue(&d->db, err, sizeof err);
     if (rc == ERROR)
-        connect_failed(d, err);
+        connect_failed(pm, d, err);
     else if (rc == OK)
-        domain_ready(d);
+        domain_ready(pm, d);
+}
+
+int pm_domain_use(struct pm_domain *d)
+{
+    struct pm *pm = d->pm;
+    char err[512];
+    if (d->connected) {
+        d->used_us = clock_mono_us();
+        return OK;
+    }
+    if (clock_mono_us() < d->retry_at_us)
+        return ERROR; /* failed a moment ago */
+    if (d->connecting) { /* a poll's attempt: connect at once instead, in its slot */
+        domain_close(pm, d, true);
+        d->slot = true;
+    }
+    if (slot_take(pm, d, true) != OK) {
+        log_warn("domain %s: all %lld of the manager's connections to its server are "
+                 "listening; not connected now", d->name, (long long)pm->cfg.manager_connections);
+        return ERROR;
+    }
+    if (db_connect(&d->db, d->uri, (int)pm->cfg.connect_timeout, "selfpmgr", err, sizeof err) != OK) {
+        connect_failed(pm, d, err);
+        return ERROR;
+    }
+    domain_ready(pm, d);
+    if (!d->connected)
+        return ERROR;
+    if (!d->listening)
+        d->reload_now = false; /* a polled domain is read on its own schedule */
+    return OK;
 }
 
 /* Reads the domain's active programs, keeping the schedule and busy flag
  * of those whose code and schedule did not change. */
 static void domain_reload(struct pm *pm, struct pm_domain *d)
 {
-    PGresult *res = db_exec(&d->db, &SQL_PROGRAMS, NULL);
+    /* a polled connection reads once: not worth a prepare's round trip */
+    PGresult *res = d->listening ? db_exec(&d->db, &SQL_PROGRAMS, NULL)
+                                 : db_exec_sql(&d->db, SQL_PROGRAMS.sql);
     if (!db_ok(res)) {
         char line[256];
         log_warn("domain %s: cannot read programs: %s", d->name,
                  db_error_line(&d->db, res, line, sizeof line));
         PQclear(res);
         if (PQstatus(d->db.pg) != CONNECTION_OK)
-            domain_disconnect(d, "query failed");
+            domain_disconnect(pm, d, "query failed");
         return;
     }
     int n = PQntuples(res);
@@ -235,19 +416,32 @@ static void domain_reload(struct pm *pm, struct pm_domain *d)
     d->programs = next;
     d->nprograms = kept;
     d->reload_now = false;
-    d->reload_at_us = clock_mono_us() + pm->cfg.manager_poll_interval * 1000000LL;
+    int64_t interval = pm->cfg.manager_poll_interval * 1000000LL;
+    if (!d->listening) {
+        /* begin a little early: reads queued behind others still come
+         * within the interval of the one before */
+        int64_t early = interval / 10 < PM_POLL_EARLY_US ? interval / 10 : PM_POLL_EARLY_US;
+        interval -= early;
+    }
+    d->reload_at_us = clock_mono_us() + interval;
+    d->used_us = clock_mono_us();
+    log_debug("domain %s: %zu program(s) read%s", d->name, d->nprograms,
+              d->listening ? "" : ", polled");
+    domain_listen_prefer(pm, d);
 }
 
 void pm_domain_service(struct pm *pm, struct pm_domain *d)
 {
+    int64_t mono = clock_mono_us();
     if (!d->connected) {
+        if (!d->connecting && !d->reload_now && mono < d->reload_at_us)
+            return; /* polled, and not due */
         domain_connect_step(pm, d);
         if (!d->connected)
             return;
     }
-    int64_t mono = clock_mono_us();
     if (!PQconsumeInput(d->db.pg) || PQstatus(d->db.pg) != CONNECTION_OK) {
-        domain_disconnect(d, PQerrorMessage(d->db.pg));
+        domain_disconnect(pm, d, PQerrorMessage(d->db.pg));
         return;
     }
     PGnotify *nf;
@@ -258,6 +452,8 @@ void pm_domain_service(struct pm *pm, struct pm_domain *d)
     }
     if (d->reload_now || mono >= d->reload_at_us)
         domain_reload(pm, d);
+    if (d->connected && !d->listening && clock_mono_us() - d->used_us >= PM_LINGER_US)
+        domain_close(pm, d, false); /* polled: held only briefly */
 }
 
 int pm_program_fetch(struct pm_domain *d, const char *uuid, struct pm_program *out, int *status,
@@ -266,7 +462,7 @@ int pm_program_fetch(struct pm_domain *d, const char *uuid, struct pm_program *o
     memset(out, 0, sizeof *out);
     *status = 503;
     *message = "The domain's database is not available";
-    if (!d->connected)
+    if (pm_domain_use(d) != OK)
         return ERROR;
     const char *params[1] = { uuid };
     PGresult *res = db_exec(&d->db, &SQL_PROGRAM, params);
@@ -306,10 +502,9 @@ struct pm_domain *pm_domain_find(struct pm *pm, const char *name)
     return NULL;
 }
 
-static void domain_free(struct pm_domain *d)
+static void domain_free(struct pm *pm, struct pm_domain *d)
 {
-    if (d->db.pg)
-        db_close(&d->db);
+    domain_close(pm, d, false);
     for (size_t i = 0; i < d->nprograms; i++)
         pm_program_clear(&d->programs[i]);
     free(d->programs);
@@ -317,10 +512,37 @@ static void domain_free(struct pm_domain *d)
     free(d->uri);
 }
 
+/* The budget's table, opened on the first load; without it (turned off,
+ * or the table cannot be had) the manager connects as it always did. */
+static void budget_open(struct pm *pm)
+{
+    char err[512];
+    if (pm->budget_tried || pm->cfg.db_connections == 0)
+        return;
+    pm->budget_tried = true;
+    if (connbudget_open(pm->cfg.state_dir, &pm->budget, err, sizeof err) != OK)
+        log_error("connections are NOT limited to manager.connections = %lld: %s (set "
+                  "server.state_dir to a folder this user may write)",
+                  (long long)pm->cfg.manager_connections, err);
+}
+
+static void domain_init(struct pm *pm, struct pm_domain *d, const struct domain *from)
+{
+    char server[CONNBUDGET_KEY_MAX];
+    d->pm = pm;
+    d->name = strdup(from->name);
+    d->uri = strdup(from->uri);
+    if (db_server_key(d->uri, server, sizeof server) != OK)
+        snprintf(server, sizeof server, "%s", d->uri); /* libpq will say what is wrong */
+    snprintf(d->key, sizeof d->key, "%.*s" MANAGER_CLASS,
+             (int)(sizeof d->key - sizeof MANAGER_CLASS), server);
+}
+
 int pm_domains_load(struct pm *pm)
 {
     struct domain_list list = { 0 };
     char err[512];
+    budget_open(pm);
     if (domains_load(&pm->cfg, NULL, &list, err, sizeof err) != OK) {
         log_error("%s", err);
         return ERROR;
@@ -333,15 +555,14 @@ int pm_domains_load(struct pm *pm)
             old->name = NULL; /* moved: no longer found, not freed below */
             continue;
         }
-        next[i].name = strdup(list.items[i].name);
-        next[i].uri = strdup(list.items[i].uri);
+        domain_init(pm, &next[i], &list.items[i]);
         log_info("domain %s: added", next[i].name);
     }
     for (size_t i = 0; i < pm->ndomains; i++) {
         if (pm->domains[i].name == NULL)
             continue;
         log_info("domain %s: removed", pm->domains[i].name);
-        domain_free(&pm->domains[i]);
+        domain_free(pm, &pm->domains[i]);
     }
     free(pm->domains);
     pm->domains = next;
@@ -354,8 +575,10 @@ void pm_domains_free(struct pm *pm)
 {
     for (size_t i = 0; i < pm->ndomains; i++)
         if (pm->domains[i].name)
-            domain_free(&pm->domains[i]);
+            domain_free(pm, &pm->domains[i]);
     free(pm->domains);
     pm->domains = NULL;
     pm->ndomains = 0;
+    connbudget_close(pm->budget);
+    pm->budget = NULL;
 }

@@ -117,6 +117,10 @@ int pm_imports_json(struct pm_domain *d, const char *code, size_t len, buf_t *ou
         if (split_spec(l.items[i], name, sizeof name, &rev) != OK)
             continue;
         const char *params[2] = { name, rev };
+        if (pm_domain_use(d) != OK) { /* a polled domain is connected for it */
+            rc = ERROR;
+            break;
+        }
         PGresult *res = db_exec(&d->db, &SQL_MODULE, params);
         if (!db_ok(res)) {
             char line[256];

@@ -54,7 +54,7 @@ void pm_record_run(struct pm *pm, const struct pm_job *job, json_object *result,
                    const char *outcome, int64_t duration_ms, const char *error)
 {
     struct pm_domain *d = pm_domain_find(pm, job->domain);
-    if (!d || !d->connected || d->schema < 17)
+    if (!d || pm_domain_use(d) != OK || d->schema < 17)
         return;
     char rev[16], started[32], ms[24], kept[24];
     snprintf(rev, sizeof rev, "%d", job->revision);

@@ -28,8 +28,6 @@ int64_t pm_schedule_run(struct pm *pm)
     int64_t wait = PM_SCHEDULE_IDLE_US;
     for (size_t i = 0; i < pm->ndomains; i++) {
         struct pm_domain *d = &pm->domains[i];
-        if (!d->connected)
-            continue;
         for (size_t k = 0; k < d->nprograms; k++) {
             struct pm_program *p = &d->programs[k];
             if (p->webhook || p->next_run_us == 0)

@@ -23,8 +23,8 @@ void pm_status_json(const struct pm *pm, buf_t *f)
         const struct pm_domain *d = &pm->domains[i];
         buf_puts(f, i ? ",{\"domain\":" : "{\"domain\":");
         json_put_str(f, d->name);
-        buf_printf(f, ",\"connected\":%s,\"programs\":%zu}", d->connected ? "true" : "false",
-                   d->nprograms);
+        buf_printf(f, ",\"connected\":%s,\"listening\":%s,\"programs\":%zu}",
+                   d->connected ? "true" : "false", d->listening ? "true" : "false", d->nprograms);
     }
     buf_puts(f, "],\"recent\":[");
     size_t n = pm->nrecent < PM_RECENT ? pm->nrecent : PM_RECENT;
