@@ -336,6 +336,19 @@ int connbudget_yield(struct connbudget *b, const char *long_key, int limit)
     return wanted;
 }
 
+int connbudget_trim(struct connbudget *b, const char *long_key, int limit)
+{
+    KEY_OF(long_key, key);
+    if (!b || acquire_lock(b) != OK)
+        return 0;
+    struct cb_row *mine = own_row(b, key, 0);
+    int trim = mine && mine->held >= 2 && held_by_all(b, key) >= limit;
+    if (trim)
+        mine->held--;
+    release_lock(b);
+    return trim;
+}
+
 int connbudget_anyone_waiting(const struct connbudget *b)
 {
     return b && b->hdr && b->pid == getpid() && b->hdr->waiters > 0;

@@ -53,6 +53,12 @@ void connbudget_release(struct connbudget *b, const char *key);
  * held: one of this process's slots is then given up at once (the caller
  * must close one connection to that server); 0 otherwise. */
 int connbudget_yield(struct connbudget *b, const char *key, int limit);
+/* 1 when all limit slots of key are held and this process holds two or
+ * more: one of its slots is then given up at once (the caller closes its
+ * least recently used connection), so that the next process to need a
+ * connection finds a free slot instead of closing one on its request's
+ * time. 0 otherwise. */
+int connbudget_trim(struct connbudget *b, const char *key, int limit);
 /* Cheap test, no lock: does any process wait for any slot right now? */
 int connbudget_anyone_waiting(const struct connbudget *b);
 /* Slots of key held by live processes (*total) and by this one (*mine). */

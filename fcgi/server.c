@@ -132,8 +132,10 @@ void server_refresh_domains(struct server *s, int now_please)
     s->primus_dirty = 0;
     /* `selfctl db migrate --domain` touches the domain file: look at every
      * schema again before the next request uses it */
-    for (size_t i = 0; i < s->nconns; i++)
+    for (size_t i = 0; i < s->nconns; i++) {
         s->conns[i].db.schema_stale = 1;
+        s->conns[i].recheck = 1; /* also for those closed now */
+    }
     domains_free(&s->domains);
     s->domains = fresh;
     /* close connections whose domain went away or points elsewhere now */
@@ -224,14 +226,20 @@ static int conn_open(struct server *s, struct domain_conn *dc)
         conn_close(s, dc, 0);
         return ERROR;
     }
+    if (dc->checked && !dc->recheck) {
+        dc->db.schema = dc->schema; /* reopened after a close: checked already */
+        return OK;
+    }
     int64_t version;
     if (migrate_check_servable(&dc->db, &version, err, sizeof err) != OK) {
         log_error("domain %s: not serving: %s", dc->name, err);
         conn_close(s, dc, 0);
         return ERROR;
     }
+    dc->schema = version;
+    dc->recheck = 0;
     if (dc->checked)
-        return OK; /* reopened after an idle close: warned already */
+        return OK; /* warned already */
     dc->checked = 1;
     if (version < migrate_latest())
         log_warn("domain %s: schema version %lld of %lld: served; per-user rates, dataset "
@@ -304,6 +312,16 @@ void server_idle(struct server *s)
     if (!s->budget)
         return;
     int64_t now = clock_mono_us();
+    /* all slots of the server just used taken: free one of ours now,
+     * between requests, so that a request to a domain without a
+     * connection does not wait for a close */
+    struct domain_conn *last = NULL;
+    for (size_t i = 0; i < s->nconns; i++)
+        if (s->conns[i].connected && (!last || s->conns[i].last_used_us > last->last_used_us))
+            last = &s->conns[i];
+    struct domain_conn *oldest = last ? lru_same_server(s, last) : NULL;
+    if (oldest && connbudget_trim(s->budget, last->key, s->budget_limit))
+        conn_close(s, oldest, 1); /* the slot was given up by connbudget_trim */
     if (now - s->idle_checked_us >= 1000000) {
         s->idle_checked_us = now;
         int64_t idle_us = s->cfg.db_idle_timeout * 1000000;

@@ -28,6 +28,8 @@ struct domain_conn {
     struct db_conn db;
     int connected;
     int checked;              /* first-connection checks done (warned once) */
+    int64_t schema;           /* version found then, reused on a reconnect */
+    int recheck;              /* the domain list changed: look at the schema again */
     int64_t last_used_us;     /* for least recently used first */
 };
 

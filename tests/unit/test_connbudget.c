@@ -181,6 +181,22 @@ static void test_connbudget_yield_only_when_full_and_wanted(void)
     budget_done(b);
 }
 
+static void test_connbudget_trim_frees_one_of_two_when_full(void)
+{
+    struct connbudget *b = budget_open();
+    CU_ASSERT_EQUAL(connbudget_acquire(b, KEY, 3, 0), OK);
+    CU_ASSERT_EQUAL(connbudget_trim(b, KEY, 3), 0); /* not full */
+    pid_t pid = child_holding(2, KEY, NULL);
+    CU_ASSERT_EQUAL(connbudget_trim(b, KEY, 3), 0); /* full, but we hold one only */
+    kill_child(pid);
+    CU_ASSERT_EQUAL(connbudget_acquire(b, KEY, 3, 0), OK);
+    CU_ASSERT_EQUAL(connbudget_acquire(b, KEY, 3, 0), OK);
+    CU_ASSERT_EQUAL(connbudget_trim(b, KEY, 3), 1);
+    CU_ASSERT_EQUAL(total_of(b, KEY), 2);
+    CU_ASSERT_EQUAL(connbudget_trim(b, KEY, 3), 0); /* one free now */
+    budget_done(b);
+}
+
 static void test_connbudget_damaged_table_is_repaired(void)
 {
     struct connbudget *b = budget_open();
@@ -271,6 +287,7 @@ void register_tests(void)
     ADD(s, test_connbudget_sigkilled_holder_slots_come_back);
     ADD(s, test_connbudget_waiter_gets_the_slot_another_yields);
     ADD(s, test_connbudget_yield_only_when_full_and_wanted);
+    ADD(s, test_connbudget_trim_frees_one_of_two_when_full);
     ADD(s, test_connbudget_damaged_table_is_repaired);
     ADD(s, test_connbudget_forked_child_counts_its_own);
     ADD(s, test_connbudget_bad_arguments);
