@@ -329,8 +329,6 @@ int connbudget_yield(struct connbudget *b, const char *long_key, int limit)
         reap(b); /* the waiter may be gone, or a dead process's slots free */
         struct cb_row *mine = own_row(b, key, 0);
         wanted = someone_waits(b, key) && mine && mine->held > 0 && held_by_all(b, key) >= limit;
-        if (wanted)
-            mine->held--;
     }
     release_lock(b);
     return wanted;
@@ -343,8 +341,6 @@ int connbudget_trim(struct connbudget *b, const char *long_key, int limit)
         return 0;
     struct cb_row *mine = own_row(b, key, 0);
     int trim = mine && mine->held >= 2 && held_by_all(b, key) >= limit;
-    if (trim)
-        mine->held--;
     release_lock(b);
     return trim;
 }

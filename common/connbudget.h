@@ -50,14 +50,17 @@ int connbudget_acquire(struct connbudget *b, const char *key, int limit, int wai
 /* Gives one slot of key back (one this process holds). */
 void connbudget_release(struct connbudget *b, const char *key);
 /* 1 when another process is waiting for a slot of key and all limit are
- * held: one of this process's slots is then given up at once (the caller
- * must close one connection to that server); 0 otherwise. */
+ * held: the caller should then close one of its connections to that
+ * server and connbudget_release its slot once the server has let the
+ * backend go (db_close_wait). The slot stays held until then, so that the
+ * waiter never connects while the closed backend still counts against
+ * max_connections. 0 otherwise. */
 int connbudget_yield(struct connbudget *b, const char *key, int limit);
 /* 1 when all limit slots of key are held and this process holds two or
- * more: one of its slots is then given up at once (the caller closes its
- * least recently used connection), so that the next process to need a
- * connection finds a free slot instead of closing one on its request's
- * time. 0 otherwise. */
+ * more: the caller should then close its least recently used connection
+ * and release its slot (as after connbudget_yield), so that the next
+ * process to need a connection finds a free slot instead of closing one
+ * on its request's time. 0 otherwise. */
 int connbudget_trim(struct connbudget *b, const char *key, int limit);
 /* Cheap test, no lock: does any process wait for any slot right now? */
 int connbudget_anyone_waiting(const struct connbudget *b);

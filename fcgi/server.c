@@ -16,7 +16,7 @@
 #include "status.h"
 
 #define SERVE_CLASS "/serve"
-#define CLOSE_WAIT_MS 100    /* longest wait for a closed connection's backend to go */ /* the responders' slots; the manager counts its own */
+#define CLOSE_WAIT_MS 1000 /* longest wait for a closed connection's backend to go */
 
 /* The budget: the table of slots under state_dir, unless turned off. A
  * table that cannot be opened leaves the process without a budget (said
@@ -321,7 +321,7 @@ void server_idle(struct server *s)
             last = &s->conns[i];
     struct domain_conn *oldest = last ? lru_same_server(s, last) : NULL;
     if (oldest && connbudget_trim(s->budget, last->key, s->budget_limit))
-        conn_close(s, oldest, 1); /* the slot was given up by connbudget_trim */
+        conn_close(s, oldest, 0); /* its backend gone, then its slot */
     if (now - s->idle_checked_us >= 1000000) {
         s->idle_checked_us = now;
         int64_t idle_us = s->cfg.db_idle_timeout * 1000000;
@@ -345,7 +345,7 @@ void server_idle(struct server *s)
             c = lru;
         if (connbudget_yield(s->budget, c->key, s->budget_limit)) {
             log_debug("domain %s: connection closed for another process", c->name);
-            conn_close(s, c, 1); /* the slot was given up by connbudget_yield */
+            conn_close(s, c, 0); /* its backend gone, then its slot */
         }
     }
 }

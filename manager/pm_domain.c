@@ -24,7 +24,7 @@
 #define PM_LINGER_US (2 * 1000000LL)     /* a polled domain's connection, after its last use */
 #define PM_POLL_EARLY_US (5 * 1000000LL) /* at most this much before poll_interval is up */
 #define PM_POLL_RETRY_US (50 * 1000LL)  /* polls blocked for want of a slot try again */
-#define PM_CLOSE_WAIT_MS 100
+#define PM_CLOSE_WAIT_MS 1000
 #define MANAGER_CLASS "/manager"
 
 #define PROGRAM_COLUMNS                                                                    \

@@ -151,8 +151,10 @@ static void test_connbudget_sigkilled_holder_slots_come_back(void)
 
 static void yield_loop(struct connbudget *b)
 {
-    if (connbudget_yield(b, KEY, 2) == 1)
-        _exit(0); /* gave one: done */
+    if (connbudget_yield(b, KEY, 2) == 1) {
+        connbudget_release(b, KEY); /* its connection closed: the slot goes */
+        _exit(0);
+    }
     usleep(1000);
 }
 
@@ -192,6 +194,8 @@ static void test_connbudget_trim_frees_one_of_two_when_full(void)
     CU_ASSERT_EQUAL(connbudget_acquire(b, KEY, 3, 0), OK);
     CU_ASSERT_EQUAL(connbudget_acquire(b, KEY, 3, 0), OK);
     CU_ASSERT_EQUAL(connbudget_trim(b, KEY, 3), 1);
+    CU_ASSERT_EQUAL(total_of(b, KEY), 3); /* held until its connection is closed */
+    connbudget_release(b, KEY);
     CU_ASSERT_EQUAL(total_of(b, KEY), 2);
     CU_ASSERT_EQUAL(connbudget_trim(b, KEY, 3), 0); /* one free now */
     budget_done(b);
