@@ -62,8 +62,18 @@ page.on('response', async (res) => {
   if (!u.pathname.startsWith('/v2/')) return;
   let body = '';
   try { body = await res.text(); } catch { /* a download */ }
-  answers.push({ method: res.request().method(), path: u.pathname, status: res.status(), type: res.headers()['content-type'] || '', body });
+  answers.push({ method: res.request().method(), path: u.pathname, search: u.search, status: res.status(), type: res.headers()['content-type'] || '', body });
 });
+// the latest answer that matches, waiting for it: a response's body is read
+// after the page may already have drawn it
+async function answerWhere(match, timeoutMs = 5000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const a = answers.filter(match).pop();
+    if (a || Date.now() > until) return a;
+    await page.waitForTimeout(50);
+  }
+}
 // opens a page of the console; counts the API calls showing it takes
 async function go(hash) {
   const before = answers.length;
@@ -153,8 +163,8 @@ try {
   await page.selectOption('#series-controls-timezone', 'Asia/Tokyo');
   await submit('series-controls');
   await page.waitForFunction(() => /max per hour, shown in Asia\/Tokyo/.test(document.querySelector('#plot-info')?.textContent || '') && document.querySelector('#plot canvas'));
-  const hourly = answers.filter((a) => a.path === `/v2/timeseries/${ts}/data` && a.method === 'GET').pop();
-  const rows = JSON.parse(hourly.body);
+  const hourly = await answerWhere((a) => a.path === `/v2/timeseries/${ts}/data` && a.method === 'GET' && /precision=hour/.test(a.search));
+  const rows = hourly ? JSON.parse(hourly.body) : [];
   check(rows.length >= 17 && rows.length <= 19 && rows.every((r) => r.ts.endsWith('+09:00') && /T\d\d:00:00/.test(r.ts)), `precision hour in Asia/Tokyo: ${rows.length} hourly maxima stamped +09:00`);
   const axis = await page.evaluate(() => document.querySelector('#plot .u-legend')?.textContent || '');
   check(/Asia\/Tokyo/.test(axis), 'the plot shows the zone');
