@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "status.h"
+#include "xalloc.h"
 
 /* Lines of the common prefix and suffix next to the differences that
  * still take part (diff keeps as many as it shows for context). */
@@ -32,14 +33,6 @@ struct text {
     uint32_t *ids; /* equivalence class of each line */
     uint8_t *chg;  /* changed flags; chg[-1] and chg[n] exist and stay 0 */
 };
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size);
-    if (!p)
-        abort(); /* as arena and buf: an allocation failure ends the process */
-    return p;
-}
 
 /* ---- 1. lines and classes -------------------------------------------------- */
 

@@ -19,6 +19,7 @@
 
 #include "clock.h"
 #include "json.h"
+#include "xalloc.h"
 
 #define FRAME_HDR 4
 #define FRAME_KEEP (64u << 10)   /* body buffer kept between frames */
@@ -87,9 +88,8 @@ static int frame_check_body(const char *body, size_t len, char *err, size_t errs
 
 struct frame_reader *frame_reader_new(size_t max)
 {
-    struct frame_reader *fr = calloc(1, sizeof *fr);
-    if (fr)
-        fr->max = frame_limit(max);
+    struct frame_reader *fr = xcalloc(1, sizeof *fr);
+    fr->max = frame_limit(max);
     return fr;
 }
 

@@ -36,7 +36,10 @@ enum frame_status {
 struct frame_reader; /* incremental reader, one per connection */
 
 /* A reader accepting bodies up to max bytes (0, or anything above
- * FRAME_MAX, means FRAME_MAX). NULL only when out of memory. */
+ * FRAME_MAX, means FRAME_MAX). Never NULL (xalloc.h). The body buffer,
+ * which grows with what a peer sends, is allocated checked instead: a
+ * failure there is the reader's FRAME_ERROR (ENOMEM), and only that
+ * connection is lost. */
 struct frame_reader *frame_reader_new(size_t max);
 void frame_reader_free(struct frame_reader *fr); /* NULL is fine */
 

@@ -242,8 +242,6 @@ static int manager_send(struct req *r, struct hook_call *c, const buf_t *frame)
 static int manager_receive(struct req *r, struct hook_call *c)
 {
     c->reader = frame_reader_new(FRAME_MAX);
-    if (!c->reader)
-        return req_fail(r, 500, "Out of memory");
     for (;;) {
         const char *data;
         size_t len;

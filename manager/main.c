@@ -18,6 +18,7 @@
 #include "log.h"
 #include "manager.h"
 #include "status.h"
+#include "xalloc.h"
 
 #define PM_TICK_MS 1000 /* longest sleep: domain file, reconnects, heartbeats */
 
@@ -56,8 +57,8 @@ static void poll_once(struct pm *pm, int timeout_ms)
     size_t n = 1 + pm->ndomains;
     for (struct pm_conn *c = pm->conns; c; c = c->next)
         n++;
-    struct pollfd *fds = calloc(n, sizeof *fds);
-    struct pm_conn **who = calloc(n, sizeof *who);
+    struct pollfd *fds = xcalloc(n, sizeof *fds);
+    struct pm_conn **who = xcalloc(n, sizeof *who);
     size_t k = 0;
     fds[k++] = (struct pollfd){ .fd = pm->listen_fd, .events = POLLIN };
     for (size_t i = 0; i < pm->ndomains; i++) {

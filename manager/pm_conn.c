@@ -17,6 +17,7 @@
 #include "log.h"
 #include "manager.h"
 #include "status.h"
+#include "xalloc.h"
 
 #define PM_WEBHOOK_FRAME_MAX FRAME_MAX
 #define PM_WORKER_FRAME_MAX FRAME_MAX
@@ -69,7 +70,7 @@ void pm_accept(struct pm *pm)
             close(fd);
             continue;
         }
-        struct pm_conn *c = calloc(1, sizeof *c);
+        struct pm_conn *c = xcalloc(1, sizeof *c);
         c->fd = fd;
         c->peer_pid = pid;
         c->reader = frame_reader_new(PM_WORKER_FRAME_MAX);
@@ -128,7 +129,7 @@ static void on_hello(struct pm *pm, struct pm_conn *c, json_object *msg)
     c->role = PM_PEER_WORKER;
     c->capacity = (int)cap;
     c->worker_id = ++pm->next_worker_id;
-    c->name = strdup(json_str(msg, "name", ""));
+    c->name = xstrdup(json_str(msg, "name", ""));
     c->idle_since_us = clock_mono_us();
     buf_t f = BUF_INIT;
     buf_printf(&f, "{\"type\":\"welcome\",\"worker\":%d}", c->worker_id);

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "manager.h"
 #include "status.h"
+#include "xalloc.h"
 
 size_t pm_queue_length(const struct pm *pm)
 {
@@ -49,12 +50,12 @@ struct pm_job *pm_job_new(struct pm *pm, struct pm_domain *d, const struct pm_pr
         buf_free(&modules);
         return NULL;
     }
-    struct pm_job *j = calloc(1, sizeof *j);
+    struct pm_job *j = xcalloc(1, sizeof *j);
     j->id = ++pm->next_job_id;
     j->webhook = request != NULL;
-    j->domain = strdup(d->name);
+    j->domain = xstrdup(d->name);
     memcpy(j->program, p->uuid, sizeof j->program);
-    j->name = strdup(p->name);
+    j->name = xstrdup(p->name);
     j->revision = p->revision;
     memcpy(j->checksum, p->checksum, sizeof j->checksum);
     j->deadline_ms = p->deadline_ms;

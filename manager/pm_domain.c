@@ -19,6 +19,7 @@
 #include "manager.h"
 #include "migrate.h"
 #include "status.h"
+#include "xalloc.h"
 
 #define PM_RETRY_US (5 * 1000000LL)
 #define PM_LINGER_US (2 * 1000000LL)     /* a polled domain's connection, after its last use */
@@ -59,9 +60,7 @@ static int hexval(char c)
 char *pm_unhex(const char *hex, size_t *len)
 {
     size_t n = strlen(hex) / 2;
-    char *out = malloc(n + 1);
-    if (!out)
-        abort();
+    char *out = xmalloc(n + 1);
     for (size_t k = 0; k < n; k++)
         out[k] = (char)(hexval(hex[2 * k]) << 4 | hexval(hex[2 * k + 1]));
     out[n] = '\0';
@@ -82,7 +81,7 @@ static void program_from_row(struct pm_program *p, PGresult *res, int i)
 {
     snprintf(p->uuid, sizeof p->uuid, "%s", PQgetvalue(res, i, C_UUID));
     free(p->name);
-    p->name = strdup(PQgetvalue(res, i, C_NAME));
+    p->name = xstrdup(PQgetvalue(res, i, C_NAME));
     p->webhook = strcmp(PQgetvalue(res, i, C_TYPE), "webhook") == 0;
     p->deadline_ms = atoll(PQgetvalue(res, i, C_DEADLINE));
     if (p->deadline_ms < 1)
@@ -377,7 +376,7 @@ static void domain_reload(struct pm *pm, struct pm_domain *d)
         return;
     }
     int n = PQntuples(res);
-    struct pm_program *next = calloc((size_t)n + 1, sizeof *next);
+    struct pm_program *next = xcalloc((size_t)n + 1, sizeof *next);
     size_t kept = 0;
     int64_t now = clock_real_us();
     for (int i = 0; i < n; i++) {
@@ -530,8 +529,8 @@ static void domain_init(struct pm *pm, struct pm_domain *d, const struct domain 
 {
     char server[CONNBUDGET_KEY_MAX];
     d->pm = pm;
-    d->name = strdup(from->name);
-    d->uri = strdup(from->uri);
+    d->name = xstrdup(from->name);
+    d->uri = xstrdup(from->uri);
     if (db_server_key(d->uri, server, sizeof server) != OK)
         snprintf(server, sizeof server, "%s", d->uri); /* libpq will say what is wrong */
     snprintf(d->key, sizeof d->key, "%.*s" MANAGER_CLASS,
@@ -547,7 +546,7 @@ int pm_domains_load(struct pm *pm)
         log_error("%s", err);
         return ERROR;
     }
-    struct pm_domain *next = calloc(list.n + 1, sizeof *next);
+    struct pm_domain *next = xcalloc(list.n + 1, sizeof *next);
     for (size_t i = 0; i < list.n; i++) {
         struct pm_domain *old = pm_domain_find(pm, list.items[i].name);
         if (old && strcmp(old->uri, list.items[i].uri) == 0) {

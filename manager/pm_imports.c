@@ -17,6 +17,7 @@
 #include "log.h"
 #include "manager.h"
 #include "status.h"
+#include "xalloc.h"
 
 #define PM_IMPORTS_MAX 64 /* modules one job may pull in */
 #define PM_SPEC_MAX 200
@@ -74,7 +75,7 @@ static void scan_imports(const char *code, size_t len, struct spec_list *l)
                      PM_IMPORTS_MAX);
             break;
         }
-        l->items[l->n++] = strdup(s);
+        l->items[l->n++] = xstrdup(s);
     }
     arena_free(a);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cache.h"
+#include "xalloc.h"
 
 struct cache_entry {
     uint8_t key[CACHE_KEY_LEN];
@@ -21,15 +22,9 @@ struct cache {
 
 struct cache *cache_new(size_t size)
 {
-    struct cache *c = calloc(1, sizeof *c);
-    if (!c)
-        return NULL;
+    struct cache *c = xcalloc(1, sizeof *c);
     c->size = size ? size : 1;
-    c->e = calloc(c->size, sizeof *c->e);
-    if (!c->e) {
-        free(c);
-        return NULL;
-    }
+    c->e = xcalloc(c->size, sizeof *c->e);
     return c;
 }
 

@@ -17,7 +17,7 @@
 
 struct cache;
 
-/* NULL when out of memory. */
+/* Never NULL (allocation failures abort: xalloc.h). */
 struct cache *cache_new(size_t size);
 void cache_free(struct cache *c); /* NULL is fine */
 void cache_key(const struct job *j, uint8_t key[CACHE_KEY_LEN]);

@@ -64,10 +64,6 @@ int conn_open(struct conn *c, int64_t now)
     }
     c->fd = fd;
     c->fr = frame_reader_new(0);
-    if (!c->fr) {
-        conn_close(c, "out of memory", now);
-        return ERROR;
-    }
     buf_t b = BUF_INIT;
     buf_printf(&b, "{\"type\":\"hello\",\"role\":\"worker\",\"capacity\":%d,\"pid\":%ld,\"name\":",
                c->capacity, (long)getpid());

@@ -11,6 +11,7 @@
 #include "job.h"
 #include "json.h"
 #include "status.h"
+#include "xalloc.h"
 
 #define FAILF(...) (snprintf(err, errsz, __VA_ARGS__), ERROR)
 
@@ -61,9 +62,7 @@ static int decode_b64(json_object *o, const char *key, char **out, size_t *outle
         return FAILF("member '%s' is missing or not a string", key);
     const char *s = json_object_get_string(v);
     size_t n = (size_t)json_object_get_string_len(v);
-    char *b = malloc(base64_decoded_max(n) + 1);
-    if (!b)
-        return FAILF("out of memory decoding '%s'", key);
+    char *b = xmalloc(base64_decoded_max(n) + 1);
     if (base64_decode(s, n, (uint8_t *)b, outlen) != OK) {
         free(b);
         return FAILF("member '%s' is not valid base64", key);
@@ -81,9 +80,7 @@ static int parse_modules(json_object *root, struct job *j, char *err, size_t err
     size_t n = json_object_array_length(arr);
     if (n == 0)
         return OK;
-    j->modules = calloc(n, sizeof *j->modules);
-    if (!j->modules)
-        return FAILF("out of memory");
+    j->modules = xcalloc(n, sizeof *j->modules);
     for (size_t i = 0; i < n; i++) {
         json_object *m = json_object_array_get_idx(arr, i);
         struct job_module *jm = &j->modules[i];
@@ -123,18 +120,14 @@ static int parse_request(json_object *root, struct job *j, char *err, size_t err
     if (!hdrs)
         return FAILF("member 'request.headers' is missing or not an object");
     size_t n = (size_t)json_object_object_length(hdrs);
-    j->headers = calloc(n ? n : 1, sizeof *j->headers);
-    if (!j->headers)
-        return FAILF("out of memory");
+    j->headers = xcalloc(n ? n : 1, sizeof *j->headers);
     json_object_object_foreach(hdrs, name, val)
     {
         if (!json_object_is_type(val, json_type_string))
             return FAILF("request header '%s' is not a string", name);
         struct tg_header *h = &j->headers[j->nheaders++];
-        h->name = strdup(name);
-        h->value = strdup(json_object_get_string(val));
-        if (!h->name || !h->value)
-            return FAILF("out of memory");
+        h->name = xstrdup(name);
+        h->value = xstrdup(json_object_get_string(val));
     }
     char why[200];
     if (decode_b64(req, "body_b64", &j->body, &j->body_len, why, sizeof why) != OK)
@@ -239,15 +232,11 @@ void job_result_log(struct job_result *r, const char *level, const char *msg, si
     if (r->nlog >= JOB_LOG_MAX)
         return;
     if (r->nlog == 0) {
-        r->log = calloc(JOB_LOG_MAX, sizeof *r->log);
-        if (!r->log)
-            return;
+        r->log = xcalloc(JOB_LOG_MAX, sizeof *r->log);
     }
     if (len > JOB_LOG_LINE_MAX)
         len = JOB_LOG_LINE_MAX;
-    char *m = malloc(len + 1);
-    if (!m)
-        return;
+    char *m = xmalloc(len + 1);
     memcpy(m, msg, len);
     m[len] = '\0';
     struct job_log *l = &r->log[r->nlog++];
@@ -325,18 +314,14 @@ static int parse_response(json_object *o, struct job_result *r, char *err, size_
     struct tg_cgi_response *rs = &r->response;
     rs->status = (int)json_object_get_int64(st);
     size_t n = (size_t)json_object_object_length(hd);
-    rs->headers = calloc(n ? n : 1, sizeof *rs->headers);
-    if (!rs->headers)
-        return FAILF("out of memory");
+    rs->headers = xcalloc(n ? n : 1, sizeof *rs->headers);
     json_object_object_foreach(hd, name, val)
     {
         if (!json_object_is_type(val, json_type_string))
             return FAILF("response header '%s' is not a string", name);
         struct tg_header *h = &rs->headers[rs->nheaders++];
-        h->name = strdup(name);
-        h->value = strdup(json_object_get_string(val));
-        if (!h->name || !h->value)
-            return FAILF("out of memory");
+        h->name = xstrdup(name);
+        h->value = xstrdup(json_object_get_string(val));
     }
     char *body;
     size_t blen;

@@ -22,6 +22,7 @@
 #include "runs.h"
 #include "status.h"
 #include "vm.h"
+#include "xalloc.h"
 
 static volatile sig_atomic_t stopping;
 
@@ -102,9 +103,8 @@ static char *default_name(void)
     gethostname(host, sizeof host);
     host[HOST_NAME_MAX] = '\0';
     size_t n = strlen(host) + 16;
-    char *s = malloc(n);
-    if (s)
-        snprintf(s, n, "selfpwrk@%s", host);
+    char *s = xmalloc(n);
+    snprintf(s, n, "selfpwrk@%s", host);
     return s;
 }
 
@@ -151,15 +151,9 @@ int main(int argc, char **argv)
         .cgi_max_body = (size_t)cfg.webhook_max_body,
     };
     size_t cap = (size_t)cfg.worker_capacity;
-    struct pollfd *pfd = calloc(cap + 1, sizeof *pfd);
-    if (!pfd || runs_init(&w.runs, cap, (size_t)cfg.worker_cache_size, &lim) != OK) {
-        log_error("out of memory");
-        free(pfd);
-        free(dflt_name);
-        config_free(&cfg);
-        return 1;
-    }
-    conn_init(&w.conn, cfg.manager_socket, name ? name : dflt_name ? dflt_name : "selfpwrk",
+    struct pollfd *pfd = xcalloc(cap + 1, sizeof *pfd);
+    runs_init(&w.runs, cap, (size_t)cfg.worker_cache_size, &lim);
+    conn_init(&w.conn, cfg.manager_socket, name ? name : dflt_name,
               (int)cap);
     log_info("started: manager %s, capacity %zu, memory limit %lld bytes", cfg.manager_socket,
              cap, (long long)cfg.worker_memory_limit);

@@ -10,24 +10,19 @@
 #include "runs.h"
 #include "status.h"
 #include "vm.h"
+#include "xalloc.h"
 
 #define REAP_RETRY_NS (1 * 1000000LL) /* pipe closed, process not yet gone */
 
-int runs_init(struct runs *r, size_t capacity, size_t cache_size, const struct child_limits *lim)
+void runs_init(struct runs *r, size_t capacity, size_t cache_size, const struct child_limits *lim)
 {
     memset(r, 0, sizeof *r);
-    r->slots = calloc(capacity, sizeof *r->slots);
+    r->slots = xcalloc(capacity, sizeof *r->slots);
     r->cache = cache_new(cache_size);
-    if (!r->slots || !r->cache) {
-        free(r->slots);
-        cache_free(r->cache);
-        return ERROR;
-    }
     for (size_t i = 0; i < capacity; i++)
         r->slots[i].fd = -1;
     r->capacity = capacity;
     r->lim = *lim;
-    return OK;
 }
 
 void runs_free(struct runs *r)

@@ -19,7 +19,7 @@ struct runs {
     struct child_limits lim;
 };
 
-int runs_init(struct runs *r, size_t capacity, size_t cache_size, const struct child_limits *lim);
+void runs_init(struct runs *r, size_t capacity, size_t cache_size, const struct child_limits *lim);
 void runs_free(struct runs *r); /* abandons what still runs */
 int runs_count(const struct runs *r);
 
