@@ -88,11 +88,46 @@ struct pm_conn {
     struct pm_conn *next;
 };
 
-enum pm_job_state { PM_JOB_QUEUED, PM_JOB_RUNNING };
+/* A job's state (pm_dispatch.c moves it; nothing else does):
+ *
+ *             dispatch              result
+ *   QUEUED -------------> RUNNING ---------> freed: recorded, a webhook's caller answered
+ *     ^                     |   |
+ *     +--- worker lost -----+   | webhook: 504 at answer_by, or its caller gone
+ *          (a routine)          v
+ *                         ANSWERED --------> freed: recorded, nobody told
+ *
+ * Besides: a QUEUED webhook is freed when its caller is answered (504,
+ * or 503 with no worker at all) or goes away; a RUNNING or ANSWERED job
+ * whose worker goes away is recorded crashed and freed, a webhook's
+ * waiting caller answered 503 — except a routine below max_attempts,
+ * which is QUEUED again.
+ *
+ * ANSWERED is a webhook whose program still runs on a worker after its
+ * caller has had an answer (504) or went away: it still holds its worker
+ * slot and counts toward its domain's webhook_domain_max until the result
+ * (or the loss of the worker) ends it. A QUEUED or RUNNING webhook always
+ * has its caller; an ANSWERED one never has.
+ *
+ * How a job refers to the rest, and why:
+ * - workers by id (worker_id): a routine outlives the connection of the
+ *   worker that ran it (queued again when that worker goes away) and
+ *   pm_conn_close frees the connection; ids are never reused, so a result
+ *   on a new connection can never match a job of the old one.
+ * - its caller by pointer: the one thing a job must write to, and it cannot
+ *   dangle: a caller has exactly one job, and pm_conn_close calls
+ *   pm_caller_lost, which detaches the job, before the connection is freed.
+ * - programs by domain name + uuid: a reload of the domain list
+ *   (pm_domains_load) and of a domain's programs both build new arrays
+ *   and move the entries, so a pointer into pm->domains or d->programs
+ *   would not survive one; the job copies what it runs (name, revision,
+ *   checksum, deadline, the frame) and finds the program again when it
+ *   ends, which may find none (removed meanwhile). */
+enum pm_job_state { PM_JOB_QUEUED, PM_JOB_RUNNING, PM_JOB_ANSWERED };
 
 struct pm_job {
     int64_t id;
-    bool webhook;
+    bool webhook;            /* its kind: else a routine */
     char *domain;
     char program[37];
     char *name;
@@ -102,10 +137,10 @@ struct pm_job {
     char *frame;             /* the job frame sent to a worker (without id) */
     enum pm_job_state state;
     int attempts;
-    int worker_id;           /* running: who has it */
+    int worker_id;           /* RUNNING, ANSWERED: who has it */
     int64_t started_us;      /* wall clock, for program_runs */
     int64_t answer_by_us;    /* webhooks: monotonic time of the 504 */
-    struct pm_conn *caller;  /* webhooks: who waits; NULL once answered/gone */
+    struct pm_conn *caller;  /* webhooks QUEUED or RUNNING: who waits; else NULL */
     struct pm_job *next;
 };
 
@@ -173,11 +208,12 @@ int64_t pm_schedule_run(struct pm *pm);
 int pm_imports_json(struct pm_domain *d, const char *code, size_t len, buf_t *out);
 
 /* pm_dispatch.c */
-/* A job queued for p (request: a webhook's, NULL for a routine); NULL with
- * an HTTP status and message when it cannot be made (database away, or
- * code + modules + request larger than a frame). */
+/* A job queued for p (request and caller: a webhook's, both NULL for a
+ * routine); NULL with an HTTP status and message when it cannot be made
+ * (database away, or code + modules + request larger than a frame). */
 struct pm_job *pm_job_new(struct pm *pm, struct pm_domain *d, const struct pm_program *p,
-                          json_object *request, int *status, const char **why);
+                          json_object *request, struct pm_conn *caller, int *status,
+                          const char **why);
 void pm_dispatch(struct pm *pm);                    /* start what can start */
 /* OK when a webhook of domain may be queued now; ERROR with why (for a
  * 503) when that domain has [manager] webhook_domain_max calls queued or

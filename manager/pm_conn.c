@@ -172,14 +172,12 @@ static void on_webhook(struct pm *pm, struct pm_conn *c, json_object *msg)
         c->closing = true;
         return;
     }
-    struct pm_job *j = pm_job_new(pm, d, &p, request, &status, &message);
+    struct pm_job *j = pm_job_new(pm, d, &p, request, c, &status, &message);
     pm_program_clear(&p);
     if (!j) {
         pm_send_error(c, status, message);
         c->closing = true;
-        return;
     }
-    j->caller = c;
 }
 
 static void on_status(struct pm *pm, struct pm_conn *c)

@@ -13,7 +13,8 @@
  * went away (a webhook is never started twice: it may have done half its
  * work, and its caller's deadline runs), or 504 when the deadline plus a
  * grace passes first. A routine whose worker goes away is queued again,
- * up to [manager] max_attempts starts in all. */
+ * up to [manager] max_attempts starts in all. The states and how they
+ * change: manager.h, above struct pm_job. */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,8 +41,15 @@ static void job_free(struct pm_job *j)
     free(j);
 }
 
+/* On a worker: it holds one of the worker's slots. */
+static bool on_worker(const struct pm_job *j)
+{
+    return j->state == PM_JOB_RUNNING || j->state == PM_JOB_ANSWERED;
+}
+
 struct pm_job *pm_job_new(struct pm *pm, struct pm_domain *d, const struct pm_program *p,
-                          json_object *request, int *status, const char **why)
+                          json_object *request, struct pm_conn *caller, int *status,
+                          const char **why)
 {
     *status = 503;
     *why = "The domain's database is not available";
@@ -60,6 +68,7 @@ struct pm_job *pm_job_new(struct pm *pm, struct pm_domain *d, const struct pm_pr
     memcpy(j->checksum, p->checksum, sizeof j->checksum);
     j->deadline_ms = p->deadline_ms;
     j->state = PM_JOB_QUEUED;
+    j->caller = caller;
     j->answer_by_us = clock_mono_us() + p->deadline_ms * 1000 + PM_WEBHOOK_GRACE_US;
 
     buf_t f = BUF_INIT;
@@ -119,16 +128,25 @@ void pm_jobs_free(struct pm *pm)
     }
 }
 
-/* The caller got its answer: one answer per connection, then it closes. */
+/* The caller got its answer: one answer per connection, then it closes.
+ * A job still on its worker is ANSWERED from now on. */
 static void caller_done(struct pm_job *j)
 {
     j->caller->closing = true;
     j->caller = NULL;
+    if (j->state == PM_JOB_RUNNING)
+        j->state = PM_JOB_ANSWERED;
+}
+
+/* A webhook whose caller still waits: QUEUED or RUNNING. */
+static bool caller_waits(const struct pm_job *j)
+{
+    return j->webhook && j->state != PM_JOB_ANSWERED;
 }
 
 static void answer_caller(struct pm_job *j, int status, const char *message)
 {
-    if (!j->caller)
+    if (!caller_waits(j))
         return;
     pm_send_error_retry(j->caller, status, message, status == 503 ? PM_RETRY_AFTER_S : 0);
     caller_done(j);
@@ -197,7 +215,7 @@ static int domain_running(const struct pm *pm, const char *domain)
 {
     int n = 0;
     for (const struct pm_job *j = pm->jobs; j; j = j->next)
-        n += j->state == PM_JOB_RUNNING && strcmp(j->domain, domain) == 0;
+        n += on_worker(j) && strcmp(j->domain, domain) == 0;
     return n;
 }
 
@@ -219,20 +237,17 @@ static struct pm_job *next_queued(const struct pm *pm)
     return best;
 }
 
-/* Queued webhooks nobody waits for any more are dropped; with no worker
- * at all, the queued webhooks' callers get 503 at once (routines wait for
- * a worker to connect). */
+/* With no worker at all, the queued webhooks' callers get 503 at once
+ * (routines wait for a worker to connect). */
 static void queue_prune(struct pm *pm, bool no_worker)
 {
+    if (!no_worker)
+        return;
     struct pm_job *j = pm->jobs;
     while (j) {
         struct pm_job *next = j->next;
-        if (j->state == PM_JOB_QUEUED && j->webhook) {
-            if (!j->caller)
-                job_unlink(pm, j);
-            else if (no_worker)
-                job_abandon(pm, j, 503, "No program worker is available");
-        }
+        if (j->state == PM_JOB_QUEUED && j->webhook)
+            job_abandon(pm, j, 503, "No program worker is available");
         j = next;
     }
 }
@@ -268,8 +283,8 @@ int pm_webhook_admit(const struct pm *pm, const char *domain, const char **why)
 {
     int64_t of_domain = 0, waiting = 0, free_slots = 0;
     for (const struct pm_job *j = pm->jobs; j; j = j->next) {
-        if (!j->webhook || (j->state == PM_JOB_QUEUED && !j->caller))
-            continue; /* a queued call nobody waits for is dropped at dispatch */
+        if (!j->webhook)
+            continue; /* ANSWERED ones count: they still hold a worker's slot */
         of_domain += strcmp(j->domain, domain) == 0;
         waiting += j->state == PM_JOB_QUEUED;
     }
@@ -290,7 +305,7 @@ int pm_webhook_admit(const struct pm *pm, const char *domain, const char **why)
 static struct pm_job *running_job(struct pm *pm, int worker_id, int64_t id)
 {
     for (struct pm_job *j = pm->jobs; j; j = j->next)
-        if (j->id == id && j->state == PM_JOB_RUNNING && j->worker_id == worker_id)
+        if (j->id == id && on_worker(j) && j->worker_id == worker_id)
             return j;
     return NULL;
 }
@@ -298,7 +313,7 @@ static struct pm_job *running_job(struct pm *pm, int worker_id, int64_t id)
 /* The webhook_result frame from the result's response member. */
 static void answer_webhook(struct pm_job *j, json_object *response)
 {
-    if (!j->caller)
+    if (!caller_waits(j))
         return;
     json_object *v;
     int status = 200;
@@ -370,7 +385,7 @@ void pm_worker_lost(struct pm *pm, struct pm_conn *w)
     struct pm_job *j = pm->jobs;
     while (j) {
         struct pm_job *next = j->next;
-        if (j->state == PM_JOB_RUNNING && j->worker_id == w->worker_id) {
+        if (on_worker(j) && j->worker_id == w->worker_id) {
             if (j->webhook) {
                 job_abandon(pm, j, 503, "The program's worker went away during the call");
             } else if (j->attempts >= pm->cfg.manager_max_attempts) {
@@ -387,11 +402,23 @@ void pm_worker_lost(struct pm *pm, struct pm_conn *w)
     w->running = 0;
 }
 
+/* The caller went away before its answer: a queued call is dropped (it
+ * never started), a running one goes on, ANSWERED, and is recorded. */
 void pm_caller_lost(struct pm *pm, struct pm_conn *c)
 {
-    for (struct pm_job *j = pm->jobs; j; j = j->next)
-        if (j->caller == c)
-            j->caller = NULL;
+    struct pm_job *j = pm->jobs;
+    while (j) {
+        struct pm_job *next = j->next;
+        if (caller_waits(j) && j->caller == c) {
+            if (j->state == PM_JOB_QUEUED) {
+                job_unlink(pm, j);
+            } else {
+                j->caller = NULL;
+                j->state = PM_JOB_ANSWERED;
+            }
+        }
+        j = next;
+    }
 }
 
 int64_t pm_jobs_timeouts(struct pm *pm)
@@ -400,11 +427,11 @@ int64_t pm_jobs_timeouts(struct pm *pm)
     struct pm_job *j = pm->jobs;
     while (j) {
         struct pm_job *next = j->next;
-        if (j->webhook && j->caller) {
+        if (caller_waits(j)) {
             if (now >= j->answer_by_us) {
                 answer_caller(j, 504, "The webhook program did not answer within its deadline");
                 if (j->state == PM_JOB_QUEUED)
-                    job_unlink(pm, j);
+                    job_unlink(pm, j); /* else ANSWERED now, still on its worker */
             } else if (j->answer_by_us - now < wait) {
                 wait = j->answer_by_us - now;
             }

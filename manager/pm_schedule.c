@@ -39,7 +39,7 @@ int64_t pm_schedule_run(struct pm *pm)
                 else {
                     int status;
                     const char *why;
-                    if (pm_job_new(pm, d, p, NULL, &status, &why))
+                    if (pm_job_new(pm, d, p, NULL, NULL, &status, &why))
                         p->busy = true;
                 }
                 pm_schedule_program(p, now);
