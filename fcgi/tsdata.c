@@ -4,7 +4,9 @@
  * into the reply, flushed every REQ_STREAM_CHUNK bytes: a year of points
  * never sits in memory, neither as a PGresult nor as JSON. Unit conversion
  * and the ge/le filter apply to each (aggregated) value, as the reference
- * does. */
+ * does. The points of a read come from the domain's replica when the route
+ * allows it and the replica is fresh (server_read_db); the series, the
+ * permissions and every write are the primary's. */
 #include "tsdata.h"
 
 #include <arpa/inet.h>
@@ -15,6 +17,7 @@
 #include "json.h"
 #include "log.h"
 #include "policy.h"
+#include "router.h"
 #include "rfc3339.h"
 #include "server.h"
 #include "status.h"
@@ -211,6 +214,7 @@ static int conversion(struct req *r, const char *series_unit, const char *client
 
 struct reader {
     struct req *r;
+    struct db_conn *db;   /* where the points are read: the replica or r->db */
     const struct tsrange *q;
     enum tsdata_shape shape;
     enum tsdata_agg agg;
@@ -219,6 +223,7 @@ struct reader {
     int rows;             /* rows written in the current array */
     int64_t width;        /* rollup width (s) when rollups serve the read, else 0 */
     int64_t from, to;     /* the rollup rows read: [from, to), usec */
+    int direct;           /* a bucket is one rollup row (tsdata_rollup_direct_sql) */
 };
 
 /* Rollups (sql/000019) serve a bucketed read when the schema has them and
@@ -255,6 +260,11 @@ static void rollup_plan(struct reader *rd)
         rd->width = w;
         rd->from = from;
         rd->to = to;
+        int64_t bucket = q->bucket_minutes > 0                                    ? q->bucket_minutes * 60
+                         : strcmp(q->precision, "hour") == 0                    ? 3600
+                         : q->day_or_longer && strcmp(q->precision, "day") == 0 ? 86400
+                                                                                 : 0;
+        rd->direct = bucket == w;
         return;
     }
 }
@@ -299,14 +309,23 @@ static void reader_init(struct reader *rd, struct req *r, const struct tsrange *
             rd->agg = (enum tsdata_agg)i;
     rd->count_raw = !q->aggregate_rows && rd->agg == TS_COUNT;
     rollup_plan(rd);
+    rd->db = r->route && r->route->reads == ROUTE_READS_REPLICA
+                 ? server_read_db(r->srv, r->domain, r->db)
+                 : r->db;
 }
 
-/* Reads one series and streams its rows as a JSON array (after `prefix`,
- * written when the reply starts). Errors before the reply started are
- * ordinary JSON errors; after it the reply is cut short and logged. */
-static int stream_series(struct reader *rd, const struct series *s, const char *prefix)
+#define STREAM_RETRY 1 /* the replica failed before anything was sent */
+
+/* Reads one series from db and streams its rows as a JSON array (after
+ * `prefix`, written when the reply starts). Errors before the reply
+ * started are ordinary JSON errors (STREAM_RETRY instead, nothing
+ * recorded, when db is a replica's); after it the reply is cut short and
+ * logged. */
+static int stream_from(struct reader *rd, struct db_conn *db, const struct series *s,
+                       const char *prefix)
 {
     struct req *r = rd->r;
+    int retry = db != r->db && !r->started;
     const struct tsrange *q = rd->q;
     char start[RFC3339_MAX], end[RFC3339_MAX], minutes[8], width[24], from[RFC3339_MAX],
         to[RFC3339_MAX];
@@ -318,19 +337,21 @@ static int stream_series(struct reader *rd, const struct series *s, const char *
     rfc3339_format(rd->to, to);
     const char *params[] = { s->uuid, start, end, q->precision, q->timezone, minutes,
                              width, from, to };
-    const struct db_stmt *stmt = rd->width ? tsdata_rollup_sql(rd->shape, rd->agg)
-                                           : tsdata_sql(rd->shape, rd->agg);
-    if (db_send_planned(r->db, stmt, params, NULL, NULL, 1) != OK) {
+    const struct db_stmt *stmt = rd->direct  ? tsdata_rollup_direct_sql(rd->agg)
+                                 : rd->width ? tsdata_rollup_sql(rd->shape, rd->agg)
+                                             : tsdata_sql(rd->shape, rd->agg);
+    if (db_send_planned(db, stmt, params, NULL, NULL, 1) != OK) {
         char line[300];
-        log_error("tsdata read: %s", db_error_line(r->db, NULL, line, sizeof line));
-        return req_fail(r, 503, "Service unavailable: database connection lost");
+        log_error("tsdata read: %s", db_error_line(db, NULL, line, sizeof line));
+        return retry ? STREAM_RETRY
+                     : req_fail(r, 503, "Service unavailable: database connection lost");
     }
-    PQsetSingleRowMode(r->db->pg);
+    PQsetSingleRowMode(db->pg);
 
     int failed = 0;
     PGresult *res;
     rd->rows = 0;
-    while ((res = PQgetResult(r->db->pg)) != NULL) {
+    while ((res = PQgetResult(db->pg)) != NULL) {
         ExecStatusType st = PQresultStatus(res);
         if ((st == PGRES_SINGLE_TUPLE || st == PGRES_TUPLES_OK) && !failed && prefix) {
             if (!r->started)
@@ -343,9 +364,10 @@ static int stream_series(struct reader *rd, const struct series *s, const char *
         } else if (st != PGRES_TUPLES_OK && !failed) {
             failed = 1;
             const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-            if (r->started) {
+            if (r->started || retry) {
                 char line[300];
-                log_error("tsdata read failed mid-stream: %s", db_error_line(r->db, res, line, sizeof line));
+                log_error("tsdata read failed %s: %s", r->started ? "mid-stream" : "on the replica",
+                          db_error_line(db, res, line, sizeof line));
             } else if (state && strcmp(state, "22023") == 0) {
                 req_fail(r, 400, "Unknown time zone");
             } else {
@@ -355,7 +377,19 @@ static int stream_series(struct reader *rd, const struct series *s, const char *
         }
         PQclear(res);
     }
-    return failed ? ERROR : OK;
+    return !failed ? OK : retry ? STREAM_RETRY : ERROR;
+}
+
+/* stream_from the reader's connection; a replica that fails before the
+ * reply started is left for the primary, which reads again. */
+static int stream_series(struct reader *rd, const struct series *s, const char *prefix)
+{
+    int rc = stream_from(rd, rd->db, s, prefix);
+    if (rc != STREAM_RETRY)
+        return rc;
+    server_read_failed(rd->r->srv, rd->db);
+    rd->db = rd->r->db;
+    return stream_from(rd, rd->db, s, prefix);
 }
 
 int tsdata_get(struct req *r)
@@ -530,6 +564,7 @@ int tsdata_post(struct req *r)
     if (!db_ok(res))
         return req_fail_db(r, res); /* a time already stored: 400 duplicate key */
     PQclear(res);
+    server_note_write(r->srv, r->domain);
     req_reply_json(r, 201);
     return OK;
 }
@@ -556,6 +591,7 @@ int tsdata_delete(struct req *r)
     if (!db_ok(res))
         return req_fail_db(r, res);
     PQclear(res);
+    server_note_write(r->srv, r->domain);
     req_reply_json(r, 204);
     return OK;
 }

@@ -53,6 +53,26 @@
 #define R_SUM "sum(s)"
 #define R_COUNT "sum(n)"
 
+/* A bucket as long as the rollup width (hour over hourly rows, a UTC day
+ * over daily rows, minute5 over 5-minute rows): every rollup row is a
+ * bucket of its own and no regrouping is needed. The points before $8 all
+ * fall into the one bucket that starts a width before it, those from $9 on
+ * into the one that starts at $9 (tsdata.c cuts [$8, $9) so). */
+#define EDGE_BEFORE(fn) \
+    "SELECT $8::timestamptz - make_interval(secs => $7::int4) AS b, " fn "::float8 AS v " \
+    "FROM tsdata WHERE ts_uuid = $1::uuid AND ts >= $2::timestamptz AND ts < $8::timestamptz " \
+    "AND ts <= $3::timestamptz HAVING count(*) > 0"
+#define EDGE_AFTER(fn) \
+    "SELECT $9::timestamptz, " fn "::float8 FROM tsdata WHERE ts_uuid = $1::uuid " \
+    "AND ts >= $9::timestamptz AND ts >= $2::timestamptz AND ts <= $3::timestamptz " \
+    "HAVING count(*) > 0"
+#define SQL_DIRECT(point_fn, row_fn) \
+    "SELECT b, v, CASE WHEN $5::text = 'UTC' THEN 0 ELSE " OFFSET_OF("b") " END FROM (" \
+    EDGE_BEFORE(point_fn) " UNION ALL " \
+    "SELECT bucket, (" row_fn ")::float8 FROM tsdata_rollups WHERE ts_uuid = $1::uuid " \
+    "AND width = $7::int4 AND bucket >= $8::timestamptz AND bucket < $9::timestamptz UNION ALL " \
+    EDGE_AFTER(point_fn) ") u WHERE $4::text IS NOT NULL AND $6::int4 >= 0 ORDER BY b"
+
 #define STMT(name, sql) { name, sql, 6 }
 #define RSTMT(name, sql) { name, sql, 9 }
 
@@ -91,6 +111,19 @@ static const struct db_stmt rollup_statements[2][TS_AGGS] = {
         RSTMT("tsdata_rday_count", SQL_ROLLUP(BUCKET_DAYPLUS, R_COUNT)),
     },
 };
+
+static const struct db_stmt direct_statements[TS_AGGS] = {
+    RSTMT("tsdata_dir_avg", SQL_DIRECT("avg(value)", "sum / n")),
+    RSTMT("tsdata_dir_min", SQL_DIRECT("min(value)", "min")),
+    RSTMT("tsdata_dir_max", SQL_DIRECT("max(value)", "max")),
+    RSTMT("tsdata_dir_sum", SQL_DIRECT("sum(value)", "sum")),
+    RSTMT("tsdata_dir_count", SQL_DIRECT("count(value)", "n")),
+};
+
+const struct db_stmt *tsdata_rollup_direct_sql(enum tsdata_agg agg)
+{
+    return &direct_statements[agg];
+}
 
 const struct db_stmt *tsdata_rollup_sql(enum tsdata_shape shape, enum tsdata_agg agg)
 {

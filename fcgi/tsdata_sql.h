@@ -28,5 +28,8 @@ const struct db_stmt *tsdata_sql(enum tsdata_shape shape, enum tsdata_agg agg);
  *   both multiples of the width; the window's points outside it are read
  *   as points. */
 const struct db_stmt *tsdata_rollup_sql(enum tsdata_shape shape, enum tsdata_agg agg);
+/* The same parameters, for a bucket exactly one rollup width long (each
+ * rollup row is one bucket): no regrouping, the rows as they are stored. */
+const struct db_stmt *tsdata_rollup_direct_sql(enum tsdata_agg agg);
 
 #endif
