@@ -1,6 +1,7 @@
 /* cmd_config_import_nginx.c — nginx-selfhost.conf: the reference's listen
  * address and its CORS answers (go-chi/cors) as nginx maps and headers,
- * in front of the selfserv pool. */
+ * in front of the selfserv pool, with the console, /docs/ and
+ * /openapi3.json served as static files. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,8 +200,37 @@ void import_write_nginx(struct import *im, buf_t *b)
                 "        fastcgi_param DOCUMENT_URI $uri;\n"
                 "        fastcgi_pass selfhost_selfserv;\n"
                 "    }\n\n"
+                "    # the console, the API docs and the OpenAPI document (static files of\n"
+                "    # console/build.mjs in /usr/share/selfhost/www): index.html and\n"
+                "    # openapi3.json revalidated on every load, assets-HASH/ (named by its\n"
+                "    # content) kept for a year; types from mime.types (http {})\n"
+                "    location = /openapi3.json {\n"
+                "        root /usr/share/selfhost/www;\n"
+                "        expires epoch;\n"
+                "        error_page 404 = @selfhost_not_found;\n"
+                "    }\n"
+                "    location /console/ {\n"
+                "        root /usr/share/selfhost/www;\n"
+                "        expires epoch;\n"
+                "        error_page 404 = @selfhost_not_found;\n"
+                "        location ~ ^/console/assets-[0-9a-f]+/ { expires 1y; }\n"
+                "    }\n"
+                "    location /docs/ {\n"
+                "        root /usr/share/selfhost/www;\n"
+                "        expires epoch;\n"
+                "        error_page 404 = @selfhost_not_found;\n"
+                "        location ~ ^/docs/assets-[0-9a-f]+/ { expires 1y; }\n"
+                "    }\n"
+                "    location = /console { absolute_redirect off; return 301 /console/; }\n"
+                "    location = /docs { absolute_redirect off; return 301 /docs/; }\n"
+                "    location @selfhost_not_found {\n"
+                "        types { }                            # not by the file name asked for\n"
+                "        default_type application/json;\n"
+                "        return 404 '{\"code\":404,\"message\":\"The requested resource does not exist\"}\\n';\n"
+                "    }\n\n"
                 "    # any other path: the API's JSON 404, not nginx's HTML page\n"
                 "    location / {\n"
+                "        types { }\n"
                 "        default_type application/json;\n"
                 "        return 404 '{\"code\":404,\"message\":\"The requested resource does not exist\"}\\n';\n"
                 "    }\n\n"

@@ -3,7 +3,8 @@
 # (aapije, its domain file, juvuln, malgomaj) turned into selfhost.conf,
 # domains.conf and an nginx snippet; the outputs exactly, the written
 # configuration loading, nginx accepting and running the snippet (CORS
-# answered through the world's selfserv), and one-line errors.
+# answered through the world's selfserv; the console, /docs/ and
+# /openapi3.json from the world's web files), and one-line errors.
 . "$(dirname "$0")/lib.sh"
 . "$ITEST_SRC/deploy/lib/common.sh"
 
@@ -250,8 +251,38 @@ server {
         fastcgi_pass selfhost_selfserv;
     }
 
+    # the console, the API docs and the OpenAPI document (static files of
+    # console/build.mjs in /usr/share/selfhost/www): index.html and
+    # openapi3.json revalidated on every load, assets-HASH/ (named by its
+    # content) kept for a year; types from mime.types (http {})
+    location = /openapi3.json {
+        root /usr/share/selfhost/www;
+        expires epoch;
+        error_page 404 = @selfhost_not_found;
+    }
+    location /console/ {
+        root /usr/share/selfhost/www;
+        expires epoch;
+        error_page 404 = @selfhost_not_found;
+        location ~ ^/console/assets-[0-9a-f]+/ { expires 1y; }
+    }
+    location /docs/ {
+        root /usr/share/selfhost/www;
+        expires epoch;
+        error_page 404 = @selfhost_not_found;
+        location ~ ^/docs/assets-[0-9a-f]+/ { expires 1y; }
+    }
+    location = /console { absolute_redirect off; return 301 /console/; }
+    location = /docs { absolute_redirect off; return 301 /docs/; }
+    location @selfhost_not_found {
+        types { }                            # not by the file name asked for
+        default_type application/json;
+        return 404 '{"code":404,"message":"The requested resource does not exist"}\n';
+    }
+
     # any other path: the API's JSON 404, not nginx's HTML page
     location / {
+        types { }
         default_type application/json;
         return 404 '{"code":404,"message":"The requested resource does not exist"}\n';
     }
@@ -287,7 +318,12 @@ run selfctl -c out/selfhost.conf domain list
 # world's selfserv pool
 mkdir -p ngx/tmp
 ln -s /etc/nginx/fastcgi_params ngx/fastcgi_params
-sed "s|unix:/run/selfhost/selfserv.sock|unix:$ITEST_DIR/run/selfserv.sock|" out/nginx-selfhost.conf > ngx/snippet.conf
+# and the static files at the world's copy of BUILD/www (sh_www_install)
+[ -d "$ITEST_DIR/www/console" ]
+verdict "the world has the web files (sh_www_build BUILD before the world starts; ./tests/run.sh does)"
+sed -e "s|unix:/run/selfhost/selfserv.sock|unix:$ITEST_DIR/run/selfserv.sock|" \
+    -e "s|root /usr/share/selfhost/www;|root $ITEST_DIR/www;|" out/nginx-selfhost.conf > ngx/snippet.conf
+[ "$(grep -c "root $ITEST_DIR/www;" ngx/snippet.conf)" = 3 ]; verdict "the snippet's three static roots pointed at the world's web files"
 cat > ngx/nginx.conf <<CONF
 user $SELFHOST_USER;
 pid $TMP/ngx/nginx.pid;
@@ -300,6 +336,7 @@ http {
     proxy_temp_path $TMP/ngx/tmp/proxy;
     uwsgi_temp_path $TMP/ngx/tmp/uwsgi;
     scgi_temp_path $TMP/ngx/tmp/scgi;
+    include /etc/nginx/mime.types;   # as Debian's nginx.conf does
     include $TMP/ngx/snippet.conf;
 }
 CONF
@@ -351,6 +388,17 @@ code=$(curl -s -D "$TMP/headers" -o /dev/null -w '%{http_code}' -u "$ITEST_DOMAI
 code=$(curl -s -D "$TMP/headers" -o "$TMP/body" -w '%{http_code}' "$url/v1/users/me")
 [ "$code" = 404 ] && grep -q '^{"code":404,' "$TMP/body" && [ "$(hdr Content-Type)" = application/json ]
 verdict "a path outside the API: the JSON 404"
+code=$(curl -s -D "$TMP/headers" -o "$TMP/body" -w '%{http_code}' "$url/v1/app.js")
+[ "$code" = 404 ] && grep -q '^{"code":404,' "$TMP/body" && [ "$(hdr Content-Type)" = application/json ]
+verdict "a path outside the API with a file extension: still the JSON 404 as application/json"
+# the console, the docs and /openapi3.json: types and caching headers
+. "$ITEST_SRC/tests/integration/web_files.sh"
+wf_pass() { ok "$@"; }
+wf_fail() { bad "$@"; }
+WF_TMP=$TMP web_files_check snippet "$url"
+code=$(curl -s -D "$TMP/headers" -o /dev/null -w '%{http_code}' -H 'Origin: https://a.example.org' "$url/openapi3.json")
+[ "$code" = 200 ] && [ "$(hdr Access-Control-Allow-Origin)" = "https://a.example.org" ]
+verdict "/openapi3.json carries the CORS headers too (expires keeps the server's add_header lines)"
 kill -QUIT "$(cat "$TMP/ngx/nginx.pid")"
 
 # ---- the reference's defaults, and values it reads its own way ----

@@ -16,6 +16,8 @@
 #         selfserv itself (bin-path, max-procs);
 #   (tls) variant (a) plus the "#tls " lines, with a throwaway certificate
 #         (only where lighttpd's mod_openssl is installed).
+# Variant (a) also serves the world's web files (the console, /docs/,
+# /openapi3.json: web_files.sh checks their types and caching headers).
 # Requests carry "Host: api.example.com", the host the file is scoped to.
 # Every lighttpd started here (and any responder it spawned) is stopped on
 # exit. Exits non-zero when any check fails; prints "SKIP: ..." and exits 0
@@ -40,10 +42,21 @@ HOST=api.example.com
 passed=0 failed=0 skipped=0
 fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
 pass() { echo "ok: $*"; passed=$((passed + 1)); }
+. "$ITEST_SRC/tests/integration/web_files.sh"   # web_files_check
+wf_pass() { pass "$@"; }
+wf_fail() { fail "$@"; }
 
 T=$(mktemp -d "$ITEST_DIR/lighttpd.XXXXXX") || { echo "FAIL: cannot create a folder in $ITEST_DIR"; exit 1; }
 mkdir -p "$T/www" "$T/default" "$T/tmp"
 printf 'selfhost static ok\n' > "$T/www/hello.txt"
+# the console, the docs and /openapi3.json: the world's copy of BUILD/www
+# (sh_www_build; sh_www_install put it in the world), served from where the
+# shipped file says, /usr/share/selfhost/www
+if [ -d "$ITEST_DIR/www/console" ]; then
+  cp -r "$ITEST_DIR/www/." "$T/www/"
+else
+  fail "no $ITEST_DIR/www/console: the world has no web files (sh_www_build BUILD before the world starts; ./tests/run.sh does)"
+fi
 chmod 755 "$T" "$T/www" "$T/default"
 
 # lighttpd must reach the pool's socket (selfhost, 0660): as root it drops to
@@ -250,6 +263,9 @@ if start a a; then
   else
     fail "a: GET /hello.txt (static): want 200 'selfhost static ok', got $CODE: $BODY"
   fi
+
+  # the console, the docs and /openapi3.json: types and caching headers
+  WF_TMP=$T web_files_check a "http://127.0.0.1:$PORT" -H "Host: $HOST"
 
   # more than 32 MiB: refused by lighttpd (server.max-request-size) with 413
   CODE=$(head -c $((32 * 1024 * 1024 + 4096)) /dev/zero |
