@@ -11,6 +11,7 @@
 #include "compiler_internal.h"
 #include "modules.h"
 #include "status.h"
+#include "xalloc.h"
 
 int tgc_compile(struct compiler *c, const struct tg_node *n)
 {
@@ -22,16 +23,12 @@ int tgc_compile(struct compiler *c, const struct tg_node *n)
 static void collect_globals(struct compiler *c, const struct symtab *root)
 {
     struct tg_bytecode *bc = c->bc;
-    bc->globals = calloc(root->nstore ? root->nstore : 1, sizeof *bc->globals);
-    if (!bc->globals)
-        abort();
+    bc->globals = xcalloc(root->nstore ? root->nstore : 1, sizeof *bc->globals);
     for (uint32_t i = 0; i < root->nstore; i++) {
         const struct symbol *s = root->store[i];
         if (s->scope != SCOPE_GLOBAL)
             continue;
-        char *name = malloc(s->len + 1);
-        if (!name)
-            abort();
+        char *name = xmalloc(s->len + 1);
         memcpy(name, s->name, s->len);
         name[s->len] = 0;
         bc->globals[bc->nglobal_names].name = name;
@@ -55,11 +52,9 @@ int tg_compile_with(const struct tg_file *file, const struct tg_compile_opts *op
     c.a = arena_new(0);
     c.err = err;
     c.filename = file->name ? file->name : "";
-    c.bc = calloc(1, sizeof *c.bc);
-    if (!c.bc)
-        abort();
+    c.bc = xcalloc(1, sizeof *c.bc);
     tg_heap_init(&c.bc->heap, true);
-    c.bc->filename = strdup(c.filename);
+    c.bc->filename = xstrdup(c.filename);
     tgc_enter_scope(&c);
     struct symtab *root = c.st;
     for (size_t i = 0; predefined && predefined[i]; i++)

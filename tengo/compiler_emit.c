@@ -8,6 +8,7 @@
 
 #include "compiler_internal.h"
 #include "status.h"
+#include "xalloc.h"
 
 int tgc_errorf(struct compiler *c, struct tg_pos pos, const char *fmt, ...)
 {
@@ -34,9 +35,7 @@ void *tgc_grow(arena_t *a, void *v, uint32_t n, uint32_t *cap, size_t size, uint
         if (n)
             memcpy(nv, v, n * size);
     } else {
-        nv = realloc(v, (size_t)ncap * size);
-        if (!nv)
-            abort();
+        nv = xrealloc(v, (size_t)ncap * size);
     }
     *cap = ncap;
     return nv;
@@ -124,9 +123,7 @@ uint32_t tgc_add_constant(struct compiler *c, struct tg_value v)
 
 void tgc_enter_scope(struct compiler *c)
 {
-    struct cscope *s = calloc(1, sizeof *s);
-    if (!s)
-        abort();
+    struct cscope *s = xcalloc(1, sizeof *s);
     c->scopes[c->nscopes++] = s;
     c->st = tgc_symtab_new(c, c->st, false);
 }
@@ -135,9 +132,7 @@ void tgc_enter_scope(struct compiler *c)
 struct tg_code *tgc_leave_scope(struct compiler *c)
 {
     struct cscope *s = CUR(c);
-    struct tg_code *code = calloc(1, sizeof *code);
-    if (!code)
-        abort();
+    struct tg_code *code = xcalloc(1, sizeof *code);
     size_t len;
     code->insts = (uint8_t *)buf_steal(&s->insts, &len);
     code->len = (uint32_t)len;
@@ -147,9 +142,7 @@ struct tg_code *tgc_leave_scope(struct compiler *c)
     code->max_stack = (uint32_t)s->max_depth + 4;
     code->num_locals = c->st->max_def;
     if (c->nchain) {
-        code->filename = strdup(c->filename);
-        if (!code->filename)
-            abort();
+        code->filename = xstrdup(c->filename);
     }
     struct tg_bytecode *bc = c->bc;
     bc->codes = tgc_grow(NULL, bc->codes, bc->ncodes, &c->cap_codes, sizeof *bc->codes, 16);

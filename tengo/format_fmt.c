@@ -9,6 +9,7 @@
 #include "format.h"
 #include "format_internal.h"
 #include "unicode.h"
+#include "xalloc.h"
 
 /* ---- padding (Go's fmt.pad) ---- */
 
@@ -156,7 +157,7 @@ void tg_fmt_integer(struct fmtst *f, uint64_t u, int base, bool is_signed, char 
     if (negative)
         u = -u;
     size_t cap = 80 + (f->wid_p ? (size_t)f->wid : 0) + (f->prec_p ? (size_t)f->prec : 0);
-    char *b = malloc(cap);
+    char *b = xmalloc(cap);
     size_t i = cap;
     int prec = 0;
     if (f->prec_p) {

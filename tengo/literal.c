@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "unicode.h"
+#include "xalloc.h"
 
 static int lower(int c)
 {
@@ -198,9 +199,7 @@ int tg_parse_float(const char *s, size_t n, double *out)
     if (n == sign || !float_syntax_ok(s + sign, n - sign))
         return -1;
     char small[128];
-    char *buf = n < sizeof small ? small : malloc(n + 1);
-    if (!buf)
-        return -1;
+    char *buf = n < sizeof small ? small : xmalloc(n + 1);
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (s[i] != '_')

@@ -14,6 +14,7 @@
 #include "stdlib_args.h"
 #include "stdlib_url.h"
 #include "vm.h"
+#include "xalloc.h"
 
 static const struct tg_cgi_request *request_of(const struct tg_vm *vm)
 {
@@ -99,9 +100,7 @@ static int req_query(struct tg_vm *vm, struct tg_value *a, int n, struct tg_valu
 
 static char *dup_str(const char *s, size_t n)
 {
-    char *d = malloc(n + 1);
-    if (!d)
-        abort();
+    char *d = xmalloc(n + 1);
     memcpy(d, s, n);
     d[n] = 0;
     return d;
@@ -134,9 +133,7 @@ static int resp_headers(struct tg_vm *vm, struct tg_value *a, int n, struct tg_v
             r->headers[i].value = dup_str(v->data, v->len);
             return OK;
         }
-    struct tg_header *hs = realloc(r->headers, (r->nheaders + 1) * sizeof *hs);
-    if (!hs)
-        abort();
+    struct tg_header *hs = xrealloc(r->headers, (r->nheaders + 1) * sizeof *hs);
     r->headers = hs;
     hs[r->nheaders].name = dup_str(k->data, k->len);
     hs[r->nheaders].value = dup_str(v->data, v->len);

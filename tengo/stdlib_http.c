@@ -24,6 +24,7 @@
 #include "stdlib_args.h"
 #include "stdlib_url.h"
 #include "vm.h"
+#include "xalloc.h"
 
 #define USER_AGENT "Selfhost-tengo-client/1.0"
 #define DEFAULT_TIMEOUT_MS 30000
@@ -84,9 +85,7 @@ static void canonical_name(char *s, size_t n)
 
 static char *dup_bytes(const char *s, size_t n)
 {
-    char *d = malloc(n + 1);
-    if (!d)
-        abort();
+    char *d = xmalloc(n + 1);
     memcpy(d, s, n);
     d[n] = 0;
     return d;
@@ -104,9 +103,7 @@ static void header_set(struct request *r, const char *name, size_t nl, const cha
             r->headers[i].value = dup_bytes(value, vl);
             return;
         }
-    struct header *h = realloc(r->headers, (r->nheaders + 1) * sizeof *h);
-    if (!h)
-        abort();
+    struct header *h = xrealloc(r->headers, (r->nheaders + 1) * sizeof *h);
     r->headers = h;
     h[r->nheaders].name = cn;
     h[r->nheaders++].value = dup_bytes(value, vl);

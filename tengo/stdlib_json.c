@@ -18,6 +18,7 @@
 #include "status.h"
 #include "unicode.h"
 #include "vm.h"
+#include "xalloc.h"
 
 #define JSON_MAX_DEPTH 10000
 
@@ -411,9 +412,7 @@ static int jp_number(struct jp *p, struct tg_value *v)
         return OK;
     char num[64];
     size_t len = p->pos - start;
-    char *txt = len < sizeof num ? num : malloc(len + 1);
-    if (!txt)
-        abort();
+    char *txt = len < sizeof num ? num : xmalloc(len + 1);
     memcpy(txt, p->s + start, len);
     txt[len] = 0;
     int rc = OK;

@@ -16,6 +16,7 @@
 #include "status.h"
 #include "stdlib_args.h"
 #include "vm.h"
+#include "xalloc.h"
 
 static _Thread_local struct go_rand module_rng;
 static _Thread_local bool module_seeded;
@@ -135,9 +136,7 @@ static int do_perm(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value 
         return tg_vm_errorf(vm, "invalid argument to Perm");
     if (x > 100000000)
         return tg_vm_errorf(vm, "object allocation limit exceeded");
-    int64_t *p = malloc((size_t)(x ? x : 1) * sizeof *p);
-    if (!p)
-        abort();
+    int64_t *p = xmalloc((size_t)(x ? x : 1) * sizeof *p);
     go_rand_perm(rng_of(vm, m), p, x);
     struct tg_array *r = tg_array_new(&vm->heap, (uint32_t)x);
     for (uint32_t i = 0; i < (uint32_t)x; i++)
@@ -211,9 +210,7 @@ static int mod_rand(struct tg_vm *vm, struct tg_value *a, int n, struct tg_value
     int64_t seed;
     if (one_int(vm, a, n, "rand", &seed) != OK)
         return ERROR;
-    struct rand_obj *o = calloc(1, sizeof *o);
-    if (!o)
-        abort();
+    struct rand_obj *o = xcalloc(1, sizeof *o);
     o->res.release = rand_obj_release;
     o->res.bytes = sizeof *o;
     if (tg_vm_res_add(vm, &o->res) != OK)

@@ -26,6 +26,7 @@
 #include "stdlib_args.h"
 #include "stdlib_text.h"
 #include "vm.h"
+#include "xalloc.h"
 
 #define S(b) ((b).data ? (b).data : "")
 
@@ -73,9 +74,7 @@ struct tg_re *tg_re_compile(struct tg_vm *vm, const char *pat, size_t len, struc
         buf_free(&m);
         return NULL;
     }
-    struct tg_re *r = calloc(1, sizeof *r);
-    if (!r)
-        abort();
+    struct tg_re *r = xcalloc(1, sizeof *r);
     r->code = code;
     r->pat_len = len;
     uint32_t ncap = 0;
@@ -84,7 +83,7 @@ struct tg_re *tg_re_compile(struct tg_vm *vm, const char *pat, size_t len, struc
     r->md = pcre2_match_data_create_from_pattern(r->code, NULL);
     r->mc = pcre2_match_context_create(NULL);
     if (!r->md || !r->mc)
-        abort();
+        xalloc_fail("pcre2 match data", sizeof *r);
     pcre2_set_match_limit(r->mc, 10000000);
     pcre2_set_depth_limit(r->mc, 10000);
     return r;
@@ -106,7 +105,7 @@ static bool re_exec(const struct tg_re *r, const char *s, size_t n, size_t pos, 
 typedef void (*match_fn)(void *ctx, const long *ov);
 static void re_all(const struct tg_re *r, const char *s, size_t len, long n, match_fn fn, void *ctx)
 {
-    long *ov = malloc(sizeof *ov * 2 * r->ncap);
+    long *ov = xmalloc(sizeof *ov * 2 * r->ncap);
     long prev_end = -1, found = 0;
     if (n < 0)
         n = (long)len + 1;
@@ -244,7 +243,7 @@ static void split_one(void *p, const long *ov)
     struct split_ctx *c = p;
     if (c->nm == c->cap) {
         c->cap = c->cap ? 2 * c->cap : 8;
-        c->m = realloc(c->m, sizeof *c->m * 2 * (size_t)c->cap);
+        c->m = xrealloc(c->m, sizeof *c->m * 2 * (size_t)c->cap);
     }
     c->m[2 * c->nm] = ov[0];
     c->m[2 * c->nm + 1] = ov[1];
@@ -254,9 +253,7 @@ static void split_one(void *p, const long *ov)
 int tg_re_match_op(struct tg_vm *vm, const struct tg_re *r, const char *s, size_t n,
                    struct tg_value *ret)
 {
-    long *ov = malloc(sizeof *ov * 2 * r->ncap);
-    if (!ov)
-        abort();
+    long *ov = xmalloc(sizeof *ov * 2 * r->ncap);
     *ret = tg_bool(re_exec(r, s, n, 0, ov));
     free(ov);
     return OK;

@@ -21,6 +21,7 @@
 #include "stdlib_args.h"
 #include "stdlib_text.h"
 #include "vm.h"
+#include "xalloc.h"
 
 #define S(b) ((b).data ? (b).data : "")
 
@@ -48,14 +49,6 @@ struct cache {
     struct regexp **buckets;
     size_t nbuckets, count;
 };
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size);
-    if (!p)
-        abort();
-    return p;
-}
 
 static void cache_release(struct tg_vm_res *r)
 {

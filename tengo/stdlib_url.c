@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "stdlib_url.h"
+#include "xalloc.h"
 
 static bool unreserved(unsigned char c)
 {
@@ -59,9 +60,7 @@ bool tg_url_query_unescape(buf_t *out, const char *s, size_t n)
 
 static char *dup_bytes(const char *s, size_t n)
 {
-    char *d = malloc(n + 1);
-    if (!d)
-        abort();
+    char *d = xmalloc(n + 1);
     if (n)
         memcpy(d, s, n);
     d[n] = 0;
@@ -72,9 +71,7 @@ void tg_query_add(struct tg_query *q, const char *k, size_t kl, const char *v, s
 {
     if (q->len == q->cap) {
         q->cap = q->cap ? 2 * q->cap : 8;
-        q->items = realloc(q->items, q->cap * sizeof *q->items);
-        if (!q->items)
-            abort();
+        q->items = xrealloc(q->items, q->cap * sizeof *q->items);
     }
     struct tg_query_pair *p = &q->items[q->len++];
     p->key = dup_bytes(k, kl);
@@ -141,9 +138,7 @@ void tg_query_encode(buf_t *out, const struct tg_query *q)
 {
     /* insertion sort by key: stable, and queries are short */
     size_t n = q->len;
-    const struct tg_query_pair **order = malloc((n ? n : 1) * sizeof *order);
-    if (!order)
-        abort();
+    const struct tg_query_pair **order = xmalloc((n ? n : 1) * sizeof *order);
     for (size_t i = 0; i < n; i++) {
         size_t j = i;
         while (j > 0 && cmp_keys(order[j - 1], &q->items[i]) > 0) {

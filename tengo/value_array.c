@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "value.h"
+#include "xalloc.h"
 
 /* runtime/sizeclasses.go, class 1 onwards */
 static const uint16_t go_size_classes[] = {
@@ -63,9 +65,7 @@ uint32_t tg_array_cap_for(uint32_t n)
 struct tg_store *tg_store_new(uint32_t cap)
 {
     /* zeroed: every item undefined */
-    struct tg_store *s = calloc(1, sizeof *s + (size_t)cap * sizeof(struct tg_value));
-    if (!s)
-        abort();
+    struct tg_store *s = xcalloc(1, sizeof *s + (size_t)cap * sizeof(struct tg_value));
     s->refs = 1;
     s->cap = cap;
     return s;
@@ -73,6 +73,7 @@ struct tg_store *tg_store_new(uint32_t cap)
 
 void tg_store_release(struct tg_store *s)
 {
+    TG_CHECK(!s || s->refs > 0);
     if (s && --s->refs == 0)
         free(s);
 }

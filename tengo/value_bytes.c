@@ -12,16 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "value.h"
+#include "xalloc.h"
 
 /* data of the bytes with no store (cap 0): never written, never read */
 static char no_bytes[1];
 
 static struct tg_bytes_store *store_new(uint32_t cap)
 {
-    struct tg_bytes_store *s = malloc(sizeof *s + cap);
-    if (!s)
-        abort();
+    struct tg_bytes_store *s = xmalloc(sizeof *s + cap);
     s->refs = 1;
     s->cap = cap;
     s->counted = 0;
@@ -30,6 +30,7 @@ static struct tg_bytes_store *store_new(uint32_t cap)
 
 void tg_bytes_store_release(struct tg_bytes_store *s)
 {
+    TG_CHECK(!s || s->refs > 0);
     if (s && --s->refs == 0)
         free(s);
 }
