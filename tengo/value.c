@@ -7,33 +7,11 @@
 #include <string.h>
 
 #include "ast.h"
+#include "check.h"
 #include "value.h"
+#include "xalloc.h"
 
 #define GC_MIN_BYTES (4u << 20)
-
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p)
-        abort();
-    return p;
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n, size);
-    if (!p)
-        abort();
-    return p;
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (!p)
-        abort();
-    return p;
-}
 
 void tg_heap_init(struct tg_heap *h, bool perm)
 {
@@ -109,6 +87,7 @@ static size_t obj_size(const struct tg_heap *h, const struct tg_obj *o)
 
 static void map_body_release(struct tg_map_body *b)
 {
+    TG_CHECK(b->refs > 0);
     if (--b->refs)
         return;
     free(b->entries);
@@ -154,6 +133,7 @@ static void mark_obj(struct tg_heap *h, struct tg_obj *o)
 
 void tg_heap_mark_value(struct tg_heap *h, struct tg_value v)
 {
+    tg_check_value(v);
     if (v.type >= TG_STRING)
         mark_obj(h, v.u.o);
 }
@@ -207,6 +187,7 @@ void tg_heap_sweep(struct tg_heap *h)
 {
     while (h->ngray)
         trace(h, h->gray[--h->ngray]);
+    tg_check_heap(h);
     struct tg_obj **link = &h->objs;
     h->bytes = 0;
     h->sweeps++;

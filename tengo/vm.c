@@ -9,22 +9,16 @@
 #include <string.h>
 #include <time.h>
 
+#include "check.h"
 #include "clock.h"
 #include "opcodes.h"
 #include "unicode.h"
 #include "status.h"
 #include "token.h"
 #include "vm.h"
+#include "xalloc.h"
 
 #define CHECK_EVERY 1024 /* instructions between deadline checks */
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size);
-    if (!p)
-        abort();
-    return p;
-}
 
 int64_t tg_now_ns(void)
 {
@@ -127,6 +121,7 @@ static void collect(struct tg_vm *vm)
     for (uint32_t i = 0; i < vm->nglobals; i++)
         tg_heap_mark_value(h, vm->globals[i]);
     tg_heap_collect(h, vm->stack, vm->sp);
+    tg_check_heap(&vm->bc->heap);
 }
 
 static struct tg_pos error_pos(const struct tg_code *code, uint32_t op_start)
@@ -288,6 +283,25 @@ static int call_builtin(struct tg_vm *vm, struct tg_value callee, uint32_t nargs
 #define TG_VM_COMPUTED_GOTO 1
 #endif
 
+/* The check build (check.h): at every instruction boundary, sp within the
+ * running frame and the value on top sound. */
+#ifdef TG_CHECKS
+static void check_state(const struct tg_vm *vm, const struct tg_frame *fr,
+                        const struct tg_code *code, uint32_t sp)
+{
+    TG_CHECK(vm->nframes > 0 && fr == &vm->frames[vm->nframes - 1]);
+    TG_CHECK(fr->code == code);
+    TG_CHECK(sp >= fr->bp + code->num_locals);
+    TG_CHECK(sp <= fr->bp + code->num_locals + code->max_stack);
+    TG_CHECK(sp < TG_STACK_SIZE);
+    if (sp > fr->bp + code->num_locals)
+        tg_check_value(vm->stack[sp - 1]);
+}
+#define CHECK_STATE() check_state(vm, fr, code, sp)
+#else
+#define CHECK_STATE() ((void)0)
+#endif
+
 #define READ8() (insts[ip++])
 #define READ16() (ip += 2, tg_read_u16(insts + ip - 2))
 #define READ32() (ip += 4, tg_read_u32(insts + ip - 4))
@@ -298,6 +312,7 @@ static int call_builtin(struct tg_vm *vm, struct tg_value callee, uint32_t nargs
 #define CASE(name) op_##name:
 #define DISPATCH()                                                                                 \
     do {                                                                                           \
+        CHECK_STATE();                                                                             \
         op_start = ip;                                                                             \
         op = insts[ip++];                                                                          \
         goto *labels[op];                                                                          \
@@ -417,13 +432,17 @@ checks:
     DISPATCH();
 #else
 dispatch:
+    CHECK_STATE();
     op_start = ip;
     op = READ8();
     switch ((enum tg_opcode)op) {
 #endif
-    CASE(CONSTANT)
-        PUSH(bc->constants[READ32()]);
+    CASE(CONSTANT) {
+        uint32_t k = READ32();
+        TG_CHECK(k < bc->nconst);
+        PUSH(bc->constants[k]);
         NEXT();
+    }
     CASE(NULL)
         PUSH(tg_undefined());
         NEXT();
@@ -514,18 +533,27 @@ dispatch:
             sp--;
         NEXT_COUNTED();
     }
-    CASE(GET_GLOBAL)
-        PUSH(globals[READ16()]);
+    CASE(GET_GLOBAL) {
+        uint32_t g = READ16();
+        TG_CHECK(g < vm->nglobals);
+        PUSH(globals[g]);
         NEXT();
-    CASE(SET_GLOBAL)
-        globals[READ16()] = stack[--sp];
+    }
+    CASE(SET_GLOBAL) {
+        uint32_t g = READ16();
+        TG_CHECK(g < vm->nglobals);
+        globals[g] = stack[--sp];
         NEXT();
+    }
     CASE(SET_SEL_GLOBAL)
     CASE(SET_SEL_LOCAL)
     CASE(SET_SEL_FREE) {
         uint32_t idx = op == TG_OP_SET_SEL_GLOBAL ? READ16() : READ8();
         uint32_t nsel = READ8();
         struct tg_value dst;
+        TG_CHECK(op != TG_OP_SET_SEL_GLOBAL || idx < vm->nglobals);
+        TG_CHECK(op != TG_OP_SET_SEL_LOCAL || idx < code->num_locals);
+        TG_CHECK(op != TG_OP_SET_SEL_FREE || (fr->fn && idx < fr->fn->nfree));
         if (op == TG_OP_SET_SEL_GLOBAL) {
             dst = globals[idx];
         } else if (op == TG_OP_SET_SEL_LOCAL) {
@@ -542,14 +570,18 @@ dispatch:
         NEXT_CHECKED();
     }
     CASE(GET_LOCAL) {
-        struct tg_value v = stack[fr->bp + READ8()];
+        uint32_t l = READ8();
+        TG_CHECK(l < code->num_locals);
+        struct tg_value v = stack[fr->bp + l];
         if (v.type == TG_CELL)
             v = ((struct tg_cell *)v.u.o)->v;
         PUSH(v);
         NEXT();
     }
     CASE(SET_LOCAL) {
-        struct tg_value *slot = &stack[fr->bp + READ8()];
+        uint32_t l = READ8();
+        TG_CHECK(l < code->num_locals);
+        struct tg_value *slot = &stack[fr->bp + l];
         struct tg_value v = stack[--sp];
         if (slot->type == TG_CELL)
             ((struct tg_cell *)slot->u.o)->v = v;
@@ -557,27 +589,43 @@ dispatch:
             *slot = v;
         NEXT();
     }
-    CASE(DEFINE_LOCAL)
-        stack[fr->bp + READ8()] = stack[--sp];
+    CASE(DEFINE_LOCAL) {
+        uint32_t l = READ8();
+        TG_CHECK(l < code->num_locals);
+        stack[fr->bp + l] = stack[--sp];
         NEXT();
+    }
     CASE(GET_LOCAL_PTR) {
-        struct tg_value *slot = &stack[fr->bp + READ8()];
+        uint32_t l = READ8();
+        TG_CHECK(l < code->num_locals);
+        struct tg_value *slot = &stack[fr->bp + l];
         if (slot->type != TG_CELL)
             *slot = tg_obj_value(tg_cell_new(&vm->heap, *slot));
         PUSH(*slot);
         NEXT_CHECKED();
     }
-    CASE(GET_FREE)
-        PUSH(fr->fn->free[READ8()]->v);
+    CASE(GET_FREE) {
+        uint32_t f = READ8();
+        TG_CHECK(fr->fn && f < fr->fn->nfree);
+        PUSH(fr->fn->free[f]->v);
         NEXT();
-    CASE(SET_FREE)
-        fr->fn->free[READ8()]->v = stack[--sp];
+    }
+    CASE(SET_FREE) {
+        uint32_t f = READ8();
+        TG_CHECK(fr->fn && f < fr->fn->nfree);
+        fr->fn->free[f]->v = stack[--sp];
         NEXT();
-    CASE(GET_FREE_PTR)
-        PUSH(tg_obj_value(fr->fn->free[READ8()]));
+    }
+    CASE(GET_FREE_PTR) {
+        uint32_t f = READ8();
+        TG_CHECK(fr->fn && f < fr->fn->nfree);
+        PUSH(tg_obj_value(fr->fn->free[f]));
         NEXT();
+    }
     CASE(GET_BUILTIN) {
-        struct tg_value v = { .type = TG_BUILTIN, .u.bi = &tg_builtins[READ8()] };
+        uint32_t b = READ8();
+        TG_CHECK(b < (uint32_t)tg_nbuiltins);
+        struct tg_value v = { .type = TG_BUILTIN, .u.bi = &tg_builtins[b] };
         PUSH(v);
         NEXT();
     }
@@ -742,12 +790,16 @@ dispatch:
         NEXT();
     }
     CASE(CLOSURE) {
-        const struct tg_function *proto = (const struct tg_function *)bc->constants[READ32()].u.o;
+        uint32_t k = READ32();
+        TG_CHECK(k < bc->nconst && bc->constants[k].type == TG_FUNCTION);
+        const struct tg_function *proto = (const struct tg_function *)bc->constants[k].u.o;
         uint32_t nfree = READ8();
         struct tg_function *f = tg_function_new(&vm->heap, proto->code, nfree);
         sp -= nfree;
-        for (uint32_t i = 0; i < nfree; i++)
+        for (uint32_t i = 0; i < nfree; i++) {
+            TG_CHECK(stack[sp + i].type == TG_CELL);
             f->free[i] = (struct tg_cell *)stack[sp + i].u.o;
+        }
         PUSH(tg_obj_value(f));
         NEXT_CHECKED();
     }
@@ -760,15 +812,19 @@ dispatch:
         NEXT_CHECKED();
     }
     CASE(ITERATOR_NEXT)
+        TG_CHECK(stack[sp - 1].type == TG_ITERATOR);
         stack[sp - 1] = tg_bool(iterator_next((struct tg_iterator *)stack[sp - 1].u.o));
         NEXT();
     CASE(ITERATOR_KEY)
+        TG_CHECK(stack[sp - 1].type == TG_ITERATOR);
         stack[sp - 1] = iterator_key((struct tg_iterator *)stack[sp - 1].u.o);
         NEXT();
     CASE(ITERATOR_VALUE)
+        TG_CHECK(stack[sp - 1].type == TG_ITERATOR);
         stack[sp - 1] = iterator_value((struct tg_iterator *)stack[sp - 1].u.o);
         NEXT();
     CASE(SUSPEND)
+        tg_check_heap(&bc->heap);
         vm->sp = 0;
         return OK;
 #ifdef TG_VM_COMPUTED_GOTO
@@ -782,6 +838,7 @@ op_unknown:
     }
 #endif
 fail:
+    tg_check_heap(&bc->heap);
     report(vm, code, op_start);
     vm->sp = 0;
     vm->nframes = 0;
