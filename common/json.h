@@ -69,6 +69,11 @@ void json_put_strn(buf_t *b, const char *s, size_t n);
  * float64 as encoding/json writes it: 1e+21 and up and below 1e-6 in
  * exponent form, else plain). NaN/Inf write null. */
 void json_put_double(buf_t *b, double v);
+/* For the tests: 1 when the exact integer path and the printf path of
+ * json_put_double choose the same digits for v, 0 when they differ, -1
+ * when v is outside the exact path's range (both give the same answer
+ * then by construction: only the printf path runs). */
+int json_double_paths_agree(double v);
 void json_put_int(buf_t *b, int64_t v);
 /* Bytes as a quoted base64 string (RFC 4648, padded): binary data in JSON
  * (the `_b64` members of the program protocol). */

@@ -647,6 +647,61 @@ static void test_json_put_double_round_trips_and_parses(void)
     CU_ASSERT_TRUE(ok);
 }
 
+/* The exact integer path picks the printf path's digits: random bit
+ * patterns folded into its range [1e-3, 1e15), averages of short decimals
+ * (what aggregated reads print), powers of two (the lopsided interval),
+ * values next to powers of ten and to 16-digit rounding edges. */
+static void test_json_put_double_exact_path_matches_printf_path(void)
+{
+    uint64_t x = 0x243f6a8885a308d3u;
+    long compared = 0, differ = 0;
+    double first_bad = 0;
+#define CHECK(val)                                                                                 \
+    do {                                                                                           \
+        double v_ = (val);                                                                         \
+        int r_ = json_double_paths_agree(v_);                                                      \
+        if (r_ >= 0)                                                                               \
+            compared++;                                                                            \
+        if (r_ == 0 && differ++ == 0)                                                              \
+            first_bad = v_;                                                                        \
+    } while (0)
+    for (int i = 0; i < 300000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        /* exponent within [1e-3, 1e15): 2^-10 .. 2^49 */
+        uint64_t bits = (x & 0x800fffffffffffffu) | ((uint64_t)(1023 - 10 + (int)((x >> 52) % 60)) << 52);
+        double v;
+        memcpy(&v, &bits, sizeof v);
+        CHECK(v);
+        CHECK((double)(x % 100000) / 3.0);
+        CHECK((double)(x % 1000003) / 1000.0 / (double)(1 + (x >> 40) % 60));
+        CHECK(nextafter(v, 0));
+    }
+    for (int e = -10; e < 50; e++) {
+        double p2 = ldexp(1, e);
+        CHECK(p2);
+        CHECK(-p2);
+        CHECK(nextafter(p2, 0));
+        CHECK(nextafter(p2, INFINITY));
+    }
+    for (int e = -3; e < 15; e++) {
+        double p10 = pow(10, e);
+        for (int k = -3; k <= 3; k++) {
+            double v = p10;
+            for (int j = 0; j < (k < 0 ? -k : k); j++)
+                v = nextafter(v, k < 0 ? 0 : INFINITY);
+            CHECK(v);
+            CHECK(v * 9.999999999999999);
+        }
+    }
+#undef CHECK
+    CU_ASSERT(compared > 1000000);
+    CU_ASSERT_EQUAL(differ, 0);
+    if (differ)
+        printf("\n  %ld of %ld differ, first %.17g\n", differ, compared, first_bad);
+}
+
 void register_tests(void)
 {
     CU_pSuite s = CU_add_suite("json", NULL, NULL);
@@ -698,6 +753,7 @@ void register_tests(void)
     ADD(s, test_json_put_double_matches_go_encoding);
     ADD(s, test_json_put_double_switches_format_exactly_at_go_thresholds);
     ADD(s, test_json_put_double_negative_zero_like_go);
+    ADD(s, test_json_put_double_exact_path_matches_printf_path);
     ADD(s, test_json_put_double_power_of_two_uses_shortest_neighbour);
     ADD(s, test_json_put_double_non_finite_writes_null);
     ADD(s, test_json_put_double_round_trips_and_parses);
