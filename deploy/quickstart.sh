@@ -8,7 +8,10 @@
 # Each of the four is supervised by selfsup, which restarts whatever dies,
 # for ever, backing off while it keeps dying young; `status` says what
 # runs and what was restarted. Idempotent: a second run reuses ./var and
-# restarts.
+# restarts, with the settings of the run before (var/etc/quickstart.env)
+# unless the environment names others. It installs only the Debian
+# packages it uses, and leaves no system service started or enabled that
+# was not (sh_install_packages in deploy/lib/common.sh).
 #
 #   ./deploy/quickstart.sh          start (or restart)
 #   ./deploy/quickstart.sh stop     stop everything it started
@@ -19,22 +22,51 @@
 # Domains are picked up and dropped by the running responders within a
 # second, without a restart; requests for other domains are not disturbed.
 #
-# Environment: SELFHOST_PORT (8080), SELFHOST_POOL (API responders, 4),
+# Environment (each remembered for the next run; defaults in parentheses):
+# SELFHOST_PORT (8080), SELFHOST_POOL (API responders, 4),
 # SELFHOST_WEBHOOK_POOL (webhook responders, 8), SELFHOST_WORKERS (program
-# workers, 1),
-# SELFHOST_RATE_PER_HOUR (requests/hour per token, 0 = rate control off,
-# which also drops nginx's per-IP limit; default 600).
+# workers, 1), SELFHOST_RATE_PER_HOUR (requests/hour per token, 0 = rate
+# control off, which also drops nginx's per-IP limit; 600),
+# SELFHOST_RATE_BURST (requests a token may make at once, 100: the docs'
+# tutorials run in one go). Not remembered: SELFHOST_BUILD (the build
+# folder, ./build), SELFHOST_NO_BUILD=1 (use it as it is: no cmake, no
+# npm), SELFHOST_SELFCTL_LINK (where selfctl is linked, /usr/local/bin/selfctl;
+# empty: nowhere).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=$(pwd)
 VAR=$SRC/var
-PORT=${SELFHOST_PORT:-8080}
-POOL=${SELFHOST_POOL:-4}
-WEBHOOK_POOL=${SELFHOST_WEBHOOK_POOL:-8}
-WORKERS=${SELFHOST_WORKERS:-1}
+BUILD=${SELFHOST_BUILD:-$SRC/build}
 DOMAIN=demo
 . deploy/lib/common.sh
-export SELFHOST_SELFSUP=$SRC/build/deploy/selfsup/selfsup
+export SELFHOST_SELFSUP=$BUILD/deploy/selfsup/selfsup
+
+# The settings: the environment's, else those of the run before (kept in
+# var/etc/quickstart.env; for a ./var made before that file, the port in
+# var/run/port and the rate in var/etc/selfhost.conf), else the defaults.
+SETTINGS=$VAR/etc/quickstart.env
+remembered() {
+  local v=""
+  [ -f "$SETTINGS" ] && v=$(sed -n "s/^$1=//p" "$SETTINGS" | tail -n 1)
+  if [ -z "$v" ] && [ ! -f "$SETTINGS" ]; then
+    case $1 in
+      SELFHOST_PORT) v=$(cat "$VAR/run/port" 2>/dev/null || true) ;;
+      SELFHOST_RATE_PER_HOUR) v=$(sed -n 's/^req_per_hour *= *//p' "$VAR/etc/selfhost.conf" 2>/dev/null | head -n 1) ;;
+    esac
+  fi
+  printf '%s\n' "$v"
+}
+setting() { # NAME DEFAULT: the environment's value, the remembered one, or DEFAULT
+  local v=${!1:-}
+  [ -n "$v" ] || v=$(remembered "$1")
+  printf '%s\n' "${v:-$2}"
+}
+PORT=$(setting SELFHOST_PORT 8080)
+POOL=$(setting SELFHOST_POOL 4)
+WEBHOOK_POOL=$(setting SELFHOST_WEBHOOK_POOL 8)
+WORKERS=$(setting SELFHOST_WORKERS 1)
+RATE=$(setting SELFHOST_RATE_PER_HOUR 600)
+BURST=$(setting SELFHOST_RATE_BURST 100)
 
 status() {
   local bin; bin=$(sh_pg_bindir 2>/dev/null || true)
@@ -59,13 +91,34 @@ stop() {
   echo "selfhost stopped"
 }
 
-write_config() {
-  local rate=${SELFHOST_RATE_PER_HOUR:-600}
-  case $rate in ''|*[!0-9]*) sh_die "SELFHOST_RATE_PER_HOUR must be a number, got '$rate'";; esac
+check_settings() {
+  case $RATE in ''|*[!0-9]*) sh_die "SELFHOST_RATE_PER_HOUR must be a number, got '$RATE'";; esac
   local n
-  for n in "$POOL" "$WEBHOOK_POOL" "$WORKERS"; do
-    case $n in ''|*[!0-9]*|0) sh_die "SELFHOST_POOL, SELFHOST_WEBHOOK_POOL and SELFHOST_WORKERS must be numbers from 1, got '$n'";; esac
+  for n in "$POOL" "$WEBHOOK_POOL" "$WORKERS" "$BURST"; do
+    case $n in ''|*[!0-9]*|0) sh_die "SELFHOST_POOL, SELFHOST_WEBHOOK_POOL, SELFHOST_WORKERS and SELFHOST_RATE_BURST must be numbers from 1, got '$n'";; esac
   done
+  case $PORT in ''|*[!0-9]*|0) sh_die "SELFHOST_PORT must be a port number, got '$PORT'";; esac
+  [ "$PORT" -le 65535 ] || sh_die "SELFHOST_PORT must be a port number, got '$PORT'"
+}
+
+# var/etc/quickstart.env: this run's settings, for the next run.
+save_settings() {
+  mkdir -p "$VAR/etc"
+  cat > "$SETTINGS.tmp" <<ENV
+# Written by deploy/quickstart.sh: the settings of its last start, used by
+# the next one unless the environment names others.
+SELFHOST_PORT=$PORT
+SELFHOST_RATE_PER_HOUR=$RATE
+SELFHOST_RATE_BURST=$BURST
+SELFHOST_POOL=$POOL
+SELFHOST_WEBHOOK_POOL=$WEBHOOK_POOL
+SELFHOST_WORKERS=$WORKERS
+ENV
+  mv "$SETTINGS.tmp" "$SETTINGS"
+}
+
+write_config() {
+  local rate=$RATE
   mkdir -p "$VAR/etc"
   cat > "$VAR/etc/selfhost.conf" <<CONF
 # Written by deploy/quickstart.sh on every start; edit the script's
@@ -81,7 +134,7 @@ connect_timeout = 5
 
 [rate_control]
 req_per_hour = $rate
-maxburst = 10
+maxburst = $BURST
 cleanup = 1800
 
 [manager]
@@ -93,7 +146,7 @@ CONF
   chown -R "$SELFHOST_USER:" "$VAR/etc"
 }
 
-selfctl() { sh_as_user "$SRC/build/selfctl/selfctl" -c "$VAR/etc/selfhost.conf" "$@"; }
+selfctl() { sh_as_user "$BUILD/selfctl/selfctl" -c "$VAR/etc/selfhost.conf" "$@"; }
 
 # var/bin/selfctl: the built selfctl with this instance's -c, run as the
 # service account; linked as /usr/local/bin/selfctl when that is free (or
@@ -106,15 +159,15 @@ install_selfctl() {
 # Written by deploy/quickstart.sh: selfctl for the instance in $VAR
 if [ "\$(id -u)" = 0 ]; then
   exec setpriv --reuid=$SELFHOST_USER --regid=$SELFHOST_USER --init-groups env HOME=/tmp \\
-    "$SRC/build/selfctl/selfctl" -c "$VAR/etc/selfhost.conf" "\$@"
+    "$BUILD/selfctl/selfctl" -c "$VAR/etc/selfhost.conf" "\$@"
 fi
-exec "$SRC/build/selfctl/selfctl" -c "$VAR/etc/selfhost.conf" "\$@"
+exec "$BUILD/selfctl/selfctl" -c "$VAR/etc/selfhost.conf" "\$@"
 WRAP
   chmod 755 "$VAR/bin/selfctl"
-  local link=/usr/local/bin/selfctl
+  local link=${SELFHOST_SELFCTL_LINK-/usr/local/bin/selfctl}
   SELFCTL_HINT="$VAR/bin/selfctl"
-  if [ "$(id -u)" = 0 ] && { [ ! -e "$link" ] || [[ $(readlink "$link") == */var/bin/selfctl ]]; }; then
-    mkdir -p /usr/local/bin && ln -sfn "$VAR/bin/selfctl" "$link" && SELFCTL_HINT=selfctl
+  if [ -n "$link" ] && [ "$(id -u)" = 0 ] && { [ ! -e "$link" ] || [[ $(readlink "$link") == */var/bin/selfctl ]]; }; then
+    mkdir -p "${link%/*}" && ln -sfn "$VAR/bin/selfctl" "$link" && SELFCTL_HINT=${link##*/}
   fi
 }
 
@@ -137,22 +190,28 @@ ensure_domain() {
 }
 
 start() {
+  check_settings
   sh_install_packages
-  sh_build build
-  sh_www_build build   # the console, /docs/ and /openapi3.json (npm ci in console/)
+  if [ -z "${SELFHOST_NO_BUILD:-}" ]; then
+    sh_build "$BUILD"
+    sh_www_build "$BUILD"   # the console, /docs/ and /openapi3.json (npm ci in console/)
+  fi
+  [ -x "$BUILD/fcgi/selfserv" ] || sh_die "no selfserv in $BUILD (built?)"
   sh_ensure_user
   mkdir -p "$VAR"
   chown "$SELFHOST_USER:" "$VAR"
   # the service account must reach ./var through the checkout's folders
   [ -x "$SRC" ] || chmod o+x "$SRC"
   write_config
+  save_settings
+  chown -R "$SELFHOST_USER:" "$VAR/etc"
   sh_pg_start "$VAR"
   ensure_domain
-  sh_fcgi_start "$VAR" "$POOL" "$VAR/etc/selfhost.conf" "$SRC/build/fcgi/selfserv"
-  sh_fcgi_start "$VAR" "$WEBHOOK_POOL" "$VAR/etc/selfhost.conf" "$SRC/build/fcgi/selfserv" \
+  sh_fcgi_start "$VAR" "$POOL" "$VAR/etc/selfhost.conf" "$BUILD/fcgi/selfserv"
+  sh_fcgi_start "$VAR" "$WEBHOOK_POOL" "$VAR/etc/selfhost.conf" "$BUILD/fcgi/selfserv" \
     selfserv-webhook 4
-  sh_programs_start "$VAR" "$VAR/etc/selfhost.conf" "$SRC/build" "$WORKERS"
-  sh_www_install build "$VAR"
+  sh_programs_start "$VAR" "$VAR/etc/selfhost.conf" "$BUILD" "$WORKERS"
+  sh_www_install "$BUILD" "$VAR"
   sh_nginx_start "$VAR" "$PORT" "$SRC" "$WEBHOOK_POOL"
   echo "$PORT" > "$VAR/run/port"
   install_selfctl
@@ -194,6 +253,6 @@ case ${1:-start} in
   remove-domain) shift; remove_domain "$@" ;;
   stop) stop ;;
   status) status ;;
-  -h|--help|help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' ;;
+  -h|--help|help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" ;;
   *) echo "usage: $0 [start|stop|status|add-domain NAME URI|remove-domain NAME]" >&2; exit 2 ;;
 esac

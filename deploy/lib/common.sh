@@ -10,16 +10,23 @@
 # runs, what was restarted) and its supervisor's pid to DIR/run/NAME.pid.
 
 SELFHOST_USER=${SELFHOST_USER:-selfhost}
+# What the quickstart builds and runs with (the build, PostgreSQL, the
+# pools under spawn-fcgi, nginx, curl for its check); tests/run.sh adds the
+# test-only tools (lighttpd, cgi-fcgi, openssl, the packaging tools, ...).
 SELFHOST_PACKAGES="gcc make cmake pkg-config libc6-dev libfcgi-dev libpq-dev libjson-c-dev
-  libcurl4-openssl-dev libsodium-dev libcunit1-dev libyaml-dev libpcre2-dev spawn-fcgi libfcgi-bin nginx-light
-  lighttpd lighttpd-mod-openssl openssl postgresql
-  postgresql-client curl ca-certificates procps tzdata"
+  libcurl4-openssl-dev libsodium-dev libcunit1-dev libyaml-dev libpcre2-dev spawn-fcgi nginx-light
+  postgresql postgresql-client curl ca-certificates procps tzdata"
 
 sh_log() { printf '%s\n' "$*" >&2; }
 sh_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # Installs the Debian packages of SELFHOST_PACKAGES (plus any given) that
-# are missing; does nothing when all are there.
+# are missing; does nothing when all are there. It starts and enables no
+# service: during apt-get a temporary /usr/sbin/policy-rc.d (unless one is
+# there) denies every start, a temporary createcluster.d file keeps a new
+# PostgreSQL from making its "main" cluster, and the boot links (systemd
+# *.wants/, /etc/rc?.d/S*) the packages' scripts added are removed again,
+# as `systemctl disable` would. Services that were enabled before stay so.
 sh_install_packages() {
   local missing="" p
   for p in $SELFHOST_PACKAGES "$@"; do
@@ -30,16 +37,64 @@ sh_install_packages() {
   [ "$(id -u)" -eq 0 ] || sh_die "missing packages:$missing (run as root, or install them)"
   sh_log "installing:$missing"
   export DEBIAN_FRONTEND=noninteractive
-  # keep package scripts from starting their own nginx/PostgreSQL services
+  local before; before=$(sh_boot_links)
   local policy=/usr/sbin/policy-rc.d created_policy=""
   if [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 755 "$policy" && created_policy=1
+    printf '#!/bin/sh\n# selfhost: no service starts during this apt-get\nexit 101\n' > "$policy" &&
+      chmod 755 "$policy" && created_policy=1
   fi
-  apt-get update -qq >&2 || { [ -n "$created_policy" ] && rm -f "$policy"; sh_die "apt-get update failed"; }
-  apt-get install -y -qq --no-install-recommends $missing >&2
-  local rc=$?
+  local nocluster=/etc/postgresql-common/createcluster.d/selfhost-no-main-cluster.conf created_nocluster=""
+  if [[ " $missing " =~ \ postgresql(-[0-9]+)?\  ]] && [ ! -e "$nocluster" ]; then
+    mkdir -p "${nocluster%/*}" &&
+      printf '# selfhost: no "main" cluster while apt-get installs PostgreSQL\ncreate_main_cluster = false\n' \
+        > "$nocluster" && created_nocluster=1
+  fi
+  local rc=0
+  apt-get update -qq >&2 || rc=$?
+  # shellcheck disable=SC2086 # a list of names
+  [ $rc -ne 0 ] || apt-get install -y -qq --no-install-recommends $missing >&2 || rc=$?
   [ -n "$created_policy" ] && rm -f "$policy"
+  [ -n "$created_nocluster" ] && rm -f "$nocluster"
+  sh_boot_links_undo "$before"
   [ $rc -eq 0 ] || sh_die "apt-get install failed"
+}
+
+# The links that start services at boot, one a line: systemd's
+# /etc/systemd/system/*.wants/ and *.requires/, and System V's
+# /etc/rc?.d/S*.
+sh_boot_links() {
+  find /etc/systemd/system -mindepth 2 -maxdepth 2 \( -path '*.wants/*' -o -path '*.requires/*' \) \
+    2>/dev/null | sort
+  ls -d /etc/rc[0-6S].d/S* 2>/dev/null | sort
+}
+
+# sh_boot_links_undo BEFORE: disables the services of the boot links that
+# are there now but not in BEFORE (a list from sh_boot_links), by their
+# own tools where they exist (systemctl, deb-systemd-helper, update-rc.d,
+# which also keep a later upgrade from enabling them again), else by
+# removing the links.
+sh_boot_links_undo() {
+  local before=$1 link unit name
+  local added; added=$(comm -13 <(printf '%s\n' "$before") <(sh_boot_links))
+  for link in $added; do
+    [ -L "$link" ] || [ -e "$link" ] || continue
+    case $link in
+      /etc/systemd/*)
+        unit=${link##*/}
+        if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+          systemctl disable --quiet "$unit" >&2 || true
+        elif command -v deb-systemd-helper >/dev/null 2>&1; then
+          deb-systemd-helper disable "$unit" >&2 || true
+        fi
+        rm -f "$link" ;;
+      /etc/rc*)
+        name=${link##*/S[0-9][0-9]}
+        update-rc.d "$name" disable >/dev/null 2>&1 || true
+        rm -f "$link" ;;
+    esac
+    sh_log "disabled $link (enabled by the packages just installed)"
+  done
+  if [ -n "$added" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload >&2 || true; fi
 }
 
 # Configures and builds into $1 (default ./build) with extra cmake args.
