@@ -62,6 +62,7 @@ static const struct cfg_key keys[] = {
         INT64_C(1) << 40),
     KEY("worker", "open_files", CFG_INT, worker_open_files, "64", 16, 65536),
     KEY("worker", "cache_size", CFG_INT, worker_cache_size, "64", 1, 100000),
+    KEY("worker", "program_user", CFG_STR, worker_program_user, "selfhost-prog", 0, 0),
     KEY("programs", "webhook_max_body", CFG_INT, webhook_max_body, "8388608", 0, 12582912),
     KEY("programs", "http_timeout", CFG_INT, http_timeout, "30", 1, 3600),
 };

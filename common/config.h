@@ -53,6 +53,7 @@ struct config {
     int64_t worker_memory_limit;   /* RLIMIT_AS of a program child, bytes */
     int64_t worker_open_files;     /* RLIMIT_NOFILE of a program child */
     int64_t worker_cache_size;     /* compiled programs kept */
+    char *worker_program_user;     /* who program children run as; "" = the worker's user */
     /* [programs] */
     int64_t webhook_max_body;      /* bytes of a webhook request or response body */
     int64_t http_timeout;          /* seconds, per http.* call (also bounded by the deadline) */

@@ -15,6 +15,7 @@
 #include "child.h"
 #include "host.h"
 #include "log.h"
+#include "sandbox.h"
 #include "status.h"
 #include "vm.h"
 
@@ -28,8 +29,24 @@ static void set_limit(int res, rlim_t soft, rlim_t hard)
     setrlimit(res, &rl);
 }
 
-/* Everything but the run itself. Failures here are not fatal: each limit
- * is a second line behind the deadline and the VM's own checks. */
+/* The sandbox could not be set up: a report saying so, and out. */
+static _Noreturn void sandbox_failed(const char *step)
+{
+    int e = errno;
+    struct job_result r;
+    job_result_init(&r);
+    r.outcome = "crashed";
+    buf_printf(&r.error, "the sandbox could not be set up (%s: %s)", step, strerror(e));
+    buf_t out = BUF_INIT;
+    job_result_json(&r, &out);
+    frame_write(REPORT_FD, out.data, out.len, -1);
+    _exit(1);
+}
+
+/* Everything but the run itself. The rlimits are not fatal when they
+ * fail (each is a second line behind the deadline and the VM's own
+ * checks); the user, the capabilities and the filter are: a child that
+ * cannot have them does not run the program. */
 static void sandbox(int fd, const struct child_limits *lim, int64_t deadline_ms)
 {
     struct sigaction sa;
@@ -78,7 +95,15 @@ static void sandbox(int fd, const struct child_limits *lim, int64_t deadline_ms)
     set_limit(RLIMIT_CPU, cpu, cpu + 1);
     set_limit(RLIMIT_CORE, 0, 0);
     set_limit(RLIMIT_FSIZE, 0, 0);
-    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+
+    if (sandbox_drop_user(&lim->user) != OK)
+        sandbox_failed("program user");
+    /* a change of credentials clears the parent-death signal: again */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(1);
+    if (sandbox_filter() != OK)
+        sandbox_failed("seccomp filter");
 }
 
 static void on_log(void *ctx, const char *level, const char *msg, size_t len)
@@ -150,6 +175,7 @@ int child_start(struct child *c, struct job *j, const struct tg_bytecode *bc,
     c->start_ns = start_ns;
     c->deadline_ns = start_ns + c->job.deadline_ms * 1000000LL;
     c->kill_ns = c->deadline_ns + CHILD_KILL_GRACE_NS;
+    c->user = &lim->user;
     int p[2];
     if (pipe2(p, O_CLOEXEC) != 0)
         return ERROR;
@@ -212,7 +238,9 @@ void child_read(struct child *c)
 void child_tick(struct child *c, int64_t now)
 {
     if (!c->killed && now >= c->kill_ns) {
-        kill(c->pid, SIGKILL);
+        if (sandbox_kill(c->pid, SIGKILL, c->user) != OK)
+            log_error("job %lld: cannot kill child %d: %s", (long long)c->job.id, (int)c->pid,
+                      strerror(errno));
         c->killed = 1;
     }
     /* a killed child's pipe ends with it; a second after, stop waiting */
@@ -241,6 +269,13 @@ static void describe_death(struct child *c, int status, int64_t now, struct job_
         if ((sig == SIGXCPU || sig == SIGKILL) && now >= c->deadline_ns) {
             r->outcome = "deadline";
             buf_printf(&r->error, "deadline exceeded (%lld ms)", (long long)c->job.deadline_ms);
+        } else if (sig == SIGSYS) {
+            /* the filter's SECCOMP_RET_KILL_PROCESS (sandbox.h) */
+            r->outcome = "crashed";
+            buf_printf(&r->error, "killed by the sandbox (SIGSYS: a system call programs may "
+                                  "not make)");
+            log_warn("job %lld: child %d made a system call outside the sandbox's filter",
+                     (long long)c->job.id, (int)c->pid);
         } else {
             r->outcome = "crashed";
             buf_printf(&r->error, "killed by signal %d (SIG%s)", sig, abbrev ? abbrev : "?");
@@ -281,7 +316,7 @@ int child_finish(struct child *c, int64_t now, struct job *j, struct job_result 
 void child_abandon(struct child *c)
 {
     if (c->pid > 0) {
-        kill(c->pid, SIGKILL);
+        sandbox_kill(c->pid, SIGKILL, c->user);
         while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
             ;
     }

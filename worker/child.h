@@ -2,14 +2,17 @@
  *
  * The child drops what it can before running user code: rlimits (address
  * space, open files, CPU time a little past the deadline, no core files, no
- * file writes), no new privileges, every inherited fd closed but the result
- * pipe and stderr, default signal handlers, death with the worker. It runs
+ * file writes), every inherited fd closed but the result pipe and stderr,
+ * default signal handlers, death with the worker; then it becomes the
+ * program user, drops every capability, and installs the seccomp filter
+ * (sandbox.h): no new privileges, a forbidden system call kills it. It runs
  * the bytecode once with the job's deadline, captures output, log lines and
  * (webhooks) the cgi response, writes one report to the pipe and exits.
  *
  * The worker side reads the report as it arrives, kills a child still
  * alive 500 ms after its deadline, reaps it, and says what happened: the
- * report, or "deadline", or "crashed" with the signal or exit status. */
+ * report, or "deadline", or "crashed" with the signal or exit status
+ * ("killed by the sandbox" for SIGSYS, the filter's). */
 #ifndef SELFPWRK_CHILD_H
 #define SELFPWRK_CHILD_H
 
@@ -19,6 +22,7 @@
 #include "compiler.h"
 #include "frame.h"
 #include "job.h"
+#include "sandbox.h"
 
 #define CHILD_KILL_GRACE_NS (500 * 1000000LL) /* after the deadline */
 
@@ -27,10 +31,12 @@ struct child_limits {
     int64_t open_files;    /* RLIMIT_NOFILE */
     long http_timeout_ms;  /* per http.* call */
     size_t cgi_max_body;   /* webhook response body, bytes */
+    struct sandbox_user user; /* who the child becomes (sandbox_user_setup) */
 };
 
 struct child {
     struct job job;        /* owned; freed by child_finish */
+    const struct sandbox_user *user; /* the limits' (for kill) */
     pid_t pid;             /* 0: the slot is free */
     int fd;                /* read end of the report pipe; -1 after EOF */
     struct frame_reader *fr;

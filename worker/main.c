@@ -20,6 +20,7 @@
 #include "json.h"
 #include "log.h"
 #include "runs.h"
+#include "sandbox.h"
 #include "status.h"
 #include "vm.h"
 #include "xalloc.h"
@@ -150,6 +151,16 @@ int main(int argc, char **argv)
         .http_timeout_ms = (long)cfg.http_timeout * 1000,
         .cgi_max_body = (size_t)cfg.webhook_max_body,
     };
+    char why[256];
+    if (sandbox_user_setup(cfg.worker_program_user, &lim.user, why, sizeof why) != OK)
+        log_warn("%s; programs run as the worker's user (uid %u)", why, (unsigned)geteuid());
+    else if (lim.user.change)
+        log_info("programs run as user '%s' (uid %u)", lim.user.name, (unsigned)lim.user.uid);
+    else
+        log_info("programs run as the worker's user (uid %u)%s", (unsigned)geteuid(),
+                 geteuid() == 0 ? ": root, set [worker] program_user" : "");
+    if (!sandbox_filter_available())
+        log_warn("no seccomp filter for this architecture: programs run without one");
     size_t cap = (size_t)cfg.worker_capacity;
     struct pollfd *pfd = xcalloc(cap + 1, sizeof *pfd);
     runs_init(&w.runs, cap, (size_t)cfg.worker_cache_size, &lim);
