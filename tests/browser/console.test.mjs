@@ -240,10 +240,16 @@ try {
   await page.waitForSelector('#code');
   await page.click('#code-save');
   await page.waitForSelector('button.sign[data-revision="0"]');
-  check(true, 'the code saved as revision 0, unsigned');
+  check(/not signed yet/.test(await page.textContent('#code-msg')) && /No revision is signed/.test(await page.textContent('#code-info')),
+    'the code saved as revision 0, unsigned, and the page says so');
+  await page.evaluate(() => { window.selfhostNoReload = true; });
   await page.click('button.sign[data-revision="0"]');
   await page.waitForFunction(() => !document.querySelector('button.sign[data-revision="0"]') && document.querySelector('#revisions')?.textContent.includes('✔'));
-  check(true, 'revision 0 signed');
+  // the page shows the signed state at once: no stale "not signed yet", no reload
+  const [signedMsg, signedInfo, same] = await page.evaluate(() => [document.querySelector('#code-msg').textContent,
+    document.querySelector('#code-info').textContent, window.selfhostNoReload === true]);
+  check(same && !/not signed/.test(signedMsg) && /Revision 0 signed: it is what runs now/.test(signedMsg) && /^Revision 0 runs/.test(signedInfo),
+    `revision 0 signed, shown at once without a reload ("${signedMsg}" / "${signedInfo}")`);
   const tRun = Date.now();
   let ran = false;
   while (!ran && Date.now() - tRun < 20000) {
@@ -284,11 +290,13 @@ try {
   for (let i = 0; i < big.length; i++) big[i] = (i * 31 + (i >> 10)) & 0xff;
   await page.setInputFiles('#dataset-file', { name: 'model.bin', mimeType: 'application/octet-stream', buffer: big });
   await submit('dataset-new');
-  await page.waitForURL(/#\/datasets\/[0-9a-f-]{36}$/, { timeout: 30000 });
+  await page.waitForURL(/#\/datasets\/[0-9a-f-]{36}\?parts=\d+$/, { timeout: 30000 });
   await page.waitForSelector('#dataset-size');
   check((await page.textContent('#dataset-size')).startsWith(`${big.length} `), `a ${big.length}-byte file uploaded in parts`);
   const parts = answers.filter((a) => a.method === 'PUT' && a.path.endsWith('/parts') && a.status === 200).length;
   check(parts >= 2, `${parts} parts (the part size halved when the server answered 413)`);
+  const uploaded = await page.textContent('#dataset-uploaded');
+  check(uploaded.startsWith(`Uploaded in ${parts} parts`), `the dataset's page says how it was uploaded ("${uploaded}")`);
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#dataset-download')]);
   check(Buffer.compare(fs.readFileSync(await dl.path()), big) === 0, 'downloaded again, byte for byte');
   await shot('dataset');

@@ -61,7 +61,7 @@ export async function userPage(el, [uuid]) {
       h('dl', { class: 'meta' }, h('dt', {}, 'UUID'), h('dd', {}, u.uuid)),
       form([{ name: 'name', label: 'Name', value: u.name }], 'Rename', async (v) => { await put(`/v2/users/${uuid}`, { name: v.name }); },
         { id: 'user-edit', inline: true, okText: 'Saved.' }),
-      form([{ name: 'rate', label: 'Requests per hour (0: no limit)', type: 'number', required: true }], 'Set rate', async (v) => {
+      form([{ name: 'rate', label: 'Requests per hour', type: 'number', required: true, placeholder: '0: no limit' }], 'Set rate', async (v) => {
         await put(`/v2/users/${uuid}/rate`, { rate: v.rate });
       }, { id: 'user-rate', inline: true, okText: 'Rate set.' }),
       session()?.uuid === uuid ? h('p', { class: 'info' }, 'This is you.') :

@@ -24,6 +24,7 @@ function guessFormat(name) {
 }
 
 // Uploads file as the content of dataset uuid; progress(text) reports.
+// Answers the number of parts it took.
 async function uploadParts(uuid, file, progress) {
   const { uploadId } = await post(`/v2/datasets/${uuid}/uploads`);
   let size = FIRST_PART, part = 1, offset = 0;
@@ -42,7 +43,8 @@ async function uploadParts(uuid, file, progress) {
       progress(`part ${part} stored (${Math.round((offset / file.size) * 100)} %)`);
       part++;
     }
-    return await post(`/v2/datasets/${uuid}/assemble` + qs({ uploadId, partNumber: part - 1 }));
+    await post(`/v2/datasets/${uuid}/assemble` + qs({ uploadId, partNumber: part - 1 }));
+    return part - 1;
   } catch (e) {
     await del(`/v2/datasets/${uuid}/uploads` + qs({ uploadId })).catch(() => {});
     throw e;
@@ -52,9 +54,9 @@ async function uploadParts(uuid, file, progress) {
 async function setContent(uuid, file, progress) {
   if (file.size <= SMALL) {
     await put(`/v2/datasets/${uuid}`, { content: b64(new Uint8Array(await file.arrayBuffer())) });
-    return;
+    return 0;
   }
-  await uploadParts(uuid, file, progress);
+  return uploadParts(uuid, file, progress);
 }
 
 export async function datasetsPage(el, _p, query) {
@@ -80,8 +82,8 @@ export async function datasetsPage(el, _p, query) {
         if (v.thing_uuid) body.thing_uuid = v.thing_uuid;
         if (small) body.content = b64(new Uint8Array(await f.arrayBuffer()));
         const d = await post('/v2/datasets', body);
-        if (!small) await uploadParts(d.uuid, f, (t) => { progress.textContent = t; });
-        location.hash = `#/datasets/${d.uuid}`;
+        const parts = small ? 0 : await uploadParts(d.uuid, f, (t) => { progress.textContent = t; });
+        location.hash = `#/datasets/${d.uuid}` + qs({ parts: parts || undefined });
       }, { id: 'dataset-new' }), progress));
   await attempt(box, async () => {
     const rows = await get('/v2/datasets' + qs({ limit: LIMIT, offset, tags }));
@@ -92,9 +94,12 @@ export async function datasetsPage(el, _p, query) {
   });
 }
 
-export async function datasetPage(el, [uuid]) {
+export async function datasetPage(el, [uuid], query) {
   const d = await get(`/v2/datasets/${uuid}`, { fresh: true });
-  const out = h('div'), progress = h('p', { class: 'info' }), file = h('input', { type: 'file', id: 'dataset-replace' });
+  // just uploaded in parts (the upload forms say so in the address)
+  const parts = Number(query?.get('parts') || 0);
+  const out = h('div', {}, parts ? msg('ok', h('span', { id: 'dataset-uploaded' },
+    `Uploaded in ${parts} part${parts === 1 ? '' : 's'} and assembled: ${d.size} bytes.`)) : null), progress = h('p', { class: 'info' }), file = h('input', { type: 'file', id: 'dataset-replace' });
   clear(el,
     section(`Dataset ${d.name}`,
       h('dl', { class: 'meta' }, h('dt', {}, 'UUID'), h('dd', {}, d.uuid), h('dt', {}, 'Format'), h('dd', {}, d.format),
@@ -112,8 +117,8 @@ export async function datasetPage(el, [uuid]) {
     section('Replace the content', h('label', { class: 'file' }, h('span', {}, 'File'), file),
       h('button', { type: 'button', onclick: () => attempt(out, async () => {
         if (!file.files[0]) throw new Error('Choose a file first.');
-        await setContent(uuid, file.files[0], (t) => { progress.textContent = t; });
-        location.hash = `#/datasets/${uuid}?_=${Date.now()}`;
+        const parts = await setContent(uuid, file.files[0], (t) => { progress.textContent = t; });
+        location.hash = `#/datasets/${uuid}` + qs({ parts: parts || undefined, _: Date.now() });
       }) }, 'Upload'), progress),
     section('Settings', form([
       { name: 'name', label: 'Name', value: d.name },

@@ -65,9 +65,11 @@ function diffView(text) {
 export async function programPage(el, [uuid], query) {
   const p = await get(`/v2/programs/${uuid}`, { fresh: true });
   const reload = () => { location.hash = `#/programs/${uuid}?_=${Date.now()}`; };
-  const revBox = h('div', { id: 'revisions' }), runsBox = h('div', { id: 'runs' }), diffBox = h('div'), out = h('div'), edOut = h('div');
+  const revBox = h('div', { id: 'revisions' }), runsBox = h('div', { id: 'runs' }), diffBox = h('div'), out = h('div'), edOut = h('div', { id: 'code-msg' });
   let revisions = [];
   const ed = editor('');
+  // what runs: the newest signed revision (kept true by showRevisions)
+  const codeInfo = h('p', { class: 'info', id: 'code-info' }, 'Only signed revisions run; the newest signed one is what runs.');
   const stateButton = h('button', { type: 'button', id: 'program-toggle', onclick: () => attempt(out, async () => {
     await put(`/v2/programs/${uuid}`, { state: p.state === 'active' ? 'inactive' : 'active' });
     reload();
@@ -87,12 +89,12 @@ export async function programPage(el, [uuid], query) {
         { name: 'tags', label: 'Tags', list: true, value: (p.tags || []).join(', '), keepEmpty: true },
       ], 'Save settings', async (v) => { await put(`/v2/programs/${uuid}`, v); reload(); }, { id: 'program-edit', inline: true }),
       out),
-    section('Code', h('p', { class: 'info', id: 'code-info' }, 'Only signed revisions run; the newest signed one is what runs.'),
+    section('Code', codeInfo,
       ed.el,
       h('div', { class: 'toolbar' },
         h('button', { type: 'button', id: 'code-save', onclick: () => attempt(edOut, async () => {
           const r = await api('POST', `/v2/programs/${uuid}/code`, { body: ed.ta.value, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
-          clear(edOut, msg('ok', `Saved as revision ${r.revision} (not signed yet).`));
+          clear(edOut, msg('ok', `Saved as revision ${r.revision}, not signed yet: sign it below to run it.`));
           await showRevisions();
         }) }, 'Save as new revision')),
       edOut),
@@ -113,15 +115,28 @@ export async function programPage(el, [uuid], query) {
     });
   }
 
+  function newestSigned() {
+    return revisions.filter((r) => r.signed).reduce((a, r) => (!a || r.revision > a.revision ? r : a), null);
+  }
+
   async function showRevisions() {
     await attempt(revBox, async () => {
       revisions = await get(`/v2/programs/${uuid}/revisions`, { fresh: true });
+      const runs = newestSigned();
+      codeInfo.textContent = runs
+        ? `Revision ${runs.revision} runs (signed ${when(runs.signed)}): only signed revisions run, the newest signed one.`
+        : (revisions.length ? 'No revision is signed yet: nothing runs until one is (Sign, below).' : 'Only signed revisions run; the newest signed one is what runs.');
       const rows = [...revisions].reverse();
       clear(revBox, table([
         { label: 'Revision', key: 'revision' }, { label: 'Created', render: (r) => when(r.created) },
         { label: 'Signed', render: (r) => (r.signed ? `✔ ${when(r.signed)}` : h('button', { type: 'button', class: 'sign', 'data-revision': r.revision, onclick: () => attempt(revBox, async () => {
           await put(`/v2/programs/${uuid}/revisions/${r.revision}/sign`);
           await showRevisions();
+          // the save message above named it unsigned: say what it is now
+          const runs = newestSigned();
+          clear(edOut, msg('ok', runs && runs.revision === r.revision
+            ? `Revision ${r.revision} signed: it is what runs now.`
+            : `Revision ${r.revision} signed; revision ${runs ? runs.revision : '?'}, newer, is what runs.`));
         }) }, 'Sign')) },
         { label: 'Checksum', render: (r) => h('code', {}, r.checksum.slice(0, 12)) },
         { label: '', render: (r) => [h('button', { type: 'button', onclick: () => load(r.revision) }, 'Load'), ' ',

@@ -144,7 +144,7 @@ export async function seriesPage(el, [uuid], query) {
       h('dl', { class: 'meta' }, h('dt', {}, 'UUID'), h('dd', {}, s.uuid), h('dt', {}, 'Unit'), h('dd', {}, s.si_unit),
         h('dt', {}, 'Bounds'), h('dd', {}, `${s.lower_bound ?? '−∞'} … ${s.upper_bound ?? '+∞'}`),
         h('dt', {}, 'Thing'), h('dd', {}, s.thing_uuid ? link(`#/things/${s.thing_uuid}`, s.thing_uuid) : '—'),
-        h('dt', {}, 'Tags'), h('dd', {}, (s.tags || []).join(', '))),
+        h('dt', {}, 'Tags'), h('dd', {}, (s.tags || []).join(', ') || '—')),
       controls, ranges, h('div', { class: 'toolbar' }, views, csvButton), info, plotBox, out),
     section('Write points', writeForms(uuid, s, () => go({ end: new Date(Date.now() + 60000).toISOString(), _: Date.now() }))),
     section('Delete points', deleteForm(uuid, p, () => go({ _: Date.now() }))),

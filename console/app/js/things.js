@@ -38,7 +38,7 @@ export async function thingPage(el, [uuid]) {
   clear(el,
     section(`Thing ${t.name}`,
       h('dl', { class: 'meta' }, h('dt', {}, 'UUID'), h('dd', {}, t.uuid), h('dt', {}, 'Type'), h('dd', {}, t.type || ''),
-        h('dt', {}, 'State'), h('dd', {}, t.state), h('dt', {}, 'Tags'), h('dd', {}, (t.tags || []).join(', '))),
+        h('dt', {}, 'State'), h('dd', {}, t.state), h('dt', {}, 'Tags'), h('dd', {}, (t.tags || []).join(', ') || '—')),
       form([
         { name: 'name', label: 'Name', value: t.name },
         { name: 'type', label: 'Type', value: t.type },
