@@ -36,6 +36,7 @@ static const struct cfg_key keys[] = {
     KEY("database", "connections", CFG_INT, db_connections, "50", 0, 100000),
     KEY("database", "wait_ms", CFG_INT, db_wait_ms, "2000", 0, 60000),
     KEY("database", "idle_timeout", CFG_INT, db_idle_timeout, "60", 1, 86400),
+    KEY("database", "replica_max_lag", CFG_INT, db_replica_max_lag, "5", 0, 86400),
     KEY("rate_control", "req_per_hour", CFG_INT, req_per_hour, "600", 0, INT64_C(1) << 40),
     KEY("rate_control", "maxburst", CFG_INT, maxburst, "10", 1, INT64_C(1) << 30),
     KEY("rate_control", "cleanup", CFG_INT, cleanup, "1800", 1, INT64_C(1) << 30),
@@ -115,22 +116,23 @@ static int set_value(struct load_ctx *lc, const struct cfg_key *k, const char *v
     return OK;
 }
 
-static int add_inline_domain(struct config *cfg, const char *name, const char *uri,
-                             char *err, size_t errsz)
+/* Appends (name, uri) to the parallel arrays of [domains] or [replicas]. */
+static int add_inline(char ***names_p, char ***uris_p, size_t *n, const char *name,
+                      const char *uri, char *err, size_t errsz)
 {
-    char **names = realloc(cfg->inline_names, (cfg->n_inline + 1) * sizeof *names);
+    char **names = realloc(*names_p, (*n + 1) * sizeof *names);
     if (names)
-        cfg->inline_names = names;
-    char **uris = realloc(cfg->inline_uris, (cfg->n_inline + 1) * sizeof *uris);
+        *names_p = names;
+    char **uris = realloc(*uris_p, (*n + 1) * sizeof *uris);
     if (uris)
-        cfg->inline_uris = uris;
+        *uris_p = uris;
     if (!names || !uris) {
         snprintf(err, errsz, "out of memory");
         return ERROR;
     }
-    names[cfg->n_inline] = strdup(name);
-    uris[cfg->n_inline] = strdup(uri);
-    cfg->n_inline++;
+    names[*n] = strdup(name);
+    uris[*n] = strdup(uri);
+    (*n)++;
     return OK;
 }
 
@@ -138,8 +140,13 @@ static int on_entry(void *ctx, const char *section, const char *key, const char 
                     char *err, size_t errsz)
 {
     struct load_ctx *lc = ctx;
+    struct config *cfg = lc->cfg;
     if (strcmp(section, "domains") == 0)
-        return add_inline_domain(lc->cfg, key, value, err, errsz);
+        return add_inline(&cfg->inline_names, &cfg->inline_uris, &cfg->n_inline, key, value,
+                          err, errsz);
+    if (strcmp(section, "replicas") == 0)
+        return add_inline(&cfg->inline_replica_names, &cfg->inline_replica_uris,
+                          &cfg->n_inline_replicas, key, value, err, errsz);
     const struct cfg_key *k = key_find(section, key);
     if (!k) {
         snprintf(err, errsz, "unknown setting '%s' in [%s]", key, section);
@@ -239,6 +246,12 @@ void config_free(struct config *cfg)
     }
     free(cfg->inline_names);
     free(cfg->inline_uris);
+    for (size_t i = 0; i < cfg->n_inline_replicas; i++) {
+        free(cfg->inline_replica_names[i]);
+        free(cfg->inline_replica_uris[i]);
+    }
+    free(cfg->inline_replica_names);
+    free(cfg->inline_replica_uris);
     free(cfg->path);
     memset(cfg, 0, sizeof *cfg);
 }

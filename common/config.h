@@ -8,7 +8,8 @@
  *   3. the defaults in config.c's key table.
  * Relative paths in the file are relative to the file's folder.
  * Domains (name = PostgreSQL URI) live in [domains] of this file and/or in
- * the domain file (server.domainfile), which selfctl rewrites; see domains.h. */
+ * the domain file (server.domainfile), which selfctl rewrites; see domains.h.
+ * [replicas] (name = read-only URI of a streaming replica) goes with them. */
 #ifndef SELFHOST_CONFIG_H
 #define SELFHOST_CONFIG_H
 
@@ -28,6 +29,7 @@ struct config {
     int64_t db_connections;  /* per PostgreSQL server and host, all processes; 0 = no budget */
     int64_t db_wait_ms;      /* a request waits this long for a connection slot */
     int64_t db_idle_timeout; /* seconds before a responder closes an unused connection */
+    int64_t db_replica_max_lag; /* seconds a replica may lag and still serve data reads */
     /* [rate_control] */
     int64_t req_per_hour; /* 0 = rate control off */
     int64_t maxburst;
@@ -61,6 +63,10 @@ struct config {
     char **inline_names;
     char **inline_uris;
     size_t n_inline;
+    /* [replicas] of the main file: read-only URIs of inline domains */
+    char **inline_replica_names;
+    char **inline_replica_uris;
+    size_t n_inline_replicas;
 };
 
 /* path may be NULL (then $SELFHOST_CONFIG or the default). On ERROR, err

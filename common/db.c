@@ -47,7 +47,18 @@ static int connect_failed(struct db_conn *c, char *err, size_t errsz)
         snprintf(where, sizeof where, " %.*s", (int)(failed - (msg + 14)), msg + 14);
     first_line(msg, line, sizeof line);
     const char *cause = strncmp(line, "FATAL:  ", 8) == 0 ? line + 8 : line;
-    snprintf(err, errsz, "cannot connect to database%s: %s", where, cause);
+    int n = snprintf(err, errsz, "cannot connect to database%s: %s", where, cause);
+    /* a multi-host URI: libpq tried each host in turn, one line each; say
+     * why every one failed (after a failover: "session is read-only") */
+    for (const char *next = msg ? strstr(msg, "\nconnection to server ") : NULL;
+         next && n > 0 && (size_t)n < errsz; next = strstr(next + 1, "\nconnection to server ")) {
+        const char *at = next + 15, *f = strstr(at, " failed: ");
+        if (!f || f > at + strcspn(at, "\n"))
+            continue;
+        first_line(at, line, sizeof line);
+        cause = strncmp(line, "FATAL:  ", 8) == 0 ? line + 8 : line;
+        n += snprintf(err + n, errsz - (size_t)n, "; %.*s: %s", (int)(f - at), at, cause);
+    }
     PQfinish(c->pg);
     c->pg = NULL;
     return ERROR;
@@ -144,6 +155,22 @@ int db_reset(struct db_conn *c)
     c->nprepared = 0;
     PQreset(c->pg);
     return PQstatus(c->pg) == CONNECTION_OK ? OK : ERROR;
+}
+
+int db_alive(struct db_conn *c)
+{
+    if (!c->pg || PQstatus(c->pg) != CONNECTION_OK)
+        return 0;
+    struct pollfd p = { .fd = PQsocket(c->pg), .events = POLLIN };
+    if (p.fd < 0)
+        return 0;
+    if (poll(&p, 1, 0) > 0) {
+        /* something arrived while idle: a NOTIFY, a NOTICE, or the server's
+         * goodbye (then libpq sees EOF and marks the connection bad) */
+        if (PQconsumeInput(c->pg) == 0)
+            return 0; /* notifications, if any, stay queued for PQnotifies */
+    }
+    return PQstatus(c->pg) == CONNECTION_OK;
 }
 
 int db_server_key(const char *uri, char *out, size_t n)

@@ -50,8 +50,17 @@ void db_close(struct db_conn *c);
  * process that closes one connection to open another (the connection
  * budget) must not count it gone before the server does. */
 void db_close_wait(struct db_conn *c, int timeout_ms);
-/* Reconnects a connection whose socket broke; forgets prepared statements. */
+/* Reconnects a connection whose socket broke; forgets prepared statements.
+ * A multi-host URI is walked again from its first host, with its
+ * target_session_attrs (libpq's PQreset keeps every connection option). */
 int db_reset(struct db_conn *c);
+/* 1 when an idle connection (no query under way) may still be used: the
+ * server has not closed it meanwhile. A look without waiting (poll, and
+ * reading what arrived: a server shutting down sends its FATAL and closes),
+ * so a request never starts on a connection whose server went away while
+ * it was idle — after a failover it reconnects first instead of failing
+ * its first statement. */
+int db_alive(struct db_conn *c);
 
 /* The PostgreSQL server a URI (or key=value string) reaches, as
  * "host:port" — the key under which connections are counted

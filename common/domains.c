@@ -1,4 +1,5 @@
-/* domains.c — domain list: load from config + domain file, find, edit. */
+/* domains.c — domain list: load from config + domain file, find, edit;
+ * the replicas ([replicas]) attached to the domains of their own file. */
 #include "domains.h"
 
 #include <ctype.h>
@@ -48,6 +49,32 @@ const struct domain *domains_find(const struct domain_list *l, const char *name)
     return NULL;
 }
 
+int domains_set_replica(struct domain_list *l, const char *name, const char *uri, char *err,
+                        size_t errsz)
+{
+    struct domain *d = (struct domain *)domains_find(l, name);
+    if (!d) {
+        snprintf(err, errsz, "replica of '%s', but no domain '%s' is defined in this file or before it",
+                 name, name);
+        return ERROR;
+    }
+    if (d->replica) {
+        snprintf(err, errsz, "domain '%s' has two replicas", name);
+        return ERROR;
+    }
+    if (*uri == '\0' || !uri_storable(uri)) {
+        snprintf(err, errsz, "domain '%s': the replica URI must not be empty nor hold control "
+                             "characters, outer spaces or quotes", name);
+        return ERROR;
+    }
+    d->replica = strdup(uri);
+    if (!d->replica) {
+        snprintf(err, errsz, "out of memory");
+        return ERROR;
+    }
+    return OK;
+}
+
 int domains_append(struct domain_list *l, const char *name, const char *uri, char *err,
                    size_t errsz)
 {
@@ -77,18 +104,90 @@ int domains_append(struct domain_list *l, const char *name, const char *uri, cha
     l->items = items;
     items[l->n].name = strdup(name);
     items[l->n].uri = strdup(uri);
+    items[l->n].replica = NULL;
     l->n++;
     return OK;
 }
 
+/* One file's [replicas], kept until the whole file is read (the section may
+ * come before [domains]), then attached to that file's domains. */
+struct replica_list {
+    char **names, **uris;
+    size_t n;
+};
+
+static void replicas_free(struct replica_list *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        free(r->names[i]);
+        free(r->uris[i]);
+    }
+    free(r->names);
+    free(r->uris);
+    memset(r, 0, sizeof *r);
+}
+
+static int replicas_add(struct replica_list *r, const char *name, const char *uri, char *err,
+                        size_t errsz)
+{
+    char **names = realloc(r->names, (r->n + 1) * sizeof *names);
+    if (names)
+        r->names = names;
+    char **uris = realloc(r->uris, (r->n + 1) * sizeof *uris);
+    if (uris)
+        r->uris = uris;
+    if (!names || !uris) {
+        snprintf(err, errsz, "out of memory");
+        return ERROR;
+    }
+    names[r->n] = strdup(name);
+    uris[r->n] = strdup(uri);
+    r->n++;
+    return OK;
+}
+
+/* Attaches replica uris[i] to domain names[i] of l, for each i < n. */
+static int replicas_attach(struct domain_list *l, char *const *names, char *const *uris,
+                           size_t n, const char *where, char *err, size_t errsz)
+{
+    for (size_t i = 0; i < n; i++) {
+        char why[400];
+        if (domains_set_replica(l, names[i], uris[i], why, sizeof why) != OK) {
+            snprintf(err, errsz, "%s: [replicas]: %s", where, why);
+            return ERROR;
+        }
+    }
+    return OK;
+}
+
+struct file_ctx {
+    struct domain_list *l;
+    struct replica_list replicas;
+};
+
 static int on_domain(void *ctx, const char *section, const char *key, const char *value,
                      char *err, size_t errsz)
 {
-    if (strcmp(section, "domains") != 0) {
-        snprintf(err, errsz, "only a [domains] section belongs in the domain file");
-        return ERROR;
-    }
-    return domains_append(ctx, key, value, err, errsz);
+    struct file_ctx *fc = ctx;
+    if (strcmp(section, "domains") == 0)
+        return domains_append(fc->l, key, value, err, errsz);
+    if (strcmp(section, "replicas") == 0)
+        return replicas_add(&fc->replicas, key, value, err, errsz);
+    snprintf(err, errsz, "only a [domains] section belongs in the domain file (and its "
+                         "[replicas])");
+    return ERROR;
+}
+
+/* Appends the domains of the domain file at path (and their replicas) to l. */
+static int file_read(const char *path, struct domain_list *l, char *err, size_t errsz)
+{
+    struct file_ctx fc = { .l = l };
+    int rc = ini_parse_file(path, on_domain, &fc, err, errsz);
+    if (rc == OK)
+        rc = replicas_attach(l, fc.replicas.names, fc.replicas.uris, fc.replicas.n, path, err,
+                             errsz);
+    replicas_free(&fc.replicas);
+    return rc;
 }
 
 int domains_load(const struct config *cfg, struct db_conn *primus, struct domain_list *out,
@@ -98,8 +197,12 @@ int domains_load(const struct config *cfg, struct db_conn *primus, struct domain
     for (size_t i = 0; i < cfg->n_inline; i++)
         if (domains_append(out, cfg->inline_names[i], cfg->inline_uris[i], err, errsz) != OK)
             goto fail;
+    if (replicas_attach(out, cfg->inline_replica_names, cfg->inline_replica_uris,
+                        cfg->n_inline_replicas, cfg->path && *cfg->path ? cfg->path : "config",
+                        err, errsz) != OK)
+        goto fail;
     if (cfg->domainfile && *cfg->domainfile && access(cfg->domainfile, F_OK) == 0 &&
-        ini_parse_file(cfg->domainfile, on_domain, out, err, errsz) != OK)
+        file_read(cfg->domainfile, out, err, errsz) != OK)
         goto fail;
     if (primus_enabled(cfg)) {
         struct db_conn own = { 0 };
@@ -121,6 +224,7 @@ void domains_free(struct domain_list *l)
     for (size_t i = 0; i < l->n; i++) {
         free(l->items[i].name);
         free(l->items[i].uri);
+        free(l->items[i].replica);
     }
     free(l->items);
     memset(l, 0, sizeof *l);
@@ -140,7 +244,7 @@ int64_t domains_file_mtime(const char *path)
 static int file_load(const char *path, struct domain_list *l, char *err, size_t errsz)
 {
     memset(l, 0, sizeof *l);
-    if (access(path, F_OK) == 0 && ini_parse_file(path, on_domain, l, err, errsz) != OK) {
+    if (access(path, F_OK) == 0 && file_read(path, l, err, errsz) != OK) {
         domains_free(l);
         return ERROR;
     }
@@ -171,6 +275,12 @@ static int file_save(const char *path, const struct domain_list *l, char *err, s
                "[domains]\n");
     for (size_t i = 0; i < l->n; i++)
         fprintf(f, "%s = %s\n", l->items[i].name, l->items[i].uri);
+    int replicas = 0;
+    for (size_t i = 0; i < l->n; i++)
+        if (l->items[i].replica)
+            fprintf(f, "%s%s = %s\n", replicas++ ? "" : "\n# read-only URIs of streaming "
+                    "replicas, for data reads\n[replicas]\n", l->items[i].name,
+                    l->items[i].replica);
     int bad = ferror(f);
     bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
     bad |= fclose(f) != 0;
@@ -210,6 +320,7 @@ int domains_file_remove(const char *path, const char *name, char *err, size_t er
     } else {
         free(l.items[i].name);
         free(l.items[i].uri);
+        free(l.items[i].replica);
         l.items[i] = l.items[l.n - 1];
         l.n--;
         rc = file_save(path, &l, err, errsz);

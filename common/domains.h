@@ -4,7 +4,12 @@
  * domain file (server.domainfile), an INI file with one [domains] section
  * that `selfctl domain add|remove` rewrites atomically (write + rename), so
  * a reader sees the old or the new file, never half of one. Processes
- * reload it when its mtime changes. */
+ * reload it when its mtime changes.
+ *
+ * A domain may also have a read-only URI, of a streaming replica of its
+ * database: "[replicas]" beside "[domains]" (in the main file or the domain
+ * file, the same file as the domain), name = URI. selfserv sends data reads
+ * there (server.h); everything else ignores it. Primus domains have none. */
 #ifndef SELFHOST_DOMAINS_H
 #define SELFHOST_DOMAINS_H
 
@@ -19,6 +24,7 @@
 struct domain {
     char *name;
     char *uri;
+    char *replica; /* read-only URI of a replica, or NULL */
 };
 
 struct domain_list {
@@ -38,13 +44,18 @@ int domains_load(const struct config *cfg, struct db_conn *primus, struct domain
 /* Appends one domain after checking its name and URI. */
 int domains_append(struct domain_list *l, const char *name, const char *uri, char *err,
                    size_t errsz);
+/* Gives the domain name of l the read-only URI uri (checked as a URI):
+ * ERROR when l has no such domain or it has one already. */
+int domains_set_replica(struct domain_list *l, const char *name, const char *uri, char *err,
+                        size_t errsz);
 const struct domain *domains_find(const struct domain_list *l, const char *name);
 void domains_free(struct domain_list *l);
 /* Modification time of the domain file in nanoseconds (two edits within
  * one second must still be told apart), 0 when it does not exist. */
 int64_t domains_file_mtime(const char *path);
 /* Edit the domain file. add fails when the name exists; remove fails when
- * it does not. */
+ * it does not (and removes the domain's replica with it). Replicas of the
+ * other domains are kept. */
 int domains_file_add(const char *path, const char *name, const char *uri, char *err, size_t errsz);
 int domains_file_remove(const char *path, const char *name, char *err, size_t errsz);
 

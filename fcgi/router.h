@@ -20,6 +20,11 @@ struct json_field;
  * not rate-counted and takes no parameters. */
 enum route_access { ROUTE_AUTHENTICATED = 0, ROUTE_OPEN };
 
+/* Where a route's data read may run: a data read (series points, tsquery)
+ * may go to the domain's replica when it has a fresh one (server_read_db);
+ * everything else, and every write, is the primary's. */
+enum route_reads { ROUTE_READS_PRIMARY = 0, ROUTE_READS_REPLICA };
+
 struct route {
     const char *method;
     const char *pattern;
@@ -28,6 +33,7 @@ struct route {
     const struct query_param *query;    /* accepted query parameters, or NULL */
     const struct json_field *body;      /* JSON body fields, or NULL: no body read */
     enum route_access access;
+    enum route_reads reads;
 };
 
 extern const struct route routes[];

@@ -17,9 +17,12 @@
 #include "users.h"
 
 #define ROUTE(method, path, handler, perm, query, body) \
-    { method, path, handler, { perm, NULL }, query, body, ROUTE_AUTHENTICATED }
+    { method, path, handler, { perm, NULL }, query, body, ROUTE_AUTHENTICATED, ROUTE_READS_PRIMARY }
 #define OPEN_ROUTE(method, path, handler) \
-    { method, path, handler, { NULL, NULL }, NULL, NULL, ROUTE_OPEN }
+    { method, path, handler, { NULL, NULL }, NULL, NULL, ROUTE_OPEN, ROUTE_READS_PRIMARY }
+/* a data read that a domain's fresh replica may answer (server_read_db) */
+#define DATA_READ(method, path, handler, perm, query, body) \
+    { method, path, handler, { perm, NULL }, query, body, ROUTE_AUTHENTICATED, ROUTE_READS_REPLICA }
 
 static const struct query_param PAGING[] = { QUERY_LIMIT, QUERY_OFFSET, { NULL, 0, NULL, 0, 0 } };
 
@@ -66,10 +69,10 @@ const struct route routes[] = {
     ROUTE("GET",    "/v2/timeseries/{uuid}",           timeseries_get,     "read:timeseries/{uuid}",            NULL, NULL),
     ROUTE("PUT",    "/v2/timeseries/{uuid}",           timeseries_update,  "update:timeseries/{uuid}",          NULL, TIMESERIES_UPDATE),
     ROUTE("DELETE", "/v2/timeseries/{uuid}",           timeseries_delete,  "delete:timeseries/{uuid}",          NULL, NULL),
-    ROUTE("GET",    "/v2/timeseries/{uuid}/data",      tsdata_get,         "read:timeseries/{uuid}/data",       TSDATA_GET_QUERY, NULL),
+    DATA_READ("GET", "/v2/timeseries/{uuid}/data",     tsdata_get,         "read:timeseries/{uuid}/data",       TSDATA_GET_QUERY, NULL),
     ROUTE("POST",   "/v2/timeseries/{uuid}/data",      tsdata_post,        "create:timeseries/{uuid}/data",     TSDATA_POST_QUERY, NULL),
     ROUTE("DELETE", "/v2/timeseries/{uuid}/data",      tsdata_delete,      "delete:timeseries/{uuid}/data",     TSDATA_DELETE_QUERY, NULL),
-    ROUTE("GET",    "/v2/tsquery",                     tsquery_get,        "read:tsquery",                      TSQUERY_QUERY, NULL),
+    DATA_READ("GET", "/v2/tsquery",                    tsquery_get,        "read:tsquery",                      TSQUERY_QUERY, NULL),
     /* datasets */
     ROUTE("GET",    "/v2/datasets",                    datasets_list,      "read:datasets",                     DATASETS_QUERY, NULL),
     ROUTE("POST",   "/v2/datasets",                    datasets_create,    "create:datasets",                   NULL, DATASET_NEW),

@@ -5,7 +5,12 @@
  * PostgreSQL server stay within database.connections (connbudget.h): a
  * process closes its least recently used connection to make room, closes
  * those unused for database.idle_timeout, and gives one up when another
- * process waits for a slot of that server. */
+ * process waits for a slot of that server.
+ *
+ * A domain with a replica ([replicas], domains.h) has a second connection,
+ * to the replica, within the budget of the replica's server; data reads
+ * use it while it answers and lags at most database.replica_max_lag
+ * (server_read_db), else the primary's. */
 #ifndef SELFSERV_SERVER_H
 #define SELFSERV_SERVER_H
 
@@ -19,11 +24,16 @@
 
 struct ratelimit;
 
-/* One per domain this process has served; the connection itself may be
- * closed (connected = 0) and is opened again on the next request. */
+/* What the last look at a replica found; a change is one log line. */
+enum replica_state { REPLICA_UNKNOWN = 0, REPLICA_FRESH, REPLICA_LAGGING, REPLICA_DOWN };
+
+/* One per domain this process has served (and one per replica it read
+ * from); the connection itself may be closed (connected = 0) and is
+ * opened again on the next request. */
 struct domain_conn {
     char *name;
     char *uri;
+    int replica;              /* the domain's replica, not its primary */
     char key[CONNBUDGET_KEY_MAX]; /* its server, as counted by the budget */
     struct db_conn db;
     int connected;
@@ -31,6 +41,10 @@ struct domain_conn {
     int64_t schema;           /* version found then, reused on a reconnect */
     int recheck;              /* the domain list changed: look at the schema again */
     int64_t last_used_us;     /* for least recently used first */
+    /* a replica's: */
+    enum replica_state state;
+    int64_t lag_checked_us;   /* when its lag was last looked at */
+    int64_t retry_us;         /* after a failure, no new connection before then */
 };
 
 struct server {
@@ -42,7 +56,7 @@ struct server {
     struct ratelimit *rl;       /* shared rate buckets, or NULL */
     unsigned long requests;     /* served by this process (for periodic sweeps) */
     int primus_dirty;           /* registry changed or connection lost: reload */
-    struct domain_conn *conns;
+    struct domain_conn **conns; /* each on its own: a pointer to one stays valid */
     size_t nconns;
     struct connbudget *budget;  /* shared slot counts, or NULL: no budget */
     int budget_limit;           /* the responders' share, per server */
@@ -68,6 +82,19 @@ int server_schema_at_least(struct db_conn *db, int64_t version);
  * or no connection slot of its server came free within database.wait_ms
  * (then s->budget_full is set). */
 int server_domain_db(struct server *s, const char *domain, struct db_conn **db, int *status);
+/* The connection a data read of domain (a route marked ROUTE_READS_REPLICA)
+ * runs on: its replica's when it has one that answers and lags at most
+ * database.replica_max_lag seconds (looked at once a second per
+ * connection) and the domain was not written to on this host within that
+ * bound (server_note_write: a client reads its own writes); else primary,
+ * the domain's connection from server_domain_db. Never fails. */
+struct db_conn *server_read_db(struct server *s, const char *domain, struct db_conn *primary);
+/* A read on db (from server_read_db) failed before it sent anything: when
+ * db is a replica's broken connection, it is closed and tried again later;
+ * the caller reads from the primary instead. */
+void server_read_failed(struct server *s, struct db_conn *db);
+/* A data write to domain succeeded (see server_read_db). */
+void server_note_write(struct server *s, const char *domain);
 /* Between requests: closes connections unused for database.idle_timeout
  * (looked at once a second) and gives up idle ones another process of the
  * host waits for. Cheap when there is nothing to do. */

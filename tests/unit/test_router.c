@@ -491,18 +491,18 @@ static void test_router_check_table_refuses_broken_routes(void)
         struct route route;
         const char *problem;
     } broken[] = {
-        { { "GET", "/v2/x", dummy, { "read:x", NULL }, seventeen, NULL, ROUTE_AUTHENTICATED },
+        { { "GET", "/v2/x", dummy, { "read:x", NULL }, seventeen, NULL, ROUTE_AUTHENTICATED, ROUTE_READS_PRIMARY },
           "declares more query parameters than QUERY_MAX" },
-        { { "GET", "/v2/x", dummy, { "read:x", NULL }, twice, NULL, ROUTE_AUTHENTICATED },
+        { { "GET", "/v2/x", dummy, { "read:x", NULL }, twice, NULL, ROUTE_AUTHENTICATED, ROUTE_READS_PRIMARY },
           "names a query parameter twice" },
-        { { "GET", "/v2/x/{id}", dummy, { "read:x", NULL }, NULL, NULL, ROUTE_AUTHENTICATED },
+        { { "GET", "/v2/x/{id}", dummy, { "read:x", NULL }, NULL, NULL, ROUTE_AUTHENTICATED, ROUTE_READS_PRIMARY },
           "has a path parameter of no known kind" },
         { { "GET", "/v2/x/{uuid}", dummy, { "read:x/{token_uuid}", NULL }, NULL, NULL,
-            ROUTE_AUTHENTICATED },
+            ROUTE_AUTHENTICATED, ROUTE_READS_PRIMARY },
           "has a permission that does not expand" },
-        { { "GET", "/v2/x", dummy, { "look:x", NULL }, NULL, NULL, ROUTE_AUTHENTICATED },
+        { { "GET", "/v2/x", dummy, { "look:x", NULL }, NULL, NULL, ROUTE_AUTHENTICATED, ROUTE_READS_PRIMARY },
           "has a permission that does not expand" },
-        { { "GET", "/v2/x", dummy, { NULL, NULL }, NULL, NULL, ROUTE_AUTHENTICATED },
+        { { "GET", "/v2/x", dummy, { NULL, NULL }, NULL, NULL, ROUTE_AUTHENTICATED, ROUTE_READS_PRIMARY },
           "needs a permission" },
     };
     for (size_t i = 0; i < sizeof broken / sizeof *broken; i++) {
