@@ -302,11 +302,16 @@ sh_nginx_stop() {
   rm -f "$dir/run/nginx.pid"
 }
 
-# A free loopback TCP port (nothing answers on it).
+# A free loopback TCP port (nothing answers on it), below the kernel's
+# range of ephemeral ports: a port in that range may be held at any time
+# by some client's outgoing connection, and a listener then cannot bind it.
 sh_free_port() {
-  local p
+  local p lo=32768 span
+  read -r lo _ < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+  span=$(( lo - 1 - 10000 ))
+  [ "$span" -ge 1000 ] || span=1000
   for _ in $(seq 200); do
-    p=$(( 20000 + RANDOM % 40000 ))
+    p=$(( 10000 + RANDOM % span ))
     (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { printf '%s\n' "$p"; return 0; }
   done
   sh_die "no free port found"

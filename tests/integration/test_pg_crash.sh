@@ -5,7 +5,8 @@
 # restart (issue 15). A stack of its own with a PostgreSQL cluster of its
 # own (fsync on), through nginx: 4 writers post 50-point batches to 4
 # series, each batch's answer logged; two responders are killed, then
-# every PostgreSQL process, which is started again 2 s later.
+# every PostgreSQL process, which is started again 2 s later; the
+# writers go on until 3 s after the API answers again.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/stack.sh"
 
@@ -22,10 +23,11 @@ for w in 1 2 3 4; do
 done
 [ "$(echo $series | wc -w)" = 4 ]; verdict "4 series"
 
-# writer W UUID SECONDS: batch k holds minutes k*50 … k*50+49 of 2022-01-01
+# writer W UUID: batch k holds minutes k*50 … k*50+49 of 2022-01-01;
+# until $TMP/stop exists (at most 60 s)
 writer() {
-  local w=$1 uuid=$2 until=$((SECONDS + $3)) k=0 body code
-  while [ $SECONDS -lt "$until" ]; do
+  local w=$1 uuid=$2 until=$((SECONDS + 60)) k=0 body code
+  while [ ! -e "$TMP/stop" ] && [ $SECONDS -lt "$until" ]; do
     body=$(awk -v k="$k" 'BEGIN { printf "["; for (i = 0; i < 50; i++) { m = k * 50 + i;
       printf "%s{\"v\":%d,\"ts\":\"2022-%02d-%02dT%02d:%02d:00Z\"}", (i ? "," : ""), m,
              1 + int(m / 40320), 1 + int(m / 1440) % 28, int(m / 60) % 24, m % 60 } printf "]" }')
@@ -36,7 +38,7 @@ writer() {
   done
 }
 pids="" w=0
-for u in $series; do w=$((w + 1)); writer "$w" "$u" 14 & pids="$pids $!"; done
+for u in $series; do w=$((w + 1)); writer "$w" "$u" & pids="$pids $!"; done
 sleep 2
 for i in 1 2; do
   v=$(pgrep -P "$(cat "$S/run/selfserv.pid")" | shuf -n 1)
@@ -56,6 +58,8 @@ answering() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -u "$AUTH
 wait_for 20 answering; rc=$?
 back_ms=$(( $(now_ms) - down_at ))
 (exit $rc); verdict "the API answers 200 again, $back_ms ms after PostgreSQL was back"
+sleep 3                                   # the writers go on a while
+touch "$TMP/stop"
 for p in $pids; do wait "$p"; done
 responders_after=$(pgrep -P "$(cat "$S/run/selfserv.pid")" | sort | tr '\n' ' ')
 restarts_after=$(sh_sup_state "$S" selfserv restarts)
