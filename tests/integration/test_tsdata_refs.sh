@@ -14,7 +14,7 @@ trap 'drop_db "$db"; rm -rf "$TMP"' EXIT
 run selfctl db migrate up 19 --db "$uri"
 [ "$rc" = 0 ]; verdict "a database at 19"
 catalog "$db" > "$TMP/at19"
-run selfctl db migrate up --db "$uri"
+run selfctl db migrate up 20 --db "$uri"
 [ "$rc" = 0 ] && [ "$(printf '%s\n' "$out" | tail -n 1)" = 20 ]; verdict "up to 20"
 [ "$(psql_q -c "SELECT count(*) FROM pg_constraint WHERE conrelid = 'tsdata'::regclass AND contype = 'f'" "$db")" = 0 ]
 verdict "tsdata has no foreign keys at 20"
