@@ -13,9 +13,15 @@
 #   bench/run.sh --quick     fewer runs, 5 s of wrk (to try the script)
 #   bench/run.sh --restart   restart the quickstart first (after a rebuild)
 #
+# Then the Tengo programs (bench/tengo.sh, its own report; BENCH_SKIP_TENGO=1
+# leaves them out). Throughput: wrk on users/me and a 1-day read, again with
+# 20 000 more policies in the caller's groups, beside pgbench for the read's
+# SELECT; with REFERENCE_URL/REFERENCE_AUTH the reference beside ours.
+#
 # Environment: BENCH_RUNS (20 runs per read/insert size), BENCH_YEAR_RUNS
 # (10), BENCH_WRK_SECONDS (30), BENCH_WRK_THREADS (2), BENCH_WRK_CONNS (16),
-# BENCH_MEM_ROUNDS (3 rounds of one 1-year read per responder, in parallel).
+# BENCH_MEM_ROUNDS (3 rounds of one 1-year read per responder, in parallel),
+# BENCH_TP_SECONDS (10 s of wrk per throughput figure).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=$(pwd) VAR=$(pwd)/var BENCH=$(pwd)/bench
@@ -24,10 +30,11 @@ export LC_ALL=C TZ=UTC
 
 RUNS=${BENCH_RUNS:-20} YEAR_RUNS=${BENCH_YEAR_RUNS:-10} MEM_ROUNDS=${BENCH_MEM_ROUNDS:-3}
 WRK_SECONDS=${BENCH_WRK_SECONDS:-30} WRK_THREADS=${BENCH_WRK_THREADS:-2} WRK_CONNS=${BENCH_WRK_CONNS:-16}
+TP_SECONDS=${BENCH_TP_SECONDS:-10}
 RESTART=""
 for arg; do
   case $arg in
-    --quick) RUNS=5 YEAR_RUNS=3 MEM_ROUNDS=1 WRK_SECONDS=5 ;;
+    --quick) RUNS=5 YEAR_RUNS=3 MEM_ROUNDS=1 WRK_SECONDS=5 TP_SECONDS=3 ;;
     --restart) RESTART=1 ;;
     -h|--help) sed -n '2,18p' "$BENCH/run.sh" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) sh_die "unknown argument '$arg' (see --help)" ;;
@@ -370,15 +377,59 @@ cpu() { awk -v t="$1" -v hz="$HZ" -v us=$((t1 - t0)) 'BEGIN { printf "%.0f %%", 
 WRK_RPS=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$TMP/wrk.txt")
 WRK_REQS=$(awk '/requests in/ { print $1 }' "$TMP/wrk.txt")
 # latency percentiles in ms (wrk prints us, ms or s)
-lat() {
+lat() { # lat PERCENTILE [WRK-OUTPUT]
   awk -v k="$1" '$1 == k { v = $2; x = v + 0
     if (v ~ /us$/) x /= 1000; else if (v ~ /ms$/) x += 0; else if (v ~ /m$/) x *= 60000; else if (v ~ /s$/) x *= 1000
-    printf "%.1f", x }' "$TMP/wrk.txt"
+    printf "%.1f", x }' "${2:-$TMP/wrk.txt}"
 }
 WRK_STATUSES=$(sed -n 's/^statuses: //p' "$TMP/wrk.txt")
 if grep -q 'Non-2xx' "$TMP/wrk.txt"; then problem "wrk: $(grep 'Non-2xx' "$TMP/wrk.txt" | xargs) ($WRK_STATUSES)"; fi
 if grep -q 'Socket errors' "$TMP/wrk.txt"; then problem "wrk: $(grep 'Socket errors' "$TMP/wrk.txt" | xargs)"; fi
 MIX_CPU="selfserv $(cpu $((c1 - c0))), PostgreSQL $(cpu $((g1 - g0))), nginx $(cpu $((n1 - n0))) (100 % = one core); machine $(awk -v b=$((b1 - b0)) -v a=$((a1 - a0)) 'BEGIN { printf "%.0f %%", 100 * b / a }') busy of $(nproc) cores, wrk included"
+
+# ---- throughput: users/me and a 1-day read, then with 20 000 policies ---------
+# wrk_one BASEURL AUTH PATH: "req/s p99-ms statuses" of one GET path
+wrk_one() {
+  BENCH_PATH=$3 BENCH_AUTH=$(printf '%s' "$2" | base64 -w0) \
+    wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"${TP_SECONDS}s" --latency -s "$BENCH/one.lua" "$1" \
+    > "$TMP/wrk1.txt" 2>&1 || { cat "$TMP/wrk1.txt" >&2; sh_die "wrk failed"; }
+  local rps p99 st
+  rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$TMP/wrk1.txt")
+  p99=$(lat 99% "$TMP/wrk1.txt")
+  st=$(sed -n 's/^statuses: //p' "$TMP/wrk1.txt" | tr ' ' ',')
+  case $st in 200=*) ;; *) problem "wrk $3 on $1: statuses $st" ;; esac
+  [ "${st#*,}" = "$st" ] || problem "wrk $3 on $1: statuses $st"
+  echo "$rps $p99 $st"
+}
+DAY_PATH="/v2/timeseries/$MIN_UUID/data?start=2021-07-01T00:00:00Z&end=2021-07-02T00:00:00Z"
+say "throughput: wrk -t$WRK_THREADS -c$WRK_CONNS -d${TP_SECONDS}s on users/me and a 1-day read (1440 points)"
+read -r TP_ME TP_ME99 TP_MEST <<< "$(wrk_one "$BASE" "demo:$TOKEN" /v2/users/me)"
+read -r TP_DAY TP_DAY99 TP_DAYST <<< "$(wrk_one "$BASE" "demo:$TOKEN" "$DAY_PATH")"
+ME_UUID=$(curl -s -u "demo:$TOKEN" "$BASE/v2/users/me" | grep -o '"uuid":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+# the reference's creator policies: every created object adds rows to the
+# creator's groups; 20 000 of them, patterns as it writes them, marked
+# (uuids starting be0cbe0c) so that they are removed again after
+q "INSERT INTO group_policies (group_uuid, priority, effect, action, resource)
+   SELECT ug.group_uuid, 0, 'allow', a::policy_action,
+          'timeseries/' || overlay(gen_random_uuid()::text placing 'be0cbe0c' from 1) || '%'
+     FROM user_groups ug, generate_series(1, 5000) i,
+          unnest(ARRAY['create', 'read', 'update', 'delete']) a
+    WHERE ug.user_uuid = '$ME_UUID'" > /dev/null
+NPOL=$(q "SELECT count(*) FROM group_policies gp JOIN user_groups ug USING (group_uuid) WHERE ug.user_uuid = '$ME_UUID'")
+read -r TP_MEP TP_MEP99 TP_MEPST <<< "$(wrk_one "$BASE" "demo:$TOKEN" /v2/users/me)"
+read -r TP_DAYP TP_DAYP99 TP_DAYPST <<< "$(wrk_one "$BASE" "demo:$TOKEN" "$DAY_PATH")"
+q "DELETE FROM group_policies WHERE resource LIKE 'timeseries/be0cbe0c%'" > /dev/null
+TP_REF_ME="-" TP_REF_DAY="-"
+if [ -n "$REF_UUID" ]; then
+  read -r TP_REF_ME _ <<< "$(wrk_one "$REFERENCE_URL" "$REF_AUTH" /v2/users/me)"
+  read -r TP_REF_DAY _ <<< "$(wrk_one "$REFERENCE_URL" "$REF_AUTH" "/v2/timeseries/$REF_UUID/data?start=2021-07-01T00:00:00Z&end=2021-07-02T00:00:00Z")"
+fi
+# PostgreSQL's own rate for the rows of the 1-day read: the same SELECT,
+# prepared, over the same number of connections (pgbench)
+echo "SELECT ts, value FROM tsdata WHERE ts_uuid = '$MIN_UUID' AND ts BETWEEN '2021-07-01T00:00:00Z' AND '2021-07-02T00:00:00Z' ORDER BY ts;" > "$TMP/day.sql"
+TP_PG=$("$(dirname "$PSQL")/pgbench" -h "$VAR/run" -U postgres -n -M prepared -f "$TMP/day.sql" \
+          -c "$WRK_CONNS" -j "$WRK_THREADS" -T "$TP_SECONDS" selfhost_demo 2>/dev/null |
+        awk '/^tps/ { printf "%.0f", $3 }') || TP_PG="-"
 
 # ---- responder memory ---------------------------------------------------------
 # hwm: "max-VmHWM max-VmRSS" over the responders, in kB
@@ -406,6 +457,10 @@ read -r h1 r1 <<< "$(hwm)"
 MEM_DELTA=$(( h1 - h0 ))
 
 # ---- the report ---------------------------------------------------------------
+# ratio A B: A / B to two decimals, "-" when either is missing
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
+# atleast X LIM: met when X >= LIM, "-" (no figure) when X is missing
+atleast() { awk -v x="$1" -v lim="$2" 'BEGIN { print (x == "-") ? "-" : (x + 0 >= lim + 0) ? "met" : "NOT met" }'; }
 verdict() { awk -v x="$1" -v lim="$2" 'BEGIN { print (x != "-" && x + 0 <= lim + 0) ? "met" : "NOT met" }'; }
 REPORT=$TMP/report.md
 {
@@ -449,6 +504,15 @@ REPORT=$TMP/report.md
   echo
   echo "CPU during the load: $MIX_CPU."
   echo
+  echo "## Throughput (wrk -t$WRK_THREADS -c$WRK_CONNS -d${TP_SECONDS}s through nginx, one path each)"
+  echo
+  echo "The 1-day read is 1440 points of bench-minute. \"with $NPOL policies\": the caller's groups hold that many (20 000 added as the reference's creator policies would, removed after). PostgreSQL's own rate for the 1-day read's SELECT: pgbench, prepared, $WRK_CONNS connections."
+  echo
+  echo "| path | ours req/s | p99 ms | ours with $NPOL policies | kept | reference req/s | ours/reference | PostgreSQL's own tps |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| /v2/users/me | $TP_ME | $TP_ME99 | $TP_MEP | $(ratio "$TP_MEP" "$TP_ME") | $TP_REF_ME | $(ratio "$TP_ME" "$TP_REF_ME") | |"
+  echo "| 1-day read | $TP_DAY | $TP_DAY99 | $TP_DAYP | $(ratio "$TP_DAYP" "$TP_DAY") | $TP_REF_DAY | $(ratio "$TP_DAY" "$TP_REF_DAY") | $TP_PG |"
+  echo
   echo "## Responder memory around $((MEM_ROUNDS * POOL)) one-year reads ($POOL at a time)"
   echo
   echo "Largest VmHWM of the $POOL responders: before $h0 kB, after $h1 kB (change $MEM_DELTA kB); VmRSS before $r0 kB, after $r1 kB; $RESET."
@@ -465,6 +529,10 @@ REPORT=$TMP/report.md
   echo "| loading a year of 1-min points, 1 000-point POSTs | | >= 2 x faster than reference | $LOAD_MIN s; reference $LOAD_REF s | |"
   echo "| mixed read load | ~200 req/s at 90 % CPU | wide margin | $WRK_RPS req/s | |"
   echo "| responder memory over 1-year reads | | flat | +$MEM_DELTA kB peak | $(verdict "$MEM_DELTA" 1024) |"
+  echo "| users/me with 20 000 more policies | | >= 90 % of its req/s | $(ratio "$TP_MEP" "$TP_ME") | $(atleast "$(ratio "$TP_MEP" "$TP_ME")" 0.9) |"
+  echo "| 1-day read with 20 000 more policies | | >= 90 % of its req/s | $(ratio "$TP_DAYP" "$TP_DAY") | $(atleast "$(ratio "$TP_DAYP" "$TP_DAY")" 0.9) |"
+  echo "| users/me req/s | | >= 10 x reference | $TP_ME; reference $TP_REF_ME | $(atleast "$(ratio "$TP_ME" "$TP_REF_ME")" 10) |"
+  echo "| 1-day read req/s | | >= 10 x reference | $TP_DAY; reference $TP_REF_DAY | $(atleast "$(ratio "$TP_DAY" "$TP_REF_DAY")" 10) |"
   echo
   echo "## Problems seen"
   echo
@@ -476,3 +544,10 @@ echo
 cat "$REPORT"
 echo
 echo "(written to bench/results/latest.md)"
+
+# the Tengo figures: bench/tengo.sh (its own report, bench/results/tengo.md;
+# with TENGO_GO=/path/to/go-tengo side by side with Go Tengo)
+if [ -z "${BENCH_SKIP_TENGO:-}" ]; then
+  say "Tengo: bench/tengo.sh${TENGO_GO:+ (Go Tengo: $TENGO_GO)}"
+  BENCH_BUILD=${BENCH_BUILD:-build} "$BENCH/tengo.sh" $([ "$RUNS" -le 5 ] && echo --quick)
+fi
