@@ -158,7 +158,8 @@ stats() {
           m = NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
           print f(m), f(a[1]), f(a[NR]) }'
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+# ratio A B: A / B to two decimals, "-" when either is missing
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || a == "" || b == "" || b + 0 <= 0) print "-"; else printf "%.2f", a / b }'; }
 # psql_time SQL: appends the wall time of one psql run (start-up, connection,
 # query, rows to /dev/null) in microseconds to $TMP/psql.
 psql_time() {
@@ -457,8 +458,6 @@ read -r h1 r1 <<< "$(hwm)"
 MEM_DELTA=$(( h1 - h0 ))
 
 # ---- the report ---------------------------------------------------------------
-# ratio A B: A / B to two decimals, "-" when either is missing
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
 # atleast X LIM: met when X >= LIM, "-" (no figure) when X is missing
 atleast() { awk -v x="$1" -v lim="$2" 'BEGIN { print (x == "-") ? "-" : (x + 0 >= lim + 0) ? "met" : "NOT met" }'; }
 verdict() { awk -v x="$1" -v lim="$2" 'BEGIN { print (x != "-" && x + 0 <= lim + 0) ? "met" : "NOT met" }'; }
