@@ -302,6 +302,7 @@ static void reader_init(struct reader *rd, struct req *r, const struct tsrange *
     rd->scale = 1;
     rd->shape = !q->aggregate_rows ? (q->utc ? TS_RAW_UTC : TS_RAW)
                 : q->day_or_longer ? TS_DAYPLUS
+                : q->utc           ? TS_SUBDAY_UTC
                                    : TS_SUBDAY;
     static const char *const aggs[TS_AGGS] = { "avg", "min", "max", "sum", "count" };
     for (int i = 0; i < TS_AGGS; i++)

@@ -24,11 +24,22 @@
     "ELSE interval '0' END)"
 #define BUCKET_SUBDAY "(ts - (" LOCAL " - " TRUNC_SUBDAY "))"
 #define BUCKET_DAYPLUS "(date_trunc($4::text, " LOCAL ") AT TIME ZONE $5::text)"
+/* The same sub-day buckets in UTC, where local wall time is UTC: one
+ * conversion a row instead of four, and no offset to compute. */
+#define BUCKET_SUBDAY_UTC \
+    "(date_trunc($4::text, ts, 'UTC') + CASE WHEN $6::int4 > 0 THEN " \
+    "(floor(date_part('minute', ts AT TIME ZONE 'UTC') / $6::int4) * $6::int4) * " \
+    "interval '1 minute' ELSE interval '0' END)"
 
 #define SQL_AGG(bucket, fn) \
     "SELECT b, " fn "::float8, " OFFSET_OF("b") " FROM (" \
     "SELECT " bucket " AS b, value FROM tsdata " WHERE_RANGE \
     " AND $6::int4 >= 0) t GROUP BY b ORDER BY b"
+
+#define SQL_AGG_UTC(fn) \
+    "SELECT b, " fn "::float8, 0::int4 FROM (" \
+    "SELECT " BUCKET_SUBDAY_UTC " AS b, value FROM tsdata " WHERE_RANGE \
+    " AND $5::text IS NOT NULL AND $6::int4 >= 0) t GROUP BY b ORDER BY b"
 
 /* The same buckets over rollups (sql/000019): the rows of one width in
  * [$8, $9) stand for their points (every point of a row falls into the
@@ -86,6 +97,13 @@ static const struct db_stmt statements[TS_SHAPES][TS_AGGS] = {
         STMT("tsdata_sub_sum", SQL_AGG(BUCKET_SUBDAY, "sum(value)")),
         STMT("tsdata_sub_count", SQL_AGG(BUCKET_SUBDAY, "count(value)")),
     },
+    [TS_SUBDAY_UTC] = {
+        STMT("tsdata_subu_avg", SQL_AGG_UTC("avg(value)")),
+        STMT("tsdata_subu_min", SQL_AGG_UTC("min(value)")),
+        STMT("tsdata_subu_max", SQL_AGG_UTC("max(value)")),
+        STMT("tsdata_subu_sum", SQL_AGG_UTC("sum(value)")),
+        STMT("tsdata_subu_count", SQL_AGG_UTC("count(value)")),
+    },
     [TS_DAYPLUS] = {
         STMT("tsdata_day_avg", SQL_AGG(BUCKET_DAYPLUS, "avg(value)")),
         STMT("tsdata_day_min", SQL_AGG(BUCKET_DAYPLUS, "min(value)")),
@@ -127,6 +145,8 @@ const struct db_stmt *tsdata_rollup_direct_sql(enum tsdata_agg agg)
 
 const struct db_stmt *tsdata_rollup_sql(enum tsdata_shape shape, enum tsdata_agg agg)
 {
+    if (shape == TS_SUBDAY_UTC)
+        shape = TS_SUBDAY; /* the rollups' statement serves UTC as well */
     if (shape != TS_SUBDAY && shape != TS_DAYPLUS)
         return NULL;
     return &rollup_statements[shape == TS_DAYPLUS][agg];

@@ -9,7 +9,8 @@
  * Shapes: raw rows (precision microseconds: what is stored; in UTC a plain
  * index scan, no per-row time-zone work), buckets below
  * a day (truncated on local wall time, but kept apart by their real instant
- * so the repeated hour of a DST change is two buckets), buckets of a day and
+ * so the repeated hour of a DST change is two buckets; in UTC truncated on
+ * the instant itself), buckets of a day and
  * more (local midnight, month start, …). The aggregate is spliced in from a
  * fixed list at compile time; all values stay $-parameters. */
 #ifndef SELFSERV_TSDATA_SQL_H
@@ -17,7 +18,7 @@
 
 #include "db.h"
 
-enum tsdata_shape { TS_RAW_UTC, TS_RAW, TS_SUBDAY, TS_DAYPLUS, TS_SHAPES };
+enum tsdata_shape { TS_RAW_UTC, TS_RAW, TS_SUBDAY, TS_SUBDAY_UTC, TS_DAYPLUS, TS_SHAPES };
 enum tsdata_agg { TS_AVG, TS_MIN, TS_MAX, TS_SUM, TS_COUNT, TS_AGGS };
 
 /* Statement for a shape and aggregate (raw shapes ignore the aggregate). */

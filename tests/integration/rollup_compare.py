@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """rollup_compare.py URL DOMAIN TOKEN PGHOST DB SERIES — reads the series
-through the API for every precision minute5 ... millennia in five zones,
+through the API for every precision second ... millennia (second and
+minute from the raw points, the others mostly from rollups) in five zones,
 each with two of the five aggregates in turn, windows (a year, a ragged
 one, 1899-1900 when zones kept their LMT offsets) and filters in turn
 (none, ge/le inside, ge > le outside, unit=F), and compares each answer
@@ -15,7 +16,7 @@ import base64, datetime, json, subprocess, sys, urllib.request
 
 url, domain, token, pghost, db, series = sys.argv[1:7]
 AUTH = "Basic " + base64.b64encode(("%s:%s" % (domain, token)).encode()).decode()
-PRECISIONS = ["minute5", "minute10", "minute15", "minute20", "minute30", "hour", "day", "week",
+PRECISIONS = ["second", "minute", "minute5", "minute10", "minute15", "minute20", "minute30", "hour", "day", "week",
               "month", "year", "decade", "century", "millennia"]
 ZONES = ["UTC", "Europe/Stockholm", "America/New_York", "Asia/Kathmandu", "Australia/Lord_Howe"]
 AGGS = ["avg", "min", "max", "sum", "count"]
@@ -38,12 +39,12 @@ def bucket_sql(precision, zone):
     if precision in ("day", "week", "month", "year", "decade", "century", "millennia"):
         return "(date_trunc('%s', ts AT TIME ZONE %s) AT TIME ZONE %s)" % (field, z, z)
     local = "(ts AT TIME ZONE %s)" % z
-    if precision.startswith("minute"):
+    if precision.startswith("minute") and precision != "minute":
         m = int(precision[6:])
         trunc = ("(date_trunc('hour', %s) + (floor(date_part('minute', %s) / %d) * %d) "
                  "* interval '1 minute')" % (local, local, m, m))
     else:
-        trunc = "date_trunc('hour', %s)" % local
+        trunc = "date_trunc('%s', %s)" % (precision, local)
     return "(ts - (%s - %s))" % (local, trunc)
 
 

@@ -6,7 +6,7 @@
 # and Australia/Lord_Howe, a few points of 1899/1900 when Stockholm still
 # kept its LMT offset) is written through the API; then, after the writes
 # and again after deletes (ranges with ge/le) and more writes, every
-# precision minute5 … millennia × zone (UTC, Europe/Stockholm,
+# precision second … millennia × zone (UTC, Europe/Stockholm,
 # America/New_York, Asia/Kathmandu, Australia/Lord_Howe) with two of the
 # aggregates each, filters in turn (none, ge/le inside, ge > le outside,
 # unit=F) and windows (the year, a ragged one, 1899-1900), is read through
