@@ -22,6 +22,7 @@
 #include "cron.h"
 #include "db.h"
 #include "frame.h"
+#include "frame_route.h"
 
 #define PM_RECENT 20            /* finished jobs kept for the status report */
 #define PM_HEARTBEAT_LOST_US (30 * 1000000LL)
@@ -219,7 +220,10 @@ void pm_dispatch(struct pm *pm);                    /* start what can start */
  * 503) when that domain has [manager] webhook_domain_max calls queued or
  * running, or webhook_queue calls already wait beyond the free slots. */
 int pm_webhook_admit(const struct pm *pm, const char *domain, const char **why);
-void pm_job_result(struct pm *pm, struct pm_conn *w, json_object *msg);
+/* A worker's result frame (its members checked by PM_ROUTES_WORKER): OK,
+ * or ERROR with why when a value breaks the protocol (an unknown
+ * outcome). */
+int pm_job_result(struct pm *pm, struct pm_conn *w, json_object *msg, char *why, size_t whysz);
 void pm_worker_lost(struct pm *pm, struct pm_conn *w);
 void pm_caller_lost(struct pm *pm, struct pm_conn *c);
 int64_t pm_jobs_timeouts(struct pm *pm);           /* 504s; µs until the next */
@@ -227,6 +231,10 @@ size_t pm_queue_length(const struct pm *pm);
 void pm_jobs_free(struct pm *pm);                   /* at exit */
 
 /* pm_conn.c */
+/* The manager's frame tables (docs/protocol.md, tests/unit/test_protocol_doc.c):
+ * a new peer's first frame, and a worker's frames once welcome. */
+extern const struct frame_route PM_ROUTES_FIRST[];
+extern const struct frame_route PM_ROUTES_WORKER[];
 int pm_listen(struct pm *pm);
 void pm_accept(struct pm *pm);
 void pm_conn_readable(struct pm *pm, struct pm_conn *c);

@@ -2,8 +2,11 @@
  * and status requests (selfctl) connect here. The socket file is made
  * owner-only and every peer must run as our user or root (SO_PEERCRED);
  * the first frame says who the peer is (docs/protocol.md, "Messages").
- * A peer that breaks the protocol is logged and disconnected; nothing a
- * peer sends can stop the manager. */
+ * Frames are routed by two tables, PM_ROUTES_FIRST (a new peer's first
+ * frame) and PM_ROUTES_WORKER (a worker's), whose member specs are
+ * checked (frame_route.h) before a handler runs. A peer that breaks the
+ * protocol is logged and disconnected; nothing a peer sends can stop the
+ * manager. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -13,6 +16,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "frame_route.h"
 #include "json.h"
 #include "log.h"
 #include "manager.h"
@@ -115,16 +119,24 @@ static void protocol_error(struct pm_conn *c, const char *what)
     c->closing = true;
 }
 
-static void on_hello(struct pm *pm, struct pm_conn *c, json_object *msg)
+/* What a handler of the tables below gets as its ctx. */
+struct peer {
+    struct pm *pm;
+    struct pm_conn *c;
+};
+
+static int on_hello(void *ctx, json_object *msg)
 {
+    struct pm *pm = ((struct peer *)ctx)->pm;
+    struct pm_conn *c = ((struct peer *)ctx)->c;
     if (strcmp(json_str(msg, "role", ""), "worker") != 0) {
         protocol_error(c, "hello with an unknown role");
-        return;
+        return ERROR;
     }
     int64_t cap = json_int(msg, "capacity", 0);
     if (cap < 1 || cap > 1024) {
         protocol_error(c, "hello without a capacity from 1 to 1024");
-        return;
+        return ERROR;
     }
     c->role = PM_PEER_WORKER;
     c->capacity = (int)cap;
@@ -137,89 +149,207 @@ static void on_hello(struct pm *pm, struct pm_conn *c, json_object *msg)
         log_info("worker %d connected (pid %d, %s, capacity %d)", c->worker_id, (int)c->peer_pid,
                  c->name, c->capacity);
     buf_free(&f);
+    return OK;
 }
 
-static void on_webhook(struct pm *pm, struct pm_conn *c, json_object *msg)
+/* One answer, then the connection closes. */
+static int webhook_refused(struct pm_conn *c, int status, const char *message, int retry_after)
 {
+    pm_send_error_retry(c, status, message, retry_after);
+    c->closing = true;
+    return OK;
+}
+
+static int on_webhook(void *ctx, json_object *msg)
+{
+    struct pm *pm = ((struct peer *)ctx)->pm;
+    struct pm_conn *c = ((struct peer *)ctx)->c;
     c->role = PM_PEER_WEBHOOK;
-    const char *domain = json_str(msg, "domain", "");
     const char *program = json_str(msg, "program", "");
     json_object *request;
-    if (!json_object_object_get_ex(msg, "request", &request)
-        || !json_object_is_type(request, json_type_object)) {
-        pm_send_error(c, 400, "webhook message without a request object");
-        c->closing = true;
-        return;
-    }
-    struct pm_domain *d = pm_domain_find(pm, domain);
-    if (!d) {
-        pm_send_error(c, 404, "Unknown domain");
-        c->closing = true;
-        return;
-    }
+    json_object_object_get_ex(msg, "request", &request);
+    struct pm_domain *d = pm_domain_find(pm, json_str(msg, "domain", ""));
+    if (!d)
+        return webhook_refused(c, 404, "Unknown domain", 0);
     struct pm_program p;
     int status;
     const char *message;
     /* before the database is asked: a flood of calls costs no queries */
     if (pm_webhook_admit(pm, d->name, &message) != OK) {
         log_debug("webhook %s %s: 503, %s", d->name, program, message);
-        pm_send_error_retry(c, 503, message, PM_RETRY_AFTER_S);
-        c->closing = true;
-        return;
+        return webhook_refused(c, 503, message, PM_RETRY_AFTER_S);
     }
-    if (pm_program_fetch(d, program, &p, &status, &message) != OK) {
-        pm_send_error(c, status, message);
-        c->closing = true;
-        return;
-    }
+    if (pm_program_fetch(d, program, &p, &status, &message) != OK)
+        return webhook_refused(c, status, message, 0);
     struct pm_job *j = pm_job_new(pm, d, &p, request, c, &status, &message);
     pm_program_clear(&p);
-    if (!j) {
-        pm_send_error(c, status, message);
-        c->closing = true;
-    }
+    if (!j)
+        return webhook_refused(c, status, message, 0);
+    return OK;
 }
 
-static void on_status(struct pm *pm, struct pm_conn *c)
+static int on_status(void *ctx, json_object *msg)
 {
+    struct pm *pm = ((struct peer *)ctx)->pm;
+    struct pm_conn *c = ((struct peer *)ctx)->c;
     c->role = PM_PEER_STATUS;
     buf_t f = BUF_INIT;
     pm_status_json(pm, &f);
     pm_conn_send(c, &f);
     buf_free(&f);
     c->closing = true;
+    return OK;
 }
 
+static int on_result(void *ctx, json_object *msg)
+{
+    struct peer *p = ctx;
+    char why[160];
+    if (pm_job_result(p->pm, p->c, msg, why, sizeof why) != OK) {
+        protocol_error(p->c, why);
+        return ERROR;
+    }
+    return OK;
+}
+
+static int on_heartbeat(void *ctx, json_object *msg)
+{
+    return OK; /* on_frame noted when we heard from it */
+}
+
+/* ---- the messages the manager reads (docs/protocol.md, "Messages") ------ */
+
+static const struct json_field HELLO[] = {
+    { "role", JK_STRING, 1, 0 },
+    { "capacity", JK_INT, 1, 0 },
+    { "pid", JK_INT, 1, 0 },
+    { "name", JK_STRING, 1, 0 },
+    { NULL, 0, 0, 0 },
+};
+
+static const struct json_field REQUEST[] = {
+    { "method", JK_STRING, 1, 0 },
+    { "path", JK_STRING, 1, 0 },
+    { "query", JK_STRING, 1, 0 },
+    { "headers", JK_OBJECT, 1, 0 },
+    { "body_b64", JK_STRING, 1, 0 },
+    { NULL, 0, 0, 0 },
+};
+
+static const struct frame_nested REQUEST_NESTED[] = {
+    { "headers", FRAME_STRING_MAP, NULL, NULL },
+    { NULL, 0, NULL, NULL },
+};
+
+static const struct json_field WEBHOOK[] = {
+    { "domain", JK_STRING, 1, 0 },
+    { "program", JK_UUID, 1, 0 },
+    { "request", JK_OBJECT, 1, 0 },
+    { NULL, 0, 0, 0 },
+};
+
+static const struct frame_nested WEBHOOK_NESTED[] = {
+    { "request", FRAME_OBJECT, REQUEST, REQUEST_NESTED },
+    { NULL, 0, NULL, NULL },
+};
+
+static const struct json_field NO_MEMBERS[] = { { NULL, 0, 0, 0 } };
+
+static const struct json_field LOG_LINE[] = {
+    { "level", JK_STRING, 1, 0 },
+    { "message", JK_STRING, 1, 0 },
+    { NULL, 0, 0, 0 },
+};
+
+static const struct json_field RESPONSE[] = {
+    { "status", JK_INT, 1, 0 },
+    { "headers", JK_OBJECT, 1, 0 },
+    { "body_b64", JK_STRING, 1, 0 },
+    { NULL, 0, 0, 0 },
+};
+
+static const struct frame_nested RESPONSE_NESTED[] = {
+    { "headers", FRAME_STRING_MAP, NULL, NULL },
+    { NULL, 0, NULL, NULL },
+};
+
+static const struct json_field RESULT[] = {
+    { "id", JK_INT, 1, 0 },
+    { "outcome", JK_STRING, 1, 0 },
+    { "error", JK_STRING, 1, 0 },
+    { "output", JK_STRING, 1, 0 },
+    { "log", JK_ARRAY, 1, 0 },
+    { "duration_ms", JK_INT, 1, 0 },
+    { "response", JK_OBJECT, 0, 0 },
+    { NULL, 0, 0, 0 },
+};
+
+static const struct frame_nested RESULT_NESTED[] = {
+    { "log", FRAME_ARRAY, LOG_LINE, NULL },
+    { "response", FRAME_OBJECT, RESPONSE, RESPONSE_NESTED },
+    { NULL, 0, NULL, NULL },
+};
+
+static const struct json_field HEARTBEAT[] = {
+    { "running", JK_INT, 1, 0 },
+    { NULL, 0, 0, 0 },
+};
+
+/* The first frame of a peer says what it is. */
+const struct frame_route PM_ROUTES_FIRST[] = {
+    { "hello", on_hello, HELLO, NULL },
+    { "webhook", on_webhook, WEBHOOK, WEBHOOK_NESTED },
+    { "status", on_status, NO_MEMBERS, NULL },
+    { NULL, NULL, NULL, NULL },
+};
+
+/* A worker, once welcome. */
+const struct frame_route PM_ROUTES_WORKER[] = {
+    { "result", on_result, RESULT, RESULT_NESTED },
+    { "heartbeat", on_heartbeat, HEARTBEAT, NULL },
+    { NULL, NULL, NULL, NULL },
+};
+
+/* A webhook caller or a status request has sent its one frame. */
+static const struct frame_route ROUTES_NONE[] = { { NULL, NULL, NULL, NULL } };
+
+static const struct frame_route *routes_of(const struct pm_conn *c)
+{
+    switch (c->role) {
+    case PM_PEER_NEW: return PM_ROUTES_FIRST;
+    case PM_PEER_WORKER: return PM_ROUTES_WORKER;
+    default: return ROUTES_NONE;
+    }
+}
+
+/* A frame is refused unless its type is one the peer may send now and
+ * every member is as its route says: the connection is closed, after a
+ * 400 error frame for a webhook caller (the one peer that has an error
+ * message to read). */
 static void on_frame(struct pm *pm, struct pm_conn *c, const char *data, size_t len)
 {
     json_object *msg = NULL;
-    char err[200];
+    char err[300];
     if (json_parse(data, len, &msg, err, sizeof err) != OK || !msg) {
         protocol_error(c, "unreadable frame");
         return;
     }
-    const char *type = json_str(msg, "type", "");
     c->last_heard_us = clock_mono_us();
-    switch (c->role) {
-    case PM_PEER_NEW:
-        if (strcmp(type, "hello") == 0)
-            on_hello(pm, c, msg);
-        else if (strcmp(type, "webhook") == 0)
-            on_webhook(pm, c, msg);
-        else if (strcmp(type, "status") == 0)
-            on_status(pm, c);
-        else
-            protocol_error(c, "first frame is not hello, webhook or status");
-        break;
-    case PM_PEER_WORKER:
-        if (strcmp(type, "result") == 0)
-            pm_job_result(pm, c, msg);
-        else if (strcmp(type, "heartbeat") != 0)
-            protocol_error(c, "worker sent an unknown message");
-        break;
-    default:
-        protocol_error(c, "unexpected frame");
-        break;
+    const struct frame_route *route;
+    int rc = frame_route_match(routes_of(c), msg, &route, err, sizeof err);
+    if (rc == FRAME_ROUTE_OK) {
+        struct peer p = { pm, c };
+        route->handler(&p, msg);
+    } else if (rc == FRAME_ROUTE_BAD && route->handler == on_webhook) {
+        log_warn("peer pid %d: %s; answered 400", (int)c->peer_pid, err);
+        c->role = PM_PEER_WEBHOOK;
+        webhook_refused(c, 400, err, 0);
+    } else if (rc == FRAME_ROUTE_UNKNOWN && c->role == PM_PEER_NEW) {
+        char why[400];
+        snprintf(why, sizeof why, "%s as the first frame (not hello, webhook or status)", err);
+        protocol_error(c, why);
+    } else {
+        protocol_error(c, err);
     }
     json_object_put(msg);
 }

@@ -16,6 +16,7 @@
  * up to [manager] max_attempts starts in all. The states and how they
  * change: manager.h, above struct pm_job. */
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -310,62 +311,62 @@ static struct pm_job *running_job(struct pm *pm, int worker_id, int64_t id)
     return NULL;
 }
 
-/* The webhook_result frame from the result's response member. */
+/* The webhook_result frame from the result's response member (checked:
+ * {status, headers, body_b64}). */
 static void answer_webhook(struct pm_job *j, json_object *response)
 {
     if (!caller_waits(j))
         return;
-    json_object *v;
-    int status = 200;
-    if (json_object_object_get_ex(response, "status", &v) && json_object_is_type(v, json_type_int))
-        status = json_object_get_int(v);
+    json_object *headers;
+    json_object_object_get_ex(response, "headers", &headers);
     buf_t f = BUF_INIT;
-    buf_printf(&f, "{\"type\":\"webhook_result\",\"status\":%d,\"headers\":", status);
-    if (json_object_object_get_ex(response, "headers", &v)
-        && json_object_is_type(v, json_type_object))
-        buf_puts(&f, json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
-    else
-        buf_puts(&f, "{}");
+    buf_printf(&f, "{\"type\":\"webhook_result\",\"status\":%lld,\"headers\":",
+               (long long)json_int(response, "status", 0));
+    buf_puts(&f, json_object_to_json_string_ext(headers, JSON_C_TO_STRING_PLAIN));
     buf_puts(&f, ",\"body_b64\":");
-    if (json_object_object_get_ex(response, "body_b64", &v)
-        && json_object_is_type(v, json_type_string))
-        json_put_str(&f, json_object_get_string(v));
-    else
-        buf_puts(&f, "\"\"");
+    json_put_str(&f, json_str(response, "body_b64", ""));
     buf_putc(&f, '}');
     pm_conn_send(j->caller, &f);
     buf_free(&f);
     caller_done(j);
 }
 
-void pm_job_result(struct pm *pm, struct pm_conn *w, json_object *msg)
+static bool outcome_known(const char *outcome)
 {
-    json_object *v;
-    int64_t id = json_object_object_get_ex(msg, "id", &v) ? json_object_get_int64(v) : 0;
+    static const char *const known[] = { "ok", "error", "deadline", "crashed" };
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+        if (strcmp(outcome, known[i]) == 0)
+            return true;
+    return false;
+}
+
+int pm_job_result(struct pm *pm, struct pm_conn *w, json_object *msg, char *why, size_t whysz)
+{
+    const char *outcome = json_str(msg, "outcome", "");
+    if (!outcome_known(outcome)) {
+        snprintf(why, whysz, "result with an unknown outcome");
+        return ERROR;
+    }
+    int64_t id = json_int(msg, "id", 0);
     struct pm_job *j = running_job(pm, w->worker_id, id);
     if (!j) {
         log_warn("worker %d: result for unknown job %lld", w->worker_id, (long long)id);
-        return;
+        return OK;
     }
     w->running--;
     w->jobs_done++;
     if (w->running == 0)
         w->idle_since_us = clock_mono_us();
-    const char *outcome = json_str(msg, "outcome", "crashed");
-    static const char *const known[] = { "ok", "error", "deadline", "crashed" };
-    bool valid = false;
-    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
-        valid |= strcmp(outcome, known[i]) == 0;
-    if (!valid)
-        outcome = "crashed";
     int64_t ms = json_int(msg, "duration_ms", 0);
     log_info("job %lld (%s %s %s rev %d): %s in %lld ms", (long long)j->id, j->domain,
              j->webhook ? "webhook" : "routine", j->name, j->revision, outcome, (long long)ms);
     pm_record_run(pm, j, msg, outcome, ms, NULL);
     remember(pm, j, outcome, ms);
+    json_object *response;
     if (j->webhook) {
-        if (strcmp(outcome, "ok") == 0 && json_object_object_get_ex(msg, "response", &v))
-            answer_webhook(j, v);
+        if (strcmp(outcome, "ok") == 0 && json_object_object_get_ex(msg, "response", &response)
+            && response)
+            answer_webhook(j, response);
         else if (strcmp(outcome, "deadline") == 0)
             answer_caller(j, 504, "The webhook program did not finish within its deadline");
         else {
@@ -378,6 +379,7 @@ void pm_job_result(struct pm *pm, struct pm_conn *w, json_object *msg)
     }
     program_idle(pm, j);
     job_unlink(pm, j);
+    return OK;
 }
 
 void pm_worker_lost(struct pm *pm, struct pm_conn *w)
