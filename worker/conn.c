@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "conn.h"
+#include "frame_route.h"
 #include "json.h"
 #include "log.h"
 #include "status.h"
@@ -100,28 +101,45 @@ int64_t conn_next_ns(const struct conn *c)
     }
 }
 
-/* welcome: {type, worker}; the first frame the manager sends. */
-static int on_welcome(struct conn *c, const char *body, size_t len, int64_t now)
+static int on_welcome(void *ctx, json_object *msg)
 {
-    json_object *o;
-    char err[200];
-    if (json_parse(body, len, &o, err, sizeof err) != OK)
-        return conn_close(c, err, now), ERROR;
-    json_object *t, *w;
-    if (!json_object_object_get_ex(o, "type", &t) ||
-        strcmp(json_object_get_string(t), "welcome") != 0) {
-        json_object_put(o);
-        return conn_close(c, "expected welcome after hello", now), ERROR;
-    }
-    int ok = json_object_object_get_ex(o, "worker", &w) && json_object_is_type(w, json_type_int);
-    c->worker_id = ok ? json_object_get_int64(w) : 0;
-    json_object_put(o);
-    if (!ok)
-        return conn_close(c, "welcome without an integer 'worker'", now), ERROR;
+    struct conn *c = ctx;
+    c->worker_id = json_int(msg, "worker", 0);
     log_info("connected to the manager at %s as worker %lld", c->path, (long long)c->worker_id);
     c->state = CONN_READY;
     c->backoff_ns = CONN_BACKOFF_MIN_NS;
-    c->heartbeat_ns = now + CONN_HEARTBEAT_NS;
+    c->heartbeat_ns = c->now_ns + CONN_HEARTBEAT_NS;
+    return OK;
+}
+
+static const struct json_field WELCOME[] = {
+    { "worker", JK_INT, 1, 0 },
+    { NULL, 0, 0, 0 },
+};
+
+const struct frame_route CONN_ROUTES_HELLO[] = {
+    { "welcome", on_welcome, WELCOME, NULL },
+    { NULL, NULL, NULL, NULL },
+};
+
+/* The first frame the manager sends: welcome, or the connection closes. */
+static int first_frame(struct conn *c, const char *body, size_t len, int64_t now)
+{
+    json_object *o;
+    char err[300];
+    if (json_parse(body, len, &o, err, sizeof err) != OK)
+        return conn_close(c, err, now), ERROR;
+    const struct frame_route *route;
+    int rc = frame_route_match(CONN_ROUTES_HELLO, o, &route, err, sizeof err);
+    c->now_ns = now;
+    if (rc == FRAME_ROUTE_OK)
+        rc = route->handler(c, o);
+    json_object_put(o);
+    if (rc != OK) {
+        char why[400];
+        snprintf(why, sizeof why, "expected welcome after hello: %s", err);
+        return conn_close(c, why, now), ERROR;
+    }
     return OK;
 }
 
@@ -144,7 +162,7 @@ int conn_read(struct conn *c, conn_frame_fn fn, void *ctx, int64_t now)
             return ERROR;
         }
         if (c->state == CONN_HELLO) {
-            if (on_welcome(c, body, len, now) != OK)
+            if (first_frame(c, body, len, now) != OK)
                 return ERROR;
             continue;
         }

@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "frame.h"
+#include "frame_route.h"
 
 #define CONN_HEARTBEAT_NS   (5 * 1000000000LL)
 #define CONN_BACKOFF_MIN_NS (200 * 1000000LL)
@@ -31,7 +32,11 @@ struct conn {
     int64_t hello_ns;      /* when hello went out */
     int64_t heartbeat_ns;  /* ready: next heartbeat */
     int64_t worker_id;     /* from welcome */
+    int64_t now_ns;        /* the time of the frame being handled */
 };
+
+/* Before welcome, the one frame the manager may send (docs/protocol.md). */
+extern const struct frame_route CONN_ROUTES_HELLO[];
 
 void conn_init(struct conn *c, const char *path, const char *name, int capacity);
 /* Down and due: connects and sends hello. OK when hello went out; ERROR

@@ -1,13 +1,17 @@
 /* job.c — the `job` frame in, the `result` frame out (docs/protocol.md,
- * "Worker ⇄ manager"), and the child's report in between. Every member
- * is checked for presence and type before anything uses it: a job from a
- * confused manager becomes an error result, never a crash. */
+ * "Worker ⇄ manager"), and the child's report in between. The members of
+ * both frames read here are declared below (JOB_FIELDS, JOB_ROUTES_CHILD)
+ * and checked by frame_route_match before anything uses them; what is
+ * left to check here are the values a kind cannot say (kind, deadline,
+ * base64, outcome). A job from a confused manager becomes an error
+ * result, never a crash. */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base64.h"
+#include "frame_route.h"
 #include "job.h"
 #include "json.h"
 #include "status.h"
@@ -15,51 +19,100 @@
 
 #define FAILF(...) (snprintf(err, errsz, __VA_ARGS__), ERROR)
 
-enum member_kind { M_STR, M_INT };
+/* ==== the messages read here: their members (docs/protocol.md) =========== */
 
-struct member {
-    const char *key;
-    enum member_kind kind;
-    size_t off;
+static const struct json_field MODULE[] = {
+    { "spec", JK_STRING, 1, 0 },
+    { "checksum", JK_STRING, 1, 0 },
+    { "code_b64", JK_STRING, 1, 0 },
+    { NULL, 0, 0, 0 },
 };
 
-/* The plain members of a job; kind, code_b64, modules and request are read
- * by hand below. */
-static const struct member job_members[] = {
-    { "domain", M_STR, offsetof(struct job, domain) },
-    { "program", M_STR, offsetof(struct job, program) },
-    { "name", M_STR, offsetof(struct job, name) },
-    { "checksum", M_STR, offsetof(struct job, checksum) },
-    { "revision", M_INT, offsetof(struct job, revision) },
-    { "deadline_ms", M_INT, offsetof(struct job, deadline_ms) },
+static const struct json_field REQUEST[] = {
+    { "method", JK_STRING, 1, 0 },
+    { "path", JK_STRING, 1, 0 },
+    { "query", JK_STRING, 1, 0 },
+    { "headers", JK_OBJECT, 1, 0 },
+    { "body_b64", JK_STRING, 1, 0 },
+    { NULL, 0, 0, 0 },
 };
 
-static json_object *get(json_object *o, const char *key, json_type type)
+static const struct frame_nested HEADERS_NESTED[] = {
+    { "headers", FRAME_STRING_MAP, NULL, NULL },
+    { NULL, 0, NULL, NULL },
+};
+
+const struct json_field JOB_FIELDS[] = {
+    { "id", JK_INT, 1, 0 },
+    { "kind", JK_STRING, 1, 0 },
+    { "domain", JK_STRING, 1, 0 },
+    { "program", JK_UUID, 1, 0 },
+    { "name", JK_STRING, 1, 0 },
+    { "revision", JK_INT, 1, 0 },
+    { "checksum", JK_STRING, 1, 0 },
+    { "code_b64", JK_STRING, 1, 0 },
+    { "deadline_ms", JK_INT, 1, 0 },
+    { "modules", JK_ARRAY, 1, 0 },
+    { "request", JK_OBJECT, 0, 0 },
+    { NULL, 0, 0, 0 },
+};
+
+const struct frame_nested JOB_NESTED[] = {
+    { "modules", FRAME_ARRAY, MODULE, NULL },
+    { "request", FRAME_OBJECT, REQUEST, HEADERS_NESTED },
+    { NULL, 0, NULL, NULL },
+};
+
+static const struct json_field LOG_LINE[] = {
+    { "level", JK_STRING, 1, 0 },
+    { "message", JK_STRING, 1, 0 },
+    { NULL, 0, 0, 0 },
+};
+
+static const struct json_field RESPONSE[] = {
+    { "status", JK_INT, 1, 0 },
+    { "headers", JK_OBJECT, 1, 0 },
+    { "body_b64", JK_STRING, 1, 0 },
+    { NULL, 0, 0, 0 },
+};
+
+static const struct json_field RUN[] = {
+    { "outcome", JK_STRING, 1, 0 },
+    { "error", JK_STRING, 1, 0 },
+    { "output", JK_STRING, 1, 0 },
+    { "log", JK_ARRAY, 1, 0 },
+    { "response", JK_OBJECT, 0, 0 },
+    { NULL, 0, 0, 0 },
+};
+
+static const struct frame_nested RUN_NESTED[] = {
+    { "log", FRAME_ARRAY, LOG_LINE, NULL },
+    { "response", FRAME_OBJECT, RESPONSE, HEADERS_NESTED },
+    { NULL, 0, NULL, NULL },
+};
+
+static int on_run(void *ctx, json_object *msg);
+
+const struct frame_route JOB_ROUTES_CHILD[] = {
+    { "run", on_run, RUN, RUN_NESTED },
+    { NULL, NULL, NULL, NULL },
+};
+
+/* ==== the job ============================================================= */
+
+static json_object *member(json_object *o, const char *key)
 {
-    json_object *v;
-    if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, type))
-        return NULL;
+    json_object *v = NULL;
+    json_object_object_get_ex(o, key, &v);
     return v;
 }
 
-static const char *kind_name(json_type t)
-{
-    switch (t) {
-    case json_type_string: return "a string";
-    case json_type_int: return "an integer";
-    case json_type_array: return "an array";
-    case json_type_object: return "an object";
-    default: return "a value";
-    }
-}
-
-/* base64 member into a malloc'd buffer (NUL-terminated for convenience). */
+/* A checked base64 string member into a malloc'd buffer (NUL-terminated
+ * for convenience). */
 static int decode_b64(json_object *o, const char *key, char **out, size_t *outlen, char *err,
                       size_t errsz)
 {
-    json_object *v = get(o, key, json_type_string);
-    if (!v)
-        return FAILF("member '%s' is missing or not a string", key);
+    json_object *v = member(o, key);
     const char *s = json_object_get_string(v);
     size_t n = (size_t)json_object_get_string_len(v);
     char *b = xmalloc(base64_decoded_max(n) + 1);
@@ -72,11 +125,23 @@ static int decode_b64(json_object *o, const char *key, char **out, size_t *outle
     return OK;
 }
 
-static int parse_modules(json_object *root, struct job *j, char *err, size_t errsz)
+/* A checked {name: string} object as tg_headers. */
+static struct tg_header *headers_copy(json_object *hdrs, size_t *count)
 {
-    json_object *arr = get(root, "modules", json_type_array);
-    if (!arr)
-        return FAILF("member 'modules' is missing or not an array");
+    size_t n = (size_t)json_object_object_length(hdrs);
+    struct tg_header *h = xcalloc(n ? n : 1, sizeof *h);
+    *count = 0;
+    json_object_object_foreach(hdrs, name, val) {
+        h[*count].name = xstrdup(name);
+        h[*count].value = xstrdup(json_object_get_string(val));
+        (*count)++;
+    }
+    return h;
+}
+
+static int read_modules(json_object *root, struct job *j, char *err, size_t errsz)
+{
+    json_object *arr = member(root, "modules");
     size_t n = json_object_array_length(arr);
     if (n == 0)
         return OK;
@@ -85,103 +150,60 @@ static int parse_modules(json_object *root, struct job *j, char *err, size_t err
         json_object *m = json_object_array_get_idx(arr, i);
         struct job_module *jm = &j->modules[i];
         j->nmodules = i + 1;
-        if (!json_object_is_type(m, json_type_object))
-            return FAILF("modules[%zu] is not an object", i);
-        json_object *spec = get(m, "spec", json_type_string);
-        json_object *sum = get(m, "checksum", json_type_string);
-        if (!spec || !sum)
-            return FAILF("modules[%zu]: member '%s' is missing or not a string", i,
-                         spec ? "checksum" : "spec");
-        jm->spec = json_object_get_string(spec);
-        jm->checksum = json_object_get_string(sum);
-        if (decode_b64(m, "code_b64", &jm->code, &jm->code_len, err, errsz) != OK) {
-            char why[200];
-            snprintf(why, sizeof why, "%s", err);
+        jm->spec = json_str(m, "spec", "");
+        jm->checksum = json_str(m, "checksum", "");
+        char why[200];
+        if (decode_b64(m, "code_b64", &jm->code, &jm->code_len, why, sizeof why) != OK)
             return FAILF("modules[%zu]: %s", i, why);
-        }
     }
     return OK;
 }
 
-static int parse_request(json_object *root, struct job *j, char *err, size_t errsz)
+static int read_request(json_object *root, struct job *j, char *err, size_t errsz)
 {
-    json_object *req = get(root, "request", json_type_object);
+    json_object *req = member(root, "request");
     if (!req)
         return FAILF("a webhook job needs member 'request' (an object)");
-    static const char *const keys[] = { "method", "path", "query" };
-    const char **dst[] = { &j->method, &j->path, &j->query };
-    for (size_t i = 0; i < 3; i++) {
-        json_object *v = get(req, keys[i], json_type_string);
-        if (!v)
-            return FAILF("member 'request.%s' is missing or not a string", keys[i]);
-        *dst[i] = json_object_get_string(v);
-    }
-    json_object *hdrs = get(req, "headers", json_type_object);
-    if (!hdrs)
-        return FAILF("member 'request.headers' is missing or not an object");
-    size_t n = (size_t)json_object_object_length(hdrs);
-    j->headers = xcalloc(n ? n : 1, sizeof *j->headers);
-    json_object_object_foreach(hdrs, name, val)
-    {
-        if (!json_object_is_type(val, json_type_string))
-            return FAILF("request header '%s' is not a string", name);
-        struct tg_header *h = &j->headers[j->nheaders++];
-        h->name = xstrdup(name);
-        h->value = xstrdup(json_object_get_string(val));
-    }
+    j->method = json_str(req, "method", "");
+    j->path = json_str(req, "path", "");
+    j->query = json_str(req, "query", "");
+    j->headers = headers_copy(member(req, "headers"), &j->nheaders);
     char why[200];
     if (decode_b64(req, "body_b64", &j->body, &j->body_len, why, sizeof why) != OK)
         return FAILF("request: %s", why);
     return OK;
 }
 
-static int parse_members(json_object *root, struct job *j, char *err, size_t errsz)
+/* The values a kind cannot say, then the decoded parts. */
+static int read_members(json_object *root, struct job *j, char *err, size_t errsz)
 {
-    for (size_t i = 0; i < sizeof job_members / sizeof *job_members; i++) {
-        const struct member *m = &job_members[i];
-        json_type t = m->kind == M_STR ? json_type_string : json_type_int;
-        json_object *v = get(root, m->key, t);
-        if (!v)
-            return FAILF("member '%s' is missing or not %s", m->key, kind_name(t));
-        if (m->kind == M_STR)
-            *(const char **)((char *)j + m->off) = json_object_get_string(v);
-        else
-            *(int64_t *)((char *)j + m->off) = json_object_get_int64(v);
-    }
+    j->domain = json_str(root, "domain", "");
+    j->program = json_str(root, "program", "");
+    j->name = json_str(root, "name", "");
+    j->checksum = json_str(root, "checksum", "");
+    j->revision = json_int(root, "revision", 0);
+    j->deadline_ms = json_int(root, "deadline_ms", 0);
     if (j->deadline_ms < 1)
         return FAILF("member 'deadline_ms' must be at least 1, got %lld",
                      (long long)j->deadline_ms);
-    json_object *kind = get(root, "kind", json_type_string);
-    const char *k = kind ? json_object_get_string(kind) : "";
+    const char *k = json_str(root, "kind", "");
     if (strcmp(k, "webhook") == 0)
         j->webhook = 1;
     else if (strcmp(k, "routine") != 0)
         return FAILF("member 'kind' must be \"routine\" or \"webhook\"");
     if (decode_b64(root, "code_b64", &j->code, &j->code_len, err, errsz) != OK)
         return ERROR;
-    if (parse_modules(root, j, err, errsz) != OK)
+    if (read_modules(root, j, err, errsz) != OK)
         return ERROR;
-    return j->webhook ? parse_request(root, j, err, errsz) : OK;
+    return j->webhook ? read_request(root, j, err, errsz) : OK;
 }
 
-int job_parse(const char *body, size_t len, struct job *j, int *has_id, char *err, size_t errsz)
+int job_read(json_object *msg, struct job *j, char *err, size_t errsz)
 {
     memset(j, 0, sizeof *j);
-    *has_id = 0;
-    if (json_parse(body, len, &j->root, err, errsz) != OK)
-        return ERROR;
-    if (!json_object_is_type(j->root, json_type_object)) {
-        job_free(j);
-        return FAILF("a job must be a JSON object");
-    }
-    json_object *id = get(j->root, "id", json_type_int);
-    if (!id) {
-        job_free(j);
-        return FAILF("member 'id' is missing or not an integer");
-    }
-    j->id = json_object_get_int64(id);
-    *has_id = 1;
-    if (parse_members(j->root, j, err, errsz) != OK) {
+    j->root = json_object_get(msg);
+    j->id = json_int(msg, "id", 0);
+    if (read_members(msg, j, err, errsz) != OK) {
         int64_t keep = j->id;
         job_free(j);
         j->id = keep;
@@ -244,17 +266,27 @@ void job_result_log(struct job_result *r, const char *level, const char *msg, si
     l->message = m;
 }
 
+/* A captured text up to its first NUL byte: no string member of a frame
+ * may hold U+0000 (its receiver refuses the frame, and PostgreSQL text
+ * could not keep it), and the manager always kept what came before. */
+static void put_text(buf_t *b, const buf_t *text, size_t max)
+{
+    size_t n = text->len > max ? max : text->len;
+    const char *s = buf_cstr(text);
+    const char *nul = memchr(s, '\0', n);
+    json_put_strn(b, s, nul ? (size_t)(nul - s) : n);
+}
+
 static void put_members(const struct job_result *r, buf_t *b)
 {
     json_put_key(b, "outcome");
     json_put_str(b, r->outcome);
     buf_putc(b, ',');
     json_put_key(b, "error");
-    json_put_strn(b, buf_cstr(&r->error), r->error.len);
+    put_text(b, &r->error, r->error.len);
     buf_putc(b, ',');
     json_put_key(b, "output");
-    json_put_strn(b, buf_cstr(&r->output),
-                  r->output.len > JOB_OUTPUT_MAX ? JOB_OUTPUT_MAX : r->output.len);
+    put_text(b, &r->output, JOB_OUTPUT_MAX);
     buf_putc(b, ',');
     json_put_key(b, "log");
     buf_putc(b, '[');
@@ -305,34 +337,6 @@ void job_result_frame(const struct job_result *r, int64_t id, int64_t duration_m
     buf_putc(out, '}');
 }
 
-static int parse_response(json_object *o, struct job_result *r, char *err, size_t errsz)
-{
-    json_object *st = get(o, "status", json_type_int);
-    json_object *hd = get(o, "headers", json_type_object);
-    if (!st || !hd)
-        return FAILF("response needs status and headers");
-    struct tg_cgi_response *rs = &r->response;
-    rs->status = (int)json_object_get_int64(st);
-    size_t n = (size_t)json_object_object_length(hd);
-    rs->headers = xcalloc(n ? n : 1, sizeof *rs->headers);
-    json_object_object_foreach(hd, name, val)
-    {
-        if (!json_object_is_type(val, json_type_string))
-            return FAILF("response header '%s' is not a string", name);
-        struct tg_header *h = &rs->headers[rs->nheaders++];
-        h->name = xstrdup(name);
-        h->value = xstrdup(json_object_get_string(val));
-    }
-    char *body;
-    size_t blen;
-    if (decode_b64(o, "body_b64", &body, &blen, err, errsz) != OK)
-        return ERROR;
-    buf_append(&rs->body, body, blen);
-    free(body);
-    r->has_response = 1;
-    return OK;
-}
-
 static const char *outcome_static(const char *s)
 {
     static const char *const known[] = { "ok", "error", "deadline", "crashed" };
@@ -342,31 +346,40 @@ static const char *outcome_static(const char *s)
     return NULL;
 }
 
-static int parse_result(json_object *root, struct job_result *r, char *err, size_t errsz)
+/* JOB_ROUTES_CHILD's handler: a checked run report into the job_result
+ * that ctx is. ERROR (the report refused) for an unknown outcome or a body
+ * that is not base64. */
+static int on_run(void *ctx, json_object *msg)
 {
-    json_object *oc = get(root, "outcome", json_type_string);
-    json_object *er = get(root, "error", json_type_string);
-    json_object *out = get(root, "output", json_type_string);
-    json_object *log = get(root, "log", json_type_array);
-    if (!oc || !er || !out || !log)
-        return FAILF("a run report needs outcome, error, output and log");
-    if (!(r->outcome = outcome_static(json_object_get_string(oc))))
-        return FAILF("unknown outcome '%s'", json_object_get_string(oc));
-    buf_append(&r->error, json_object_get_string(er), (size_t)json_object_get_string_len(er));
-    buf_append(&r->output, json_object_get_string(out), (size_t)json_object_get_string_len(out));
+    struct job_result *r = ctx;
+    if (!(r->outcome = outcome_static(json_str(msg, "outcome", ""))))
+        return ERROR;
+    json_object *v = member(msg, "error");
+    buf_append(&r->error, json_object_get_string(v), (size_t)json_object_get_string_len(v));
+    v = member(msg, "output");
+    buf_append(&r->output, json_object_get_string(v), (size_t)json_object_get_string_len(v));
+    json_object *log = member(msg, "log");
     size_t n = json_object_array_length(log);
     for (size_t i = 0; i < n; i++) {
         json_object *l = json_object_array_get_idx(log, i);
-        json_object *lv = json_object_is_type(l, json_type_object)
-                              ? get(l, "level", json_type_string) : NULL;
-        json_object *msg = lv ? get(l, "message", json_type_string) : NULL;
-        if (!msg)
-            return FAILF("log[%zu] is not {level, message}", i);
-        job_result_log(r, json_object_get_string(lv), json_object_get_string(msg),
-                       (size_t)json_object_get_string_len(msg));
+        v = member(l, "message");
+        job_result_log(r, json_str(l, "level", ""), json_object_get_string(v),
+                       (size_t)json_object_get_string_len(v));
     }
-    json_object *resp = get(root, "response", json_type_object);
-    return resp ? parse_response(resp, r, err, errsz) : OK;
+    json_object *resp = member(msg, "response");
+    if (!resp)
+        return OK;
+    struct tg_cgi_response *rs = &r->response;
+    rs->status = (int)json_int(resp, "status", 0);
+    rs->headers = headers_copy(member(resp, "headers"), &rs->nheaders);
+    char *body, err[100];
+    size_t blen;
+    if (decode_b64(resp, "body_b64", &body, &blen, err, sizeof err) != OK)
+        return ERROR;
+    buf_append(&rs->body, body, blen);
+    free(body);
+    r->has_response = 1;
+    return OK;
 }
 
 int job_result_parse(const char *body, size_t len, struct job_result *r, char *err, size_t errsz)
@@ -375,13 +388,15 @@ int job_result_parse(const char *body, size_t len, struct job_result *r, char *e
     json_object *root;
     if (json_parse(body, len, &root, err, errsz) != OK)
         return ERROR;
-    int rc = json_object_is_type(root, json_type_object)
-                 ? parse_result(root, r, err, errsz)
-                 : FAILF("a run report must be an object");
+    const struct frame_route *route;
+    int rc = frame_route_match(JOB_ROUTES_CHILD, root, &route, err, errsz);
+    if (rc == FRAME_ROUTE_OK && route->handler(r, root) != OK)
+        rc = FAILF("a run report with an unknown outcome or a body that is not base64");
     json_object_put(root);
     if (rc != OK) {
         job_result_free(r);
         job_result_init(r);
+        return ERROR;
     }
-    return rc;
+    return OK;
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "frame_route.h"
 #include "host.h"
 
 #define JOB_OUTPUT_MAX    (64u * 1024u) /* bytes of output sent back */
@@ -44,12 +45,17 @@ struct job {
     size_t body_len;
 };
 
-/* Reads a job frame (body of len bytes, already known to be an object with
- * a "type"). OK with *j filled (job_free it), or ERROR with a one-line
- * reason in err and *j freed; then *has_id says whether the frame carried a
- * usable id, so the caller can answer with an error result rather than
- * closing the connection. */
-int job_parse(const char *body, size_t len, struct job *j, int *has_id, char *err, size_t errsz);
+/* The members of a `job` frame, for the worker's frame table (runs.c). */
+extern const struct json_field JOB_FIELDS[];
+extern const struct frame_nested JOB_NESTED[];
+/* The child's report, {"type":"run",…}, as job_result_parse reads it. */
+extern const struct frame_route JOB_ROUTES_CHILD[];
+
+/* Reads a job frame whose members JOB_FIELDS and JOB_NESTED checked: OK
+ * with *j filled (it holds a reference to msg; job_free it), or ERROR with
+ * a one-line reason in err (a value out of bounds, bad base64) and *j
+ * freed but for its id, for the error result. */
+int job_read(json_object *msg, struct job *j, char *err, size_t errsz);
 void job_free(struct job *j);
 
 struct job_log {
@@ -75,7 +81,8 @@ void job_result_log(struct job_result *r, const char *level, const char *msg, si
 
 /* The child's report: {"type":"run",…}. */
 void job_result_json(const struct job_result *r, buf_t *out);
-/* Reads a child's report back; ERROR with err when it is not one. */
+/* Reads a child's report back (JOB_ROUTES_CHILD); ERROR with err when it
+ * is not one. */
 int job_result_parse(const char *body, size_t len, struct job_result *r, char *err,
                      size_t errsz);
 /* The `result` frame for the manager. */

@@ -48,16 +48,7 @@ struct worker {
 static int on_frame(void *ctx, const char *body, size_t len)
 {
     struct worker *w = ctx;
-    json_object *o;
-    if (json_parse(body, len, &o, NULL, 0) != OK)
-        return ERROR; /* frame_read already checked it: cannot happen */
-    json_object *t;
-    json_object_object_get_ex(o, "type", &t);
-    int is_job = strcmp(json_object_get_string(t), "job") == 0;
-    if (!is_job)
-        log_debug("ignoring a '%s' message from the manager", json_object_get_string(t));
-    json_object_put(o);
-    return is_job ? runs_job(&w->runs, &w->conn, body, len, tg_now_ns()) : OK;
+    return runs_frame(&w->runs, &w->conn, body, len, tg_now_ns());
 }
 
 static struct timespec until(int64_t now, int64_t at)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "compile.h"
+#include "json.h"
 #include "log.h"
 #include "runs.h"
 #include "status.h"
@@ -93,20 +94,28 @@ static const struct tg_bytecode *program_for(struct runs *r, const struct job *j
     return fresh;
 }
 
-int runs_job(struct runs *r, struct conn *c, const char *body, size_t len, int64_t now)
+/* What the handlers of RUNS_ROUTES get as ctx. */
+struct from_manager {
+    struct runs *r;
+    struct conn *c;
+    int64_t now;
+};
+
+/* A checked `job` frame: answered at once when a value is bad or it does
+ * not compile; otherwise started in a child. */
+static int on_job(void *ctx, json_object *msg)
 {
+    struct from_manager *m = ctx;
+    struct runs *r = m->r;
+    struct conn *c = m->c;
+    int64_t now = m->now;
     struct job j;
-    int has_id;
     char err[512];
-    if (job_parse(body, len, &j, &has_id, err, sizeof err) != OK) {
-        if (!has_id) {
-            log_warn("bad job frame: %s", err);
-            return ERROR;
-        }
+    if (job_read(msg, &j, err, sizeof err) != OK) {
         log_warn("job %lld: bad job: %s", (long long)j.id, err);
-        char msg[600];
-        snprintf(msg, sizeof msg, "bad job: %s", err);
-        report_error(c, &j, msg, now, now);
+        char line[600];
+        snprintf(line, sizeof line, "bad job: %s", err);
+        report_error(c, &j, line, now, now);
         return OK;
     }
     struct child *slot = free_slot(r);
@@ -134,6 +143,43 @@ int runs_job(struct runs *r, struct conn *c, const char *body, size_t len, int64
         slot->fd = -1;
     }
     return OK;
+}
+
+const struct frame_route RUNS_ROUTES[] = {
+    { "job", on_job, JOB_FIELDS, JOB_NESTED },
+    { NULL, NULL, NULL, NULL },
+};
+
+int runs_frame(struct runs *r, struct conn *c, const char *body, size_t len, int64_t now)
+{
+    json_object *msg;
+    char err[512];
+    if (json_parse(body, len, &msg, err, sizeof err) != OK || !msg) {
+        log_warn("unreadable frame from the manager: %s", err);
+        return ERROR; /* frame_read checked it: cannot happen */
+    }
+    const struct frame_route *route;
+    int rc = frame_route_match(RUNS_ROUTES, msg, &route, err, sizeof err);
+    struct from_manager m = { r, c, now };
+    if (rc == FRAME_ROUTE_OK) {
+        rc = route->handler(&m, msg);
+    } else if (rc == FRAME_ROUTE_UNKNOWN) {
+        log_warn("refused a frame from the manager: %s", err);
+        rc = OK; /* dropped; the jobs running are worth more than the connection */
+    } else if (json_object_is_type(json_object_object_get(msg, "id"), json_type_int)) {
+        /* a job with a usable id: its error result */
+        struct job j = { .id = json_int(msg, "id", 0) };
+        log_warn("job %lld: bad job: %s", (long long)j.id, err);
+        char line[600];
+        snprintf(line, sizeof line, "bad job: %s", err);
+        report_error(c, &j, line, now, now);
+        rc = OK;
+    } else {
+        log_warn("bad job frame: %s", err);
+        rc = ERROR;
+    }
+    json_object_put(msg);
+    return rc;
 }
 
 size_t runs_pollfds(const struct runs *r, struct pollfd *pfd)

@@ -11,6 +11,7 @@
 #include "cache.h"
 #include "child.h"
 #include "conn.h"
+#include "frame_route.h"
 
 struct runs {
     struct child *slots;
@@ -23,10 +24,15 @@ void runs_init(struct runs *r, size_t capacity, size_t cache_size, const struct 
 void runs_free(struct runs *r); /* abandons what still runs */
 int runs_count(const struct runs *r);
 
-/* A `job` frame from the manager. Answers at once when the job is bad
- * (with its id) or does not compile; otherwise starts a child. ERROR only
- * for a frame the connection cannot survive (no usable id). */
-int runs_job(struct runs *r, struct conn *c, const char *body, size_t len, int64_t now);
+/* The worker's frame table once welcome (docs/protocol.md; the welcome
+ * before is conn.c's): `job` only. */
+extern const struct frame_route RUNS_ROUTES[];
+/* A frame from the manager, routed by RUNS_ROUTES. A job is answered at
+ * once when a member or value is bad (with its id: an error result) or it
+ * does not compile; otherwise a child starts. A frame of another type is
+ * logged and dropped. ERROR only for a frame the connection cannot
+ * survive (a bad job without a usable id). */
+int runs_frame(struct runs *r, struct conn *c, const char *body, size_t len, int64_t now);
 
 /* The children's pipes, for poll; returns how many were added. */
 size_t runs_pollfds(const struct runs *r, struct pollfd *pfd);

@@ -344,6 +344,22 @@ static void test_worker_output_and_log_arrive(void)
     wk_stop(&w);
 }
 
+/* A NUL byte in what a program prints cannot travel (every string member
+ * of a frame is checked to hold none, and PostgreSQL text could not keep
+ * it): the output ends before it (error the same way, job.c put_text),
+ * and the run keeps its own outcome instead of a refused report
+ * (crashed). */
+static void test_worker_nul_in_output_ends_it(void)
+{
+    struct wk w;
+    wk_start(&w);
+    json_object *r = run(&w, 1, "fmt := import(\"fmt\")\nfmt.print(\"ab\\x00cd\")\n", 2000);
+    CU_ASSERT_STRING_EQUAL(json_str(r, "outcome", ""), "ok");
+    CU_ASSERT_STRING_EQUAL(json_str(r, "output", "x"), "ab");
+    json_object_put(r);
+    wk_stop(&w);
+}
+
 /* A print loop keeps at most 64 KiB of output (later prints are dropped,
  * memory does not grow with them) and still ends as ok. */
 static void test_worker_print_loop_output_is_capped(void)
@@ -679,7 +695,7 @@ static void test_worker_reconnects_and_kills_children(void)
 }
 
 /* Bad jobs: with an id, an error result; without one, or a broken frame,
- * a new connection. Unknown messages are ignored. */
+ * a new connection. Frames of unknown types are logged and dropped. */
 static void test_worker_bad_frames(void)
 {
     struct wk w;
@@ -688,9 +704,11 @@ static void test_worker_bad_frames(void)
     send_raw(&w, "{\"type\":\"job\",\"id\":9,\"kind\":\"routine\",\"domain\":\"d\"}");
     json_object *r = result_of(&w, 9, 3000);
     CU_ASSERT_STRING_EQUAL(json_str(r, "outcome", ""), "error");
-    CU_ASSERT(strstr(json_str(r, "error", ""), "bad job: member 'program'") != NULL);
+    CU_ASSERT(strstr(json_str(r, "error", ""), "bad job: message 'job': field 'program' is required")
+              != NULL);
     json_object_put(r);
-    send_raw(&w, "{\"type\":\"job\",\"id\":10,\"kind\":\"routine\",\"domain\":\"d\",\"program\":\"p\","
+    send_raw(&w, "{\"type\":\"job\",\"id\":10,\"kind\":\"routine\",\"domain\":\"d\","
+                 "\"program\":\"47daa6eb-bd1c-49de-9782-1e9422a206f5\","
                  "\"name\":\"n\",\"revision\":1,\"checksum\":\"c\",\"deadline_ms\":100,"
                  "\"code_b64\":\"!!\",\"modules\":[]}");
     r = result_of(&w, 10, 3000);
@@ -709,6 +727,94 @@ static void test_worker_bad_frames(void)
     CU_ASSERT_FATAL(w.fd >= 0);
     greet(&w);
     r = run(&w, 11, "fmt := import(\"fmt\")\nfmt.print(\"fine\")\n", 2000);
+    CU_ASSERT_STRING_EQUAL(json_str(r, "output", ""), "fine");
+    json_object_put(r);
+    wk_stop(&w);
+}
+
+/* The error of the result for id, which must be "bad job: ..." holding
+ * want. */
+static void expect_bad_job(struct wk *w, int64_t id, const char *want)
+{
+    json_object *r = result_of(w, id, 3000);
+    CU_ASSERT_STRING_EQUAL(json_str(r, "outcome", ""), "error");
+    const char *e = json_str(r, "error", "");
+    CU_ASSERT(strncmp(e, "bad job: ", 9) == 0 && strstr(e, want) != NULL);
+    if (!(strncmp(e, "bad job: ", 9) == 0 && strstr(e, want) != NULL))
+        fprintf(stderr, "job %lld: want '%s', got '%s'\n", (long long)id, want, e);
+    json_object_put(r);
+}
+
+/* Every member of a job is checked before it is used, nested ones too:
+ * each bad one is an error result naming it, and nothing runs (the
+ * program would print). */
+static void test_worker_job_members_checked_first(void)
+{
+    struct wk w;
+    wk_start(&w);
+    const char *code = "fmt := import(\"fmt\")\nfmt.print(\"ran\")\n";
+    send_job_full(&w, 20, code, "s20", 1000, "[{\"spec\":\"m@1\",\"checksum\":\"c\"}]", NULL);
+    expect_bad_job(&w, 20, "in 'modules[0]': field 'code_b64' is required");
+    send_job_full(&w, 21, code, "s21", 1000, "[{\"spec\":7,\"checksum\":\"c\",\"code_b64\":\"\"}]",
+                  NULL);
+    expect_bad_job(&w, 21, "in 'modules[0]': field 'spec' must be a string");
+    send_job_full(&w, 22, code, "s22", 1000, "{}", NULL);
+    expect_bad_job(&w, 22, "field 'modules' must be an array");
+    send_job_full(&w, 23, code, "s23", 1000, NULL,
+                  "{\"method\":\"POST\",\"path\":\"/\",\"query\":\"\",\"headers\":{\"a\":1},"
+                  "\"body_b64\":\"\"}");
+    expect_bad_job(&w, 23, "in 'request': in 'headers': member 'a' must be a string");
+    send_job_full(&w, 24, code, "s24", 1000, NULL,
+                  "{\"method\":\"POST\",\"path\":\"/\",\"headers\":{},\"body_b64\":\"\"}");
+    expect_bad_job(&w, 24, "in 'request': field 'query' is required");
+    send_job_full(&w, 25, code, "s25", 0, NULL, NULL);
+    expect_bad_job(&w, 25, "'deadline_ms' must be at least 1");
+    send_raw(&w, "{\"type\":\"job\",\"id\":26,\"kind\":\"routine\",\"domain\":\"d\","
+                 "\"program\":\"not-a-uuid\",\"name\":\"n\",\"revision\":1,\"checksum\":\"c\","
+                 "\"deadline_ms\":100,\"code_b64\":\"\",\"modules\":[]}");
+    expect_bad_job(&w, 26, "field 'program' must be a UUID");
+    /* members no route names are ignored: the job runs */
+    send_raw(&w, "{\"type\":\"job\",\"id\":27,\"kind\":\"routine\",\"domain\":\"d\","
+                 "\"program\":\"47daa6eb-bd1c-49de-9782-1e9422a206f5\",\"name\":\"n\","
+                 "\"revision\":1,\"checksum\":\"s27\",\"deadline_ms\":2000,\"modules\":[],"
+                 "\"from_the_future\":[1,2],"
+                 "\"code_b64\":\"Zm10IDo9IGltcG9ydCgiZm10IikKZm10LnByaW50KCJyYW4iKQo=\"}");
+    json_object *r = result_of(&w, 27, 5000);
+    CU_ASSERT_STRING_EQUAL(json_str(r, "outcome", ""), "ok");
+    CU_ASSERT_STRING_EQUAL(json_str(r, "output", ""), "ran");
+    json_object_put(r);
+    wk_stop(&w);
+}
+
+/* Before welcome the worker accepts welcome only, with an integer
+ * worker: anything else closes the connection and the worker says hello
+ * again on a new one. */
+static void test_worker_refuses_a_bad_welcome(void)
+{
+    static const char *const bad[] = {
+        "{\"type\":\"welcome\"}",
+        "{\"type\":\"welcome\",\"worker\":\"7\"}",
+        "{\"type\":\"job\",\"id\":1}",
+    };
+    struct wk w;
+    memset(&w, 0, sizeof w);
+    wk_start(&w);
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        close(w.fd);
+        w.fd = accept_within(&w, 3000); /* hello again after the close above */
+        CU_ASSERT_FATAL(w.fd >= 0);
+        json_object *h = next_msg(&w, 5000, 0);
+        CU_ASSERT_FATAL(h != NULL);
+        CU_ASSERT_STRING_EQUAL(json_str(h, "type", ""), "hello");
+        json_object_put(h);
+        send_raw(&w, bad[i]);
+        CU_ASSERT(next_msg(&w, 3000, 0) == NULL); /* closed by the worker */
+    }
+    close(w.fd);
+    w.fd = accept_within(&w, 3000);
+    CU_ASSERT_FATAL(w.fd >= 0);
+    greet(&w);
+    json_object *r = run(&w, 1, "fmt := import(\"fmt\")\nfmt.print(\"fine\")\n", 2000);
     CU_ASSERT_STRING_EQUAL(json_str(r, "output", ""), "fine");
     json_object_put(r);
     wk_stop(&w);
@@ -733,4 +839,7 @@ void register_tests(void)
     ADD(s, test_worker_runs_capacity_jobs_at_once);
     ADD(s, test_worker_reconnects_and_kills_children);
     ADD(s, test_worker_bad_frames);
+    ADD(s, test_worker_nul_in_output_ends_it);
+    ADD(s, test_worker_job_members_checked_first);
+    ADD(s, test_worker_refuses_a_bad_welcome);
 }
