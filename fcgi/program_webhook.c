@@ -45,6 +45,8 @@
 
 #include "base64.h"
 #include "frame.h"
+#include "frame_route.h"
+#include "program_webhook.h"
 #include "log.h"
 #include "server.h"
 #include "status.h"
@@ -300,16 +302,11 @@ static int header_value_ok(const char *s)
     return 1;
 }
 
-static int reply_headers(struct req *r, json_object *headers)
+/* Checked: an object of strings. */
+static void reply_headers(struct req *r, json_object *headers)
 {
     r->content_type = DEFAULT_CONTENT_TYPE;
-    if (!headers)
-        return OK;
-    if (!json_object_is_type(headers, json_type_object))
-        return ERROR;
     json_object_object_foreach(headers, name, value) {
-        if (!json_object_is_type(value, json_type_string))
-            return ERROR;
         const char *v = json_object_get_string(value);
         if (!header_name_ok(name) || !header_value_ok(v)) {
             log_warn("webhook %s: header '%s' dropped (characters not allowed)",
@@ -325,20 +322,18 @@ static int reply_headers(struct req *r, json_object *headers)
                      req_param(r, "uuid"), name, REQ_MAX_HEADERS);
         req_header(r, "%s: %s", name, v);
     }
-    return OK;
 }
 
-static int reply_result(struct req *r, json_object *m)
+/* webhook_result: the program's answer becomes ours (OK), unless its
+ * status or body cannot be (ERROR: 502). */
+static int reply_result(void *ctx, json_object *m)
 {
-    json_object *status, *headers = NULL, *body;
-    if (!json_object_object_get_ex(m, "status", &status) ||
-        !json_object_is_type(status, json_type_int) ||
-        !json_object_object_get_ex(m, "body_b64", &body) ||
-        !json_object_is_type(body, json_type_string))
-        return ERROR;
-    int64_t code = json_object_get_int64(status);
+    struct req *r = ctx;
+    int64_t code = json_int(m, "status", 0);
     if (code < 200 || code > 599)
         return ERROR;
+    json_object *body, *headers;
+    json_object_object_get_ex(m, "body_b64", &body);
     json_object_object_get_ex(m, "headers", &headers);
     const char *b64 = json_object_get_string(body);
     size_t b64len = (size_t)json_object_get_string_len(body), len;
@@ -346,8 +341,7 @@ static int reply_result(struct req *r, json_object *m)
     if (base64_decode(b64, b64len, bytes, &len) != OK)
         return ERROR;
     r->nheaders = 0;
-    if (reply_headers(r, headers) != OK)
-        return ERROR;
+    reply_headers(r, headers);
     buf_reset(&r->out);
     buf_append(&r->out, bytes, len);
     r->status = (int)code;
@@ -355,18 +349,16 @@ static int reply_result(struct req *r, json_object *m)
     return OK;
 }
 
-static int reply_error(struct req *r, json_object *m)
+/* error: the manager's status and message become ours (recorded with
+ * req_fail, so the handler's ERROR writes them). OK when they could be;
+ * ERROR (502) for a status that is not an error. */
+static int reply_error(void *ctx, json_object *m)
 {
-    json_object *status, *message;
-    if (!json_object_object_get_ex(m, "status", &status) ||
-        !json_object_is_type(status, json_type_int) ||
-        !json_object_object_get_ex(m, "message", &message) ||
-        !json_object_is_type(message, json_type_string))
-        return ERROR;
-    int64_t code = json_object_get_int64(status);
+    struct req *r = ctx;
+    int64_t code = json_int(m, "status", 0);
     if (code < 400 || code > 599)
         return ERROR;
-    const char *text = arena_strdup(r->arena, json_object_get_string(message));
+    const char *text = arena_strdup(r->arena, json_str(m, "message", ""));
     if (code == 503)
         unavailable(r, json_int(m, "retry_after", 0), text);
     else
@@ -374,18 +366,45 @@ static int reply_error(struct req *r, json_object *m)
     return OK;
 }
 
+static const struct json_field WEBHOOK_RESULT[] = {
+    { "status", JK_INT, 1, 0 },
+    { "headers", JK_OBJECT, 1, 0 },
+    { "body_b64", JK_STRING, 1, 0 },
+    { NULL, 0, 0, 0 },
+};
+
+static const struct frame_nested WEBHOOK_RESULT_NESTED[] = {
+    { "headers", FRAME_STRING_MAP, NULL, NULL },
+    { NULL, 0, NULL, NULL },
+};
+
+static const struct json_field ERROR_FIELDS[] = {
+    { "status", JK_INT, 1, 0 },
+    { "message", JK_STRING, 1, 0 },
+    { "retry_after", JK_INT, 0, 0 },
+    { NULL, 0, 0, 0 },
+};
+
+const struct frame_route PROGRAM_WEBHOOK_ROUTES[] = {
+    { "webhook_result", reply_result, WEBHOOK_RESULT, WEBHOOK_RESULT_NESTED },
+    { "error", reply_error, ERROR_FIELDS, NULL },
+    { NULL, NULL, NULL, NULL },
+};
+
 /* Turns the manager's reply into ours: OK for a program's answer, ERROR
- * with the error recorded otherwise. */
+ * with the error recorded otherwise. A reply of an unknown type or with a
+ * bad member is logged and answered 502, never half-used. */
 static int reply_from(struct req *r, json_object *m)
 {
-    const char *type = json_str(m, "type", "");
-    int known = strcmp(type, "webhook_result") == 0 || strcmp(type, "error") == 0;
-    if (strcmp(type, "webhook_result") == 0 && reply_result(r, m) == OK)
-        return OK;
-    if (strcmp(type, "error") == 0 && reply_error(r, m) == OK)
-        return ERROR;
-    log_error("webhook %s: the program manager answered %s '%s'", req_param(r, "uuid"),
-              known ? "a malformed" : "an unknown message", type);
+    const struct frame_route *route;
+    char err[300];
+    int rc = frame_route_match(PROGRAM_WEBHOOK_ROUTES, m, &route, err, sizeof err);
+    if (rc == FRAME_ROUTE_OK) {
+        if (route->handler(r, m) == OK)
+            return route->handler == reply_result ? OK : ERROR;
+        snprintf(err, sizeof err, "message '%s': a status or body out of bounds", route->type);
+    }
+    log_error("webhook %s: the program manager answered %s", req_param(r, "uuid"), err);
     return req_fail(r, 502, "The program manager gave no valid answer");
 }
 

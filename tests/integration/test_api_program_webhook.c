@@ -6,16 +6,25 @@
  * headers. What is decided before the manager is asked is exact: 404
  * unknown or inactive program, 400 not a webhook, 413 for a body over
  * [programs] webhook_max_body (65536 in the world's configuration), with
- * and without a Content-Length; 401/403/405 as for every route. The
- * webhook answered by a real manager and its workers is tested where they
- * are started. */
+ * and without a Content-Length; 401/403/405 as for every route. Then a
+ * fake manager on the world's socket answers with scripted frames: a reply
+ * of an unknown type or with a bad member is refused with 502 (never
+ * half-used), good ones become the answer. The webhook answered by a real
+ * manager and its workers is tested where they are started. */
 #include <CUnit/Basic.h>
 #include <curl/curl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "buf.h"
+#include "frame.h"
 #include "itest.h"
 #include "itest_data.h"
 #include "status.h"
@@ -202,6 +211,103 @@ static void test_webhook_other_methods_405_no_credentials_401_no_policy_403(void
     expect_status("POST", path, userpwd, "{}", 503);
 }
 
+/* A fake manager on the world's [manager] socket: a child that takes n
+ * connections, reads each one's webhook frame and answers replies[i]. The
+ * socket is removed again by fake_manager_stop. */
+static char fake_path[256];
+
+static pid_t fake_manager(const char *const *replies, size_t n)
+{
+    snprintf(fake_path, sizeof fake_path, "%s/run/selfpmgr.sock", itest_env("ITEST_DIR"));
+    struct sockaddr_un sa;
+    CU_ASSERT_FATAL(frame_unix_addr(fake_path, &sa) == OK);
+    int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    unlink(fake_path);
+    CU_ASSERT_FATAL(bind(lfd, (struct sockaddr *)&sa, sizeof sa) == 0);
+    chmod(fake_path, 0666); /* selfserv runs as the service user */
+    CU_ASSERT_FATAL(listen(lfd, 8) == 0);
+    pid_t pid = fork();
+    CU_ASSERT_FATAL(pid >= 0);
+    if (pid == 0) {
+        for (size_t i = 0; i < n; i++) {
+            int fd = accept(lfd, NULL, NULL);
+            struct frame_reader *fr = frame_reader_new(0);
+            const char *d;
+            size_t len;
+            int rc = frame_read(fr, fd, &d, &len); /* blocking: the whole webhook frame */
+            if (rc == FRAME_OK && strstr(d, "\"type\":\"webhook\"") != NULL)
+                frame_write(fd, replies[i], strlen(replies[i]), 2000);
+            frame_reader_free(fr);
+            close(fd);
+        }
+        _exit(0);
+    }
+    close(lfd);
+    return pid;
+}
+
+static void fake_manager_stop(pid_t pid)
+{
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    unlink(fake_path);
+}
+
+static void test_webhook_bad_replies_of_the_manager_are_502(void)
+{
+    static const char *const replies[] = {
+        "{\"type\":\"surprise\",\"status\":200}",
+        "{\"type\":\"webhook_result\",\"status\":201,\"body_b64\":\"\"}",
+        "{\"type\":\"webhook_result\",\"status\":\"201\",\"headers\":{},\"body_b64\":\"\"}",
+        "{\"type\":\"webhook_result\",\"status\":201,\"headers\":{\"x-a\":1},\"body_b64\":\"\"}",
+        "{\"type\":\"webhook_result\",\"status\":201,\"headers\":{},\"body_b64\":\"!!\"}",
+        "{\"type\":\"webhook_result\",\"status\":99,\"headers\":{},\"body_b64\":\"\"}",
+        "{\"type\":\"error\",\"status\":404}",
+        "{\"type\":\"error\",\"status\":404,\"message\":\"m\",\"retry_after\":\"1\"}",
+        "{\"type\":\"error\",\"status\":200,\"message\":\"fine\"}",
+    };
+    size_t n = sizeof replies / sizeof *replies;
+    char path[128];
+    program("webhook", "active", path);
+    pid_t pid = fake_manager(replies, n);
+    for (size_t i = 0; i < n; i++) {
+        struct http_reply r = call("POST", path, itest_admin(), "{}");
+        itest_assert_error(&r, 502);
+        if (r.status != 502)
+            fprintf(stderr, "\nreply %s -> %ld %s (want 502)\n", replies[i], r.status, r.body);
+        itest_reply_free(&r);
+    }
+    fake_manager_stop(pid);
+}
+
+static void test_webhook_good_replies_of_the_manager_are_the_answer(void)
+{
+    static const char *const replies[] = {
+        "{\"type\":\"webhook_result\",\"status\":201,\"headers\":{\"X-Hook\":\"yes\"},"
+        "\"body_b64\":\"aGk=\",\"from_a_newer_manager\":true}",
+        "{\"type\":\"error\",\"status\":409,\"message\":\"The webhook program has no signed "
+        "revision\"}",
+        "{\"type\":\"error\",\"status\":503,\"message\":\"busy\",\"retry_after\":7}",
+    };
+    char path[128], h[64];
+    program("webhook", "active", path);
+    pid_t pid = fake_manager(replies, 3);
+    struct http_reply r = call("POST", path, itest_admin(), "{}");
+    CU_ASSERT_EQUAL(r.status, 201);
+    CU_ASSERT(r.body && strcmp(r.body, "hi") == 0);
+    CU_ASSERT(itest_header(&r, "X-Hook", h, sizeof h) && strcmp(h, "yes") == 0);
+    itest_reply_free(&r);
+    r = call("POST", path, itest_admin(), "{}");
+    itest_assert_error(&r, 409);
+    CU_ASSERT(r.body && strstr(r.body, "no signed revision") != NULL);
+    itest_reply_free(&r);
+    r = call("POST", path, itest_admin(), "{}");
+    itest_assert_error(&r, 503);
+    CU_ASSERT(itest_header(&r, "Retry-After", h, sizeof h) && strcmp(h, "7") == 0);
+    itest_reply_free(&r);
+    fake_manager_stop(pid);
+}
+
 /* ---- registration ------------------------------------------------------- */
 
 static int suite_init(void)
@@ -226,5 +332,7 @@ void register_tests(void)
     T(webhook_chunked_body_without_length_is_limited_too);
     T(webhook_of_unknown_inactive_or_non_webhook_programs);
     T(webhook_other_methods_405_no_credentials_401_no_policy_403);
+    T(webhook_bad_replies_of_the_manager_are_502);
+    T(webhook_good_replies_of_the_manager_are_the_answer);
 #undef T
 }
