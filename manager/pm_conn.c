@@ -348,6 +348,10 @@ static void on_frame(struct pm *pm, struct pm_conn *c, const char *data, size_t 
         char why[400];
         snprintf(why, sizeof why, "%s as the first frame (not hello, webhook or status)", err);
         protocol_error(c, why);
+    } else if (rc == FRAME_ROUTE_UNKNOWN && c->role != PM_PEER_WORKER) {
+        char why[400];
+        snprintf(why, sizeof why, "%s after its one frame (a webhook or status request)", err);
+        protocol_error(c, why);
     } else {
         protocol_error(c, err);
     }
