@@ -17,7 +17,6 @@
 #include "config.h"
 #include "conn.h"
 #include "daemon_opts.h"
-#include "json.h"
 #include "log.h"
 #include "runs.h"
 #include "sandbox.h"
