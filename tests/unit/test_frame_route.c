@@ -128,9 +128,11 @@ static void test_frame_route_unknown_types(void)
 
 static void test_frame_route_bad_members_name_where(void)
 {
-    refused("{\"type\":\"ping\"," WHO "}", FRAME_ROUTE_BAD, "message 'ping': field 'id' is required");
+    refused("{\"type\":\"ping\"," WHO "}", FRAME_ROUTE_BAD,
+            "message 'ping': field 'id' is required");
     refused("{\"type\":\"ping\",\"id\":null," WHO "}", FRAME_ROUTE_BAD, "field 'id'");
-    refused("{\"type\":\"ping\",\"id\":1.5," WHO "}", FRAME_ROUTE_BAD, "field 'id' must be an integer");
+    refused("{\"type\":\"ping\",\"id\":1.5," WHO "}", FRAME_ROUTE_BAD,
+            "field 'id' must be an integer");
     refused("{\"type\":\"ping\",\"id\":1,\"who\":\"nobody\"}", FRAME_ROUTE_BAD,
             "field 'who' must be a UUID");
     refused("{\"type\":\"ping\",\"id\":1," WHO ",\"box\":[]}", FRAME_ROUTE_BAD,

@@ -217,7 +217,8 @@ static void webhook_answer(const char *body, int64_t status, const char *message
 static struct peer worker_open(void)
 {
     struct peer p = peer_open();
-    peer_send(&p, "{\"type\":\"hello\",\"role\":\"worker\",\"capacity\":2,\"pid\":1,\"name\":\"t\"}");
+    peer_send(&p,
+              "{\"type\":\"hello\",\"role\":\"worker\",\"capacity\":2,\"pid\":1,\"name\":\"t\"}");
     int closed;
     json_object *o = peer_next(&p, 3000, &closed);
     CU_ASSERT_FATAL(o != NULL);
@@ -258,9 +259,11 @@ static void test_manager_hello_with_bad_members_is_refused(void)
                         "\"name\":\"t\"}");
     first_frame_refused("{\"type\":\"hello\",\"role\":\"worker\",\"capacity\":2.5,\"pid\":1,"
                         "\"name\":\"t\"}");
-    first_frame_refused("{\"type\":\"hello\",\"role\":null,\"capacity\":2,\"pid\":1,\"name\":\"t\"}");
+    first_frame_refused("{\"type\":\"hello\",\"role\":null,\"capacity\":2,\"pid\":1,"
+                        "\"name\":\"t\"}");
     /* kinds right, values not */
-    first_frame_refused("{\"type\":\"hello\",\"role\":\"boss\",\"capacity\":2,\"pid\":1,\"name\":\"t\"}");
+    first_frame_refused("{\"type\":\"hello\",\"role\":\"boss\",\"capacity\":2,\"pid\":1,"
+                        "\"name\":\"t\"}");
     first_frame_refused("{\"type\":\"hello\",\"role\":\"worker\",\"capacity\":0,\"pid\":1,"
                         "\"name\":\"t\"}");
     expect_alive();
@@ -276,7 +279,8 @@ static void test_manager_hello_with_bad_members_is_refused(void)
     peer_close(&p);
 }
 
-#define REQ_OK "{\"method\":\"POST\",\"path\":\"/\",\"query\":\"\",\"headers\":{},\"body_b64\":\"\"}"
+#define REQ_OK                                                                              \
+    "{\"method\":\"POST\",\"path\":\"/\",\"query\":\"\",\"headers\":{},\"body_b64\":\"\"}"
 #define PROGRAM "\"program\":\"47daa6eb-bd1c-49de-9782-1e9422a206f5\""
 
 static void test_manager_webhook_with_bad_members_is_answered_400(void)
@@ -309,7 +313,8 @@ static void test_manager_worker_frames_are_checked(void)
     /* a well-formed result for a job it does not know, a heartbeat: kept */
     struct peer w = worker_open();
     peer_send(&w, "{\"type\":\"heartbeat\",\"running\":0}");
-    peer_send(&w, "{\"type\":\"result\",\"id\":999,\"outcome\":\"ok\",\"error\":\"\",\"output\":\"\","
+    peer_send(&w, "{\"type\":\"result\",\"id\":999,\"outcome\":\"ok\",\"error\":\"\","
+                  "\"output\":\"\","
                   "\"log\":[{\"level\":\"info\",\"message\":\"m\"}],\"duration_ms\":1}");
     int closed;
     json_object *o = peer_next(&w, 500, &closed);

@@ -704,8 +704,8 @@ static void test_worker_bad_frames(void)
     send_raw(&w, "{\"type\":\"job\",\"id\":9,\"kind\":\"routine\",\"domain\":\"d\"}");
     json_object *r = result_of(&w, 9, 3000);
     CU_ASSERT_STRING_EQUAL(json_str(r, "outcome", ""), "error");
-    CU_ASSERT(strstr(json_str(r, "error", ""), "bad job: message 'job': field 'program' is required")
-              != NULL);
+    CU_ASSERT(strstr(json_str(r, "error", ""),
+                     "bad job: message 'job': field 'program' is required") != NULL);
     json_object_put(r);
     send_raw(&w, "{\"type\":\"job\",\"id\":10,\"kind\":\"routine\",\"domain\":\"d\","
                  "\"program\":\"47daa6eb-bd1c-49de-9782-1e9422a206f5\","
