@@ -21,18 +21,19 @@ repl_psql() {
 # repl_ctl DIR ARGS…: pg_ctl on $S/DIR as the clusters' owner.
 repl_ctl() { local d=$1; shift; sh_as_user "$REPL_BIN/pg_ctl" -D "$S/$d" "$@"; }
 
-# repl_start: the primary (wal_level replica, fsync off: nothing here
-# crashes the machine, only PostgreSQL), then the standby, streaming.
+# repl_start: the primary (wal_level replica; fsync off and initdb,
+# pg_basebackup --no-sync: nothing here crashes the machine, only
+# PostgreSQL), then the standby, streaming.
 repl_start() {
   mkdir -p "$S/ra" "$S/rb"
   chown "$SELFHOST_USER:" "$S/ra" "$S/rb" "$S/log"
-  sh_as_user "$REPL_BIN/initdb" -D "$S/pa" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null ||
+  sh_as_user "$REPL_BIN/initdb" -D "$S/pa" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null ||
     return 1
   repl_ctl pa -l "$S/log/pg-a.log" -w -t 60 -o "-c listen_addresses='' -k $S/ra \
     -c port=$REPL_PORT_A -c wal_level=replica -c max_wal_senders=4 -c fsync=off" start >/dev/null ||
     return 1
   sh_as_user "$REPL_BIN/pg_basebackup" -h "$S/ra" -p $REPL_PORT_A -U postgres -D "$S/pb" -R \
-    -X stream -c fast || return 1
+    -X stream -c fast --no-sync || return 1
   repl_ctl pb -l "$S/log/pg-b.log" -w -t 60 -o "-c listen_addresses='' -k $S/rb \
     -c port=$REPL_PORT_B -c hot_standby=on -c fsync=off" start >/dev/null || return 1
   wait_for 20 repl_streaming
