@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "input.h"
 #include "json.h"
@@ -178,8 +179,13 @@ void req_send(struct req *r)
     }
     buf_t head = BUF_INIT;
     buf_printf(&head, "Status: %d %s\r\n", r->status, reason(r->status));
-    for (int i = 0; i < r->nheaders; i++)
+    int retry_after = 0;
+    for (int i = 0; i < r->nheaders; i++) {
         buf_printf(&head, "%s\r\n", r->headers[i]);
+        retry_after |= strncasecmp(r->headers[i], "Retry-After:", 12) == 0;
+    }
+    if (r->status == 503 && !retry_after)
+        buf_puts(&head, "Retry-After: 1\r\n"); /* every 503 says when to try again */
     int has_body = r->status != 204 && r->status != 304;
     if (has_body)
         buf_printf(&head, "Content-Type: %s\r\nContent-Length: %zu\r\n",
