@@ -37,7 +37,9 @@ struct cb_header {
     uint32_t row_size;
     uint32_t rows;
     volatile int32_t waiters;
-    uint8_t pad[40];
+    uint64_t waits;    /* acquires that waited (for monitoring), */
+    uint64_t timeouts; /* and of them those that got no slot: zero in older files */
+    uint8_t pad[24];
 };
 
 struct cb_row {
@@ -276,7 +278,7 @@ int connbudget_acquire(struct connbudget *b, const char *long_key, int limit, in
     if (!b || !*key || limit < 1)
         return ERROR;
     int64_t give_up = clock_mono_us() + (int64_t)wait_ms * 1000;
-    for (;;) {
+    for (int tries = 0;; tries++) {
         if (acquire_lock(b) != OK)
             return ERROR;
         struct cb_row *r = own_row(b, key, 1);
@@ -288,6 +290,10 @@ int connbudget_acquire(struct connbudget *b, const char *long_key, int limit, in
         int rc = take(b, key, limit, r);
         int late = clock_mono_us() >= give_up;
         set_waiting(b, r, rc != OK && !late);
+        if (rc != OK && wait_ms > 0 && tries == 0)
+            b->hdr->waits++;
+        if (rc != OK && wait_ms > 0 && late)
+            b->hdr->timeouts++;
         release_lock(b);
         if (rc == OK || late)
             return rc;
@@ -379,4 +385,33 @@ void connbudget_close(struct connbudget *b)
     }
     unmap(b);
     free(b);
+}
+
+int connbudget_stats(struct connbudget *b, connbudget_stat_fn fn, void *ctx, uint64_t *waits,
+                     uint64_t *timeouts)
+{
+    if (!b || acquire_lock(b) != OK)
+        return ERROR;
+    reap(b);
+    *waits = b->hdr->waits;
+    *timeouts = b->hdr->timeouts;
+    /* one call per key: the first row of each key sums the others */
+    for (size_t i = 0; i < CONNBUDGET_ROWS; i++) {
+        const struct cb_row *r = &b->row[i];
+        int first = r->key[0] != '\0';
+        for (size_t j = 0; j < i && first; j++)
+            first = strcmp(b->row[j].key, r->key) != 0;
+        if (!first)
+            continue;
+        int held = 0, waiting = 0, limit = 0;
+        for (size_t j = i; j < CONNBUDGET_ROWS; j++)
+            if (strcmp(b->row[j].key, r->key) == 0) {
+                held += b->row[j].held;
+                waiting += b->row[j].waiting != 0;
+                limit = b->row[j].limit > limit ? b->row[j].limit : limit;
+            }
+        fn(ctx, r->key, held, waiting, limit);
+    }
+    release_lock(b);
+    return OK;
 }

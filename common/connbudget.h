@@ -30,6 +30,7 @@
 #define SELFHOST_CONNBUDGET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define CONNBUDGET_FILE "connbudget.table"
 #define CONNBUDGET_ROWS 512
@@ -66,5 +67,14 @@ int connbudget_trim(struct connbudget *b, const char *key, int limit);
 int connbudget_anyone_waiting(const struct connbudget *b);
 /* Slots of key held by live processes (*total) and by this one (*mine). */
 int connbudget_count(struct connbudget *b, const char *key, int *mine, int *total);
+
+/* For monitoring (GET /metrics): calls fn once per key that live
+ * processes hold or wait for, with the slots held, the processes waiting
+ * and the largest limit their owners gave; *waits counts the acquires
+ * that found every slot taken and waited (wait_ms > 0), *timeouts those
+ * of them that got none, since the table was made. OK or ERROR. */
+typedef void (*connbudget_stat_fn)(void *ctx, const char *key, int held, int waiting, int limit);
+int connbudget_stats(struct connbudget *b, connbudget_stat_fn fn, void *ctx, uint64_t *waits,
+                     uint64_t *timeouts);
 
 #endif
