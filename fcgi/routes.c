@@ -6,6 +6,7 @@
 #include "alerts.h"
 #include "datasets.h"
 #include "groups.h"
+#include "health.h"
 #include "heartbeat.h"
 #include "input.h"
 #include "policies.h"
@@ -29,6 +30,10 @@ static const struct query_param PAGING[] = { QUERY_LIMIT, QUERY_OFFSET, { NULL, 
 const struct route routes[] = {
     /* the reference's heartbeat (chi's middleware.Heartbeat): "." */
     OPEN_ROUTE("GET",   "/status",                         heartbeat_get),
+    /* for load balancers and Prometheus (health.h, docs/monitoring.md) */
+    OPEN_ROUTE("GET",   "/healthz",                        healthz_get),
+    OPEN_ROUTE("GET",   "/readyz",                         readyz_get),
+    OPEN_ROUTE("GET",   "/metrics",                        metrics_get),
     /* users */
     ROUTE("GET",    "/v2/users",                       users_list,         "read:users",                        PAGING, NULL),
     ROUTE("POST",   "/v2/users",                       users_create,       "create:users",                      NULL, USER_NEW),

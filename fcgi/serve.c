@@ -7,6 +7,7 @@
 
 #include "clock.h"
 #include "auth.h"
+#include "http_metrics.h"
 #include "input.h"
 #include "log.h"
 #include "policy.h"
@@ -103,6 +104,7 @@ void serve_request(struct server *s, char **envp, FCGX_Stream *in, FCGX_Stream *
         req_fail(&r, 500, "Handler produced no reply");
 
     req_send(&r);
+    http_metrics_record(&r, clock_mono_us() - started_us);
     log_access(&r, started_us);
     buf_free(&r.out);
     if (r.body)

@@ -3,13 +3,16 @@
  * and log lines ("level: message" per line); older rows beyond
  * [manager] runs_kept for the program are deleted in the same
  * transaction. Databases older than schema 17 (e.g. as the reference left
- * them) have no such table: their runs are only logged. */
+ * them) have no such table: their runs are only logged. Every finished
+ * run is also counted, by kind and outcome with its duration, in the
+ * host's metrics table (common/metrics.h) for GET /metrics. */
 #include <stdio.h>
 #include <string.h>
 
 #include "json.h"
 #include "log.h"
 #include "manager.h"
+#include "metrics.h"
 #include "status.h"
 
 static const struct db_stmt SQL_INSERT_RUN = {
@@ -50,9 +53,31 @@ static void log_lines(json_object *msg, buf_t *out)
     }
 }
 
+/* The manager's handle on the metrics table, opened on the first run
+ * (a failure is logged once; runs are then not counted). */
+static void count_run(const struct pm *pm, const struct pm_job *job, const char *outcome,
+                      int64_t duration_ms)
+{
+    static struct metrics *m;
+    static int tried;
+    static const char *const outcomes[METRICS_RUN_OUTCOMES] = { "ok", "error", "deadline", "crashed" };
+    if (!m && !tried) {
+        char err[512];
+        tried = 1;
+        if (metrics_open(pm->cfg.state_dir, 0, &m, err, sizeof err) != OK)
+            log_error("program runs are not counted for /metrics: %s", err);
+    }
+    unsigned o = METRICS_RUN_OUTCOMES - 1; /* anything else: crashed */
+    for (unsigned i = 0; i < METRICS_RUN_OUTCOMES; i++)
+        if (strcmp(outcome, outcomes[i]) == 0)
+            o = i;
+    metrics_run(m, job->webhook ? 1 : 0, o, duration_ms);
+}
+
 void pm_record_run(struct pm *pm, const struct pm_job *job, json_object *result,
                    const char *outcome, int64_t duration_ms, const char *error)
 {
+    count_run(pm, job, outcome, duration_ms);
     struct pm_domain *d = pm_domain_find(pm, job->domain);
     if (!d || pm_domain_use(d) != OK || d->schema < 17)
         return;
