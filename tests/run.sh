@@ -17,8 +17,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . deploy/lib/common.sh
 
-# python3: tests/diff/refdiff.py (test_refdiff.sh); chromium: tests/browser
-sh_install_packages python3 chromium
+# python3: tests/diff/refdiff.py (test_refdiff.sh); chromium: tests/browser;
+# python3-prometheus-client: test_metrics.sh's text-format parser
+sh_install_packages python3 chromium python3-prometheus-client
 sh_ensure_user
 
 build=build

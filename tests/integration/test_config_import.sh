@@ -251,6 +251,32 @@ server {
         fastcgi_pass selfhost_selfserv;
     }
 
+    # for load balancers and monitoring (docs/monitoring.md): selfserv
+    # answers without credentials; /metrics to this host only
+    location = /healthz {
+        include fastcgi_params;
+        fastcgi_param DOCUMENT_URI $uri;
+        fastcgi_pass selfhost_selfserv;
+    }
+    location = /readyz {
+        include fastcgi_params;
+        fastcgi_param DOCUMENT_URI $uri;
+        fastcgi_pass selfhost_selfserv;
+    }
+    location = /metrics {
+        allow 127.0.0.1;
+        allow ::1;
+        deny all;
+        error_page 403 = @selfhost_metrics_forbidden;
+        include fastcgi_params;
+        fastcgi_param DOCUMENT_URI $uri;
+        fastcgi_pass selfhost_selfserv;
+    }
+    location @selfhost_metrics_forbidden {
+        default_type application/json;
+        return 403 '{"code":403,"message":"Forbidden: /metrics answers this host only"}\n';
+    }
+
     # the console, the API docs and the OpenAPI document (static files of
     # console/build.mjs in /usr/share/selfhost/www): index.html and
     # openapi3.json revalidated on every load, assets-HASH/ (named by its
@@ -385,6 +411,11 @@ code=$(curl -s -D "$TMP/headers" -o /dev/null -w '%{http_code}' -H 'Origin: http
 code=$(curl -s -D "$TMP/headers" -o /dev/null -w '%{http_code}' -u "$ITEST_DOMAIN:$ITEST_TOKEN" "$url/v2/users/me")
 [ "$code" = 200 ] && [ -z "$(hdr Access-Control-Allow-Origin)" ]; verdict "no Origin, no CORS headers"
 [ "$(curl -s "$url/status")" = . ]; verdict "GET /status answers '.' as the reference's heartbeat did"
+[ "$(curl -s "$url/healthz")" = '{"status":"ok"}' ]; verdict "GET /healthz reaches selfserv"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$url/metrics")
+code2=$(curl -s -o "$TMP/body" -w '%{http_code}' --interface 127.0.0.2 "$url/metrics")
+[ "$code" = 200 ] && [ "$code2" = 403 ] && grep -q '^{"code":403,' "$TMP/body"
+verdict "GET /metrics: 200 from 127.0.0.1, 403 JSON from 127.0.0.2 ($code, $code2)"
 code=$(curl -s -D "$TMP/headers" -o "$TMP/body" -w '%{http_code}' "$url/v1/users/me")
 [ "$code" = 404 ] && grep -q '^{"code":404,' "$TMP/body" && [ "$(hdr Content-Type)" = application/json ]
 verdict "a path outside the API: the JSON 404"

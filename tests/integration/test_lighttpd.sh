@@ -213,6 +213,27 @@ $(sed 's/^/    /' <<< "$HEADERS")"
     fail "$name: GET /status: want 200 \".\", got $CODE: $BODY"
   fi
 
+  # /healthz and /metrics (docs/monitoring.md): /metrics to this host only
+  req "$base/healthz" "$@"
+  if [ "$CODE" = 200 ] && [ "$BODY" = '{"status":"ok"}' ]; then
+    pass "$name: GET /healthz without credentials -> 200"
+  else
+    fail "$name: GET /healthz: want 200 {\"status\":\"ok\"}, got $CODE: $BODY"
+  fi
+  req "$base/metrics" "$@"
+  if [ "$CODE" = 200 ] && grep -qi '^Content-Type: text/plain; version=0.0.4' <<< "$HEADERS" &&
+     grep -q '^selfhost_http_requests_total{' <<< "$BODY"; then
+    pass "$name: GET /metrics from 127.0.0.1 -> 200, the text format"
+  else
+    fail "$name: GET /metrics from 127.0.0.1: want 200 text/plain; version=0.0.4, got $CODE: ${BODY:0:200}"
+  fi
+  req "$base/metrics" --interface 127.0.0.2 "$@"
+  if [ "$CODE" = 403 ]; then
+    pass "$name: GET /metrics from 127.0.0.2 -> 403"
+  else
+    fail "$name: GET /metrics from 127.0.0.2: want 403, got $CODE: ${BODY:0:200}"
+  fi
+
   # a webhook call reaches a webhook responder, never an API one: the
   # route's line lands in the webhook pool's log, not the API pool's (the
   # world's pools; lighttpd's own responders of variant b log nowhere, there

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# test_metrics.sh — /healthz, /readyz and /metrics (docs/monitoring.md)
+# through nginx, on a stack of its own (its own metrics table): requests of
+# known counts sent in parallel over a pool of 3 API responders, then
+# /metrics parsed by the Prometheus project's own text-format parser
+# (metrics_parse.py) with the counts matching exactly, the latency
+# histograms cumulative with _count equal to the requests, and program
+# runs counted by the manager; /metrics refused (403) to a client that is
+# not the host itself (curl from 127.0.0.2, nginx allows 127.0.0.1 and ::1
+# only); /healthz 200; /readyz 200, then 503 naming a domain whose server
+# is down, a domain whose database was dropped, and the manager once it is
+# stopped — within its deadline, and one check per PostgreSQL server.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/stack.sh"
+
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+if ! "$PY" -c 'import prometheus_client' 2>/dev/null; then
+  bad "python3-prometheus-client is not installed (./tests/run.sh installs it)"
+  finish; exit 1
+fi
+PARSE="$PY $(dirname "$0")/metrics_parse.py"
+
+stack_init metrics
+stack_domain m1 && stack_domain m2; verdict "two domains in one PostgreSQL cluster"
+stack_web 3 2
+stack_programs 1
+AUTH="m1:$TOKEN_m1"
+code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+# scrape: /metrics through nginx, parsed, into $TMP/metrics (the parser's
+# complaint, if any, in $TMP/parse.err)
+scrape() {
+  curl -s -o "$TMP/metrics.txt" -w '%{http_code}' "$URL/metrics" > "$TMP/metrics.code" &&
+    [ "$(cat "$TMP/metrics.code")" = 200 ] && $PARSE < "$TMP/metrics.txt" > "$TMP/metrics" 2> "$TMP/parse.err"
+}
+# value NAME LABELS: the sample's value ("" when absent); labels sorted, k=v,k=v
+value() { awk -F'|' -v n="$1" -v l="$2" '$1 == n && $2 == l { print $3 }' "$TMP/metrics"; }
+
+[ "$(code "$URL/healthz")" = 200 ] && [ "$(curl -s "$URL/healthz")" = '{"status":"ok"}' ]
+verdict "/healthz: 200 {\"status\":\"ok\"} without credentials"
+
+# --- known counts over several responders -----------------------------------
+series=$(curl -s -u "$AUTH" -H 'Content-Type: application/json' \
+           -d '{"name":"metrics","si_unit":"C"}' "$URL/v2/timeseries" | sed -n 's/.*"uuid":"\([^"]*\)".*/\1/p' | head -n 1)
+[ -n "$series" ]; verdict "a series to read"
+: > "$TMP/urls"
+for _ in $(seq 37); do echo "-u $AUTH $URL/v2/users/me"; done >> "$TMP/urls"
+for _ in $(seq 13); do echo "-u $AUTH $URL/v2/timeseries/$series"; done >> "$TMP/urls"
+for _ in $(seq 11); do echo "-u $AUTH $URL/v2/timeseries/00000000-0000-4000-8000-00000000abcd"; done >> "$TMP/urls"
+for _ in $(seq 5); do echo "$URL/v2/users/me"; done >> "$TMP/urls"
+for i in $(seq 7); do echo "-u $AUTH $URL/v2/no/such/path$i"; done >> "$TMP/urls"
+for _ in $(seq 4); do echo "-u $AUTH -X PATCH $URL/v2/users/me"; done >> "$TMP/urls"
+shuf "$TMP/urls" | xargs -P 8 -L 1 curl -s -o /dev/null -w '%{http_code}\n' > "$TMP/codes"
+[ "$(wc -l < "$TMP/codes")" = 77 ] && [ "$(grep -c '^200$' "$TMP/codes")" = 50 ]
+verdict "77 requests sent, 8 at a time ($(sort "$TMP/codes" | uniq -c | tr -s ' \n' ' '))"
+pids=$(grep -F 'GET /v2/users/me 200' "$S/log/selfserv.log" | grep -o 'selfserv\[[0-9]*\]' | sort -u | wc -l)
+[ "$pids" -ge 2 ]; verdict "the requests were served by $pids different responders"
+
+scrape; verdict "/metrics: 200, parsed by prometheus_client, histograms consistent $(cat "$TMP/parse.err" 2>/dev/null)"
+grep -q '^Content-Type: text/plain; version=0.0.4' <(curl -s -D - -o /dev/null "$URL/metrics" | tr -d '\r')
+verdict "Content-Type: text/plain; version=0.0.4"
+[ "$(value selfhost_http_requests_total 'method=GET,route=/v2/users/me,status=200')" = 37 ] &&
+[ "$(value selfhost_http_requests_total 'method=GET,route=/v2/users/me,status=401')" = 5 ] &&
+[ "$(value selfhost_http_requests_total 'method=GET,route=/v2/timeseries/{uuid},status=200')" = 13 ] &&
+[ "$(value selfhost_http_requests_total 'method=GET,route=/v2/timeseries/{uuid},status=404')" = 11 ] &&
+[ "$(value selfhost_http_requests_total 'method=POST,route=/v2/timeseries,status=201')" = 1 ] &&
+[ "$(value selfhost_http_requests_total 'method=GET,route=/healthz,status=200')" = 2 ]
+verdict "selfhost_http_requests_total by method, route template and status: 37, 5, 13, 11, 1, 2"
+[ "$(value selfhost_http_requests_total 'method=GET,route=unmatched,status=404')" = 7 ] &&
+[ "$(value selfhost_http_requests_total 'method=PATCH,route=unmatched,status=405')" = 4 ] &&
+! grep -q 'no/such' "$TMP/metrics"
+verdict "unknown paths are one label, route=\"unmatched\" (7 x 404, 4 x 405), never the raw path"
+[ "$(value selfhost_http_request_duration_seconds_count 'route=/v2/users/me')" = 42 ] &&
+[ "$(value selfhost_http_request_duration_seconds_bucket 'le=+Inf,route=/v2/users/me')" = 42 ] &&
+[ "$(value selfhost_http_request_duration_seconds_count 'route=/v2/timeseries/{uuid}')" = 24 ] &&
+[ "$(value selfhost_http_request_duration_seconds_count 'route=unmatched')" = 11 ]
+verdict "latency histogram per route: _count = the requests of that route (42, 24, 11)"
+awk -F'|' '$1 == "selfhost_http_request_duration_seconds_sum" && $2 == "route=/v2/users/me" { exit !($3 > 0 && $3 < 42) }' "$TMP/metrics"
+verdict "its _sum is in seconds"
+[ "$(awk -F'|' '$1 == "selfhost_http_request_duration_seconds_bucket" && $2 ~ /route=\/v2\/users\/me$/' "$TMP/metrics" | wc -l)" = 14 ]
+verdict "14 buckets, 1 ms to 10 s and +Inf"
+grep -q "^selfhost_db_connections|class=serve,server=$ITEST_PGHOST:[0-9]*|[1-9]" "$TMP/metrics" &&
+grep -q "^selfhost_db_connections_limit|class=serve,server=$ITEST_PGHOST:[0-9]*|[1-9]" "$TMP/metrics" &&
+[ -n "$(value selfhost_db_budget_waits_total '')" ] && [ -n "$(value selfhost_db_budget_timeouts_total '')" ]
+verdict "database connections per server and class, budget waits and timeouts"
+
+scrape
+[ "$(value selfhost_http_requests_total 'method=GET,route=/metrics,status=200')" -ge 1 ] &&
+[ "$(value selfhost_http_requests_total 'method=GET,route=/v2/users/me,status=200')" = 37 ]
+verdict "a scrape counts itself once answered; the counts stay"
+
+# --- /metrics for this host only ----------------------------------------------
+c=$(curl -s -o "$TMP/body" -w '%{http_code}' --interface 127.0.0.2 "$URL/metrics")
+[ "$c" = 403 ] && grep -q '"code":403' "$TMP/body"; verdict "/metrics from 127.0.0.2: nginx answers 403 JSON ($c)"
+[ "$(code --interface 127.0.0.2 "$URL/healthz")" = 200 ]; verdict "/healthz from 127.0.0.2: 200"
+
+# --- program runs and the manager ---------------------------------------------
+HOOK='cgi := import("cgi")
+cgi.response.status(200)
+cgi.response.write("ok")'
+hook=$(new_program "metrics hook" webhook "@every 1h" 5000 "$HOOK")
+[ -n "$hook" ]; verdict "a webhook program"
+runs=0
+for _ in 1 2 3; do
+  wait_for 15 test "$(code -u "$AUTH" --data-binary '{}' "$URL/v2/programs/$hook/webhook")" = 200 && runs=$((runs + 1))
+done
+[ "$runs" = 3 ]; verdict "3 webhook calls answered 200"
+scrape
+[ "$(value selfhost_program_runs_total 'kind=webhook,outcome=ok')" -ge 3 ] &&
+[ "$(value selfhost_program_run_duration_seconds_count 'kind=webhook')" = "$(value selfhost_program_runs_total 'kind=webhook,outcome=ok')" ] &&
+[ "$(value selfhost_program_runs_total 'kind=routine,outcome=crashed')" = 0 ]
+verdict "program runs by kind and outcome, with their duration histogram ($(value selfhost_program_runs_total 'kind=webhook,outcome=ok'))"
+[ "$(value selfhost_manager_up '')" = 1 ] && [ "$(value selfhost_manager_workers '')" = 1 ] &&
+[ "$(value selfhost_manager_queue_length '')" = 0 ] && [ "$(value selfhost_manager_worker_capacity '')" -ge 1 ]
+verdict "the manager's queue and workers (up 1, 1 worker, queue 0)"
+
+# --- /readyz ---------------------------------------------------------------------
+ready_is() { # CODE GREP…: /readyz answers CODE and its body holds every GREP
+  local want=$1; shift
+  [ "$(curl -s -o "$TMP/ready" -w '%{http_code}' "$URL/readyz")" = "$want" ] || return 1
+  local g; for g in "$@"; do grep -qF -- "$g" "$TMP/ready" || return 1; done
+}
+wait_for 12 ready_is 200 '"status":"ready"' '"domains":2' '"servers":1' '"manager":"ok"'
+verdict "/readyz: 200, 2 domains checked on 1 server, manager ok ($(cat "$TMP/ready"))"
+
+printf 'deadport = postgresql://postgres@127.0.0.1:1/nothing\n' >> "$S/etc/domains.conf"
+stack_psql -c 'DROP DATABASE stack_m2 WITH (FORCE)' postgres
+wait_for 12 ready_is 503 '"code":503' '"deadport":"PostgreSQL server 127.0.0.1:1: ' \
+  '"m2":"database \"stack_m2\" does not exist'
+verdict "/readyz: 503 naming the domain whose server is down and the one whose database is gone"
+! grep -q '"m1"' "$TMP/ready" && grep -q '"message":"Not ready: domain ' "$TMP/ready"
+verdict "… and not the domain that is fine ($(head -c 300 "$TMP/ready"))"
+t0=$(now_ms)
+for _ in 1 2 3 4 5 6; do code "$URL/readyz" >/dev/null; done
+[ $(( $(now_ms) - t0 )) -lt 8000 ]; verdict "6 probes within 8 s ($(( $(now_ms) - t0 )) ms: each at most the 1.5 s deadline, answers reused 5 s)"
+
+sed -i '/^deadport = /d; /^m2 = /d' "$S/etc/domains.conf"
+wait_for 12 ready_is 200 '"domains":1'; verdict "/readyz: 200 again once those domains are gone"
+sh_programs_stop "$S"
+wait_for 12 ready_is 503 '"manager":"not running'
+verdict "/readyz: 503 naming the manager once it is stopped ($(head -c 300 "$TMP/ready"))"
+scrape && [ "$(value selfhost_manager_up '')" = 0 ]; verdict "/metrics: selfhost_manager_up 0"
+finish
