@@ -1,7 +1,8 @@
 /* test_connbudget.c — connbudget.h: the limit holds across processes, a
  * wait is bounded, a SIGKILLed holder's slots come back, a waiter gets a
  * slot another process yields, keys are independent, a damaged table is
- * repaired, a forked child counts its own slots; and db_server_key, the
+ * repaired, a forked child counts its own slots, the statistics for
+ * /metrics (slots per key, waits, timeouts); and db_server_key, the
  * key the slots are counted under. Every test works in its own mkdtemp
  * folder under /tmp. */
 #include <CUnit/CUnit.h>
@@ -239,6 +240,52 @@ static void test_connbudget_forked_child_counts_its_own(void)
     budget_done(b);
 }
 
+struct stat_seen {
+    int calls, held, waiting, limit;
+    char key[CONNBUDGET_KEY_MAX];
+};
+
+static void stat_row(void *ctx, const char *key, int held, int waiting, int limit)
+{
+    struct stat_seen *s = ctx;
+    s->calls++;
+    snprintf(s->key, sizeof s->key, "%s", key);
+    s->held = held;
+    s->waiting = waiting;
+    s->limit = limit;
+}
+
+/* connbudget_stats (GET /metrics): one call per key with the slots of all
+ * processes, waits counted once per acquire that waited, timeouts for
+ * those that got nothing; an acquire without a wait counts neither. */
+static void test_connbudget_stats_count_waits_and_timeouts(void)
+{
+    struct connbudget *b = budget_open();
+    pid_t pid = child_holding(2, KEY, yield_loop);
+    struct stat_seen seen = { 0 };
+    uint64_t waits = 99, timeouts = 99;
+    CU_ASSERT_EQUAL(connbudget_stats(b, stat_row, &seen, &waits, &timeouts), OK);
+    CU_ASSERT_EQUAL(seen.calls, 1);
+    CU_ASSERT_STRING_EQUAL(seen.key, KEY);
+    CU_ASSERT_EQUAL(seen.held, 2);
+    CU_ASSERT_EQUAL(seen.limit, 1000); /* the largest its holders gave (child_holding: 1000) */
+    CU_ASSERT_EQUAL(waits, 0);
+    CU_ASSERT_EQUAL(timeouts, 0);
+    CU_ASSERT_EQUAL(connbudget_acquire(b, KEY, 2, 0), CONNBUDGET_FULL); /* no wait: not counted */
+    CU_ASSERT_EQUAL(connbudget_acquire(b, KEY, 2, 2000), OK);           /* waits; the child yields */
+    waitpid(pid, NULL, 0);
+    CU_ASSERT_EQUAL(connbudget_acquire(b, KEY, 1, 0), CONNBUDGET_FULL);
+    CU_ASSERT_EQUAL(connbudget_acquire(b, KEY, 1, 60), CONNBUDGET_FULL); /* waits, in vain */
+    memset(&seen, 0, sizeof seen);
+    CU_ASSERT_EQUAL(connbudget_stats(b, stat_row, &seen, &waits, &timeouts), OK);
+    CU_ASSERT_EQUAL(seen.calls, 1);
+    CU_ASSERT_EQUAL(seen.held, 1); /* ours; the child's went with it */
+    CU_ASSERT_EQUAL(seen.waiting, 0);
+    CU_ASSERT_EQUAL(waits, 2);
+    CU_ASSERT_EQUAL(timeouts, 1);
+    budget_done(b);
+}
+
 static void test_connbudget_bad_arguments(void)
 {
     struct connbudget *b = NULL;
@@ -294,6 +341,7 @@ void register_tests(void)
     ADD(s, test_connbudget_trim_frees_one_of_two_when_full);
     ADD(s, test_connbudget_damaged_table_is_repaired);
     ADD(s, test_connbudget_forked_child_counts_its_own);
+    ADD(s, test_connbudget_stats_count_waits_and_timeouts);
     ADD(s, test_connbudget_bad_arguments);
     ADD(s, test_db_server_key_of_uris);
 }
