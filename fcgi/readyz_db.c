@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "clock.h"
 #include "json.h"
@@ -89,7 +90,7 @@ static struct db_conn *open_conn(struct server *s, const char *key)
 {
     for (size_t i = 0; i < s->nconns; i++) {
         struct domain_conn *c = s->conns[i];
-        if (c->connected && c->db.pg && strcmp(c->key, key) == 0 &&
+        if (c->connected && !c->replica && c->db.pg && strcmp(c->key, key) == 0 &&
             PQstatus(c->db.pg) == CONNECTION_OK && PQtransactionStatus(c->db.pg) == PQTRANS_IDLE)
             return &c->db;
     }
@@ -205,8 +206,12 @@ static void run_probes(struct server *s, struct probe *pr, size_t n, int timeout
     for (size_t i = 0; i < n; i++)
         if (pr[i].state != P_DONE) {
             snprintf(pr[i].reason, sizeof pr[i].reason, "no answer within %d ms", timeout_ms);
+            /* a responder's connection with our query in flight: cut, so
+             * that its next request sees it broken and connects it again
+             * (db_alive, db_reset) instead of waiting for that answer; the
+             * connection keeps its budget slot */
             if (pr[i].reused)
-                db_close(pr[i].db); /* a query in flight: the responder reconnects on next use */
+                shutdown(PQsocket(pr[i].db->pg), SHUT_RDWR);
             pr[i].state = P_DONE;
         }
     free(fds);
