@@ -117,6 +117,28 @@ verdict "program runs by kind and outcome, with their duration histogram ($(valu
 [ "$(value selfhost_manager_queue_length '')" = 0 ] && [ "$(value selfhost_manager_worker_capacity '')" -ge 1 ]
 verdict "the manager's queue and workers (up 1, 1 worker, queue 0)"
 
+# the Grafana dashboard and the docs name the metrics as served: every
+# selfhost_* name of the dashboard's queries is a sample of this scrape,
+# and every family of the scrape is in docs/monitoring.md
+dash=$ITEST_SRC/deploy/grafana/selfhost-dashboard.json
+used=$("$PY" -c 'import json, re, sys
+d = json.load(open(sys.argv[1]))
+assert any(i["name"] == "DS_PROMETHEUS" for i in d["__inputs"]), "no DS_PROMETHEUS input"
+names = set()
+for p in d["panels"]:
+    for t in p.get("targets", []):
+        names.update(re.findall(r"selfhost_[a-z_]+", t["expr"]))
+print(" ".join(sorted(names)))' "$dash")
+missing=""
+for n in $used; do grep -q "^$n|" "$TMP/metrics" || missing="$missing $n"; done
+[ -n "$used" ] && [ -z "$missing" ]
+verdict "the dashboard's $(wc -w <<< "$used") metric names are all served${missing:+ (not:$missing)}"
+undocumented=""
+for f in $(cut -d'|' -f1 "$TMP/metrics" | sed -E 's/_(bucket|sum|count)$//' | sort -u); do
+  grep -q "\`$f\`" "$ITEST_SRC/docs/monitoring.md" || undocumented="$undocumented $f"
+done
+[ -z "$undocumented" ]; verdict "every metric served is in docs/monitoring.md${undocumented:+ (not:$undocumented)}"
+
 # --- /readyz ---------------------------------------------------------------------
 ready_slowest=0 # the slowest /readyz answer of ready_is so far, ms
 ready_is() { # CODE GREP…: /readyz answers CODE and its body holds every GREP
