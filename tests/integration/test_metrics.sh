@@ -4,7 +4,8 @@
 # known counts sent in parallel over a pool of 3 API responders, then
 # /metrics parsed by the Prometheus project's own text-format parser
 # (metrics_parse.py) with the counts matching exactly, the latency
-# histograms cumulative with _count equal to the requests, and program
+# histograms cumulative with _count equal to the requests, the counts
+# kept when a responder is SIGKILLed, and program
 # runs counted by the manager; /metrics refused (403) to a client that is
 # not the host itself (curl from 127.0.0.2, nginx allows 127.0.0.1 and ::1
 # only); /healthz 200; /readyz 200, then 503 naming a domain whose server
@@ -85,10 +86,14 @@ grep -q "^selfhost_db_connections_limit|class=serve,server=$ITEST_PGHOST:[0-9]*|
 [ -n "$(value selfhost_db_budget_waits_total '')" ] && [ -n "$(value selfhost_db_budget_timeouts_total '')" ]
 verdict "database connections per server and class, budget waits and timeouts"
 
+# a responder that counted some of them dies (SIGKILL): its counts stay
+victim=$(grep -F 'GET /v2/users/me 200' "$S/log/selfserv.log" | grep -o 'selfserv\[[0-9]*\]' | head -n 1 | tr -dc 0-9)
+kill -9 "$victim" 2>/dev/null; verdict "a responder that served some of them killed (pid $victim)"
 scrape
 [ "$(value selfhost_http_requests_total 'method=GET,route=/metrics,status=200')" -ge 1 ] &&
-[ "$(value selfhost_http_requests_total 'method=GET,route=/v2/users/me,status=200')" = 37 ]
-verdict "a scrape counts itself once answered; the counts stay"
+[ "$(value selfhost_http_requests_total 'method=GET,route=/v2/users/me,status=200')" = 37 ] &&
+[ "$(value selfhost_http_request_duration_seconds_count 'route=/v2/users/me')" = 42 ]
+verdict "its counts stay (37, 42); a scrape counts itself once answered"
 
 # --- /metrics for this host only ----------------------------------------------
 c=$(curl -s -o "$TMP/body" -w '%{http_code}' --interface 127.0.0.2 "$URL/metrics")
