@@ -19,6 +19,7 @@
 #define SERVE_CLASS "/serve"     /* as server.c counts the responders' slots */
 #define CLOSE_WAIT_MS 200
 #define MESSAGE_NAMED 5          /* domains named in the message; all are in `domains` */
+#define URI_TRIES 3              /* domains' URIs tried for a new connection to one server */
 
 /* Which databases of the list are missing or closed to connections. */
 static const char SQL_MISSING[] =
@@ -29,9 +30,16 @@ enum probe_state { P_CONNECTING, P_QUERY, P_DONE };
 
 struct probe {
     char key[CONNBUDGET_KEY_MAX];  /* the server and class, as the budget counts */
-    const char *uri;               /* the first domain's: the one to connect with */
+    const char *uri;               /* the domain's URI a new connection is made with */
     const char **dbnames;          /* its domains' databases */
     size_t ndb;
+    const char **uris, **names;    /* its domains, in order: the URIs to connect with */
+    size_t nuris, at;              /* at: the one tried now */
+    /* domains whose URI could not connect while the next one's could try:
+     * their own credentials or database, not the server */
+    const char *failed[URI_TRIES - 1];
+    char failed_why[URI_TRIES - 1][400];
+    size_t nfailed;
     enum probe_state state;
     struct db_conn own;            /* a connection of the probe's own */
     struct db_conn *db;            /* &own, or a responder's open one */
@@ -97,6 +105,37 @@ static struct db_conn *open_conn(struct server *s, const char *key)
     return NULL;
 }
 
+/* After a connection attempt with p->uri (rc OK: under way): on failure,
+ * the next domain's URI of that server, up to URI_TRIES in all, so that
+ * one domain's wrong password or missing database is not taken for the
+ * server's; the server's reason is the last failure. */
+static void connect_or_next(struct probe *p, int rc, const char *err)
+{
+    char why[400];
+    while (rc != OK) {
+        snprintf(why, sizeof why, "%s", err);
+        size_t next = p->at + 1;
+        while (next < p->nuris && strcmp(p->uris[next], p->uri) == 0)
+            next++;
+        if (p->nfailed >= URI_TRIES - 1 || next >= p->nuris) {
+            snprintf(p->reason, sizeof p->reason, "%s", why);
+            p->state = P_DONE;
+            return;
+        }
+        p->failed[p->nfailed] = p->names[p->at];
+        snprintf(p->failed_why[p->nfailed++], sizeof p->failed_why[0], "%s", why);
+        db_close(&p->own);
+        p->at = next;
+        p->uri = p->uris[next];
+        char err2[400];
+        rc = db_connect_start(&p->own, p->uri, "selfserv-readyz", err2, sizeof err2);
+        err = err2;
+        if (rc != OK)
+            snprintf(why, sizeof why, "%s", err2);
+    }
+    p->state = P_CONNECTING;
+}
+
 static void probe_start(struct server *s, struct probe *p, int reuse)
 {
     char err[400];
@@ -115,12 +154,7 @@ static void probe_start(struct server *s, struct probe *p, int reuse)
         p->slot = rc == OK;
     }
     p->db = &p->own;
-    if (db_connect_start(&p->own, p->uri, "selfserv-readyz", err, sizeof err) != OK) {
-        snprintf(p->reason, sizeof p->reason, "%s", err);
-        p->state = P_DONE;
-        return;
-    }
-    p->state = P_CONNECTING;
+    connect_or_next(p, db_connect_start(&p->own, p->uri, "selfserv-readyz", err, sizeof err), err);
 }
 
 /* Reads what the server sent; DONE once the query's results are in. */
@@ -168,10 +202,8 @@ static void probe_advance(struct server *s, struct probe *p)
         int rc = db_connect_continue(&p->own, err, sizeof err);
         if (rc == OK)
             send_query(p);
-        else if (rc != DB_AGAIN) {
-            snprintf(p->reason, sizeof p->reason, "%s", err);
-            p->state = P_DONE;
-        }
+        else if (rc != DB_AGAIN)
+            connect_or_next(p, ERROR, err);
     } else if (p->state == P_QUERY) {
         probe_read(p);
     }
@@ -228,6 +260,8 @@ static void probe_free(struct server *s, struct probe *p)
         free(p->missing[i]);
     free(p->missing);
     free(p->dbnames);
+    free(p->uris);
+    free(p->names);
 }
 
 static int is_missing(const struct probe *p, const char *dbname)
@@ -280,9 +314,15 @@ static size_t group(struct server *s, struct domain_ref *refs, struct probe **pr
             snprintf(pr[n].key, sizeof pr[n].key, "%s", key);
             pr[n].uri = d->uri;
             pr[n].dbnames = calloc(s->domains.n, sizeof *pr[n].dbnames);
+            pr[n].uris = calloc(s->domains.n, sizeof *pr[n].uris);
+            pr[n].names = calloc(s->domains.n, sizeof *pr[n].names);
             n++;
         }
         refs[i].probe = (int)j;
+        if (pr[j].uris && pr[j].names) {
+            pr[j].uris[pr[j].nuris] = d->uri;
+            pr[j].names[pr[j].nuris++] = d->name;
+        }
         if (refs[i].dbname && pr[j].dbnames)
             pr[j].dbnames[pr[j].ndb++] = refs[i].dbname;
     }
@@ -312,8 +352,14 @@ void readyz_db_check(struct server *s, int timeout_ms, struct readyz_db *out)
         }
         const struct probe *p = &pr[d->probe];
         server_of(p, server, sizeof server);
+        const char *own = NULL;
+        for (size_t k = 0; k < p->nfailed && !own; k++)
+            if (strcmp(p->failed[k], d->name) == 0)
+                own = p->failed_why[k];
         if (p->reason[0])
             snprintf(why, sizeof why, "PostgreSQL server %s: %s", server, p->reason);
+        else if (own)
+            snprintf(why, sizeof why, "cannot connect with its URI to %s: %s", server, own);
         else if (p->checked && d->dbname && is_missing(p, d->dbname))
             snprintf(why, sizeof why, "database \"%s\" does not exist on %s or takes no connections",
                      d->dbname, server);

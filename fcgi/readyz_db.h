@@ -6,7 +6,9 @@
  * pg_database or take no connections. The connection is one this
  * responder has open to that server already (idle between requests), or
  * else a new one within the connection budget (one slot of the responders'
- * class, given back at once), connected with the first domain's URI. All
+ * class, given back at once), connected with the first domain's URI, or
+ * when that fails the next one's (up to 3 URIs: a domain's own wrong
+ * credentials or database are named as its own, not its server's). All
  * servers are checked at the same time, each within the same deadline, so
  * a dead server costs at most that deadline, whatever the number of
  * domains. When every slot of a server is taken, its connections are open

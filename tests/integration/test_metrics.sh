@@ -165,6 +165,12 @@ silent=$!
 wait_for 5 test -s "$TMP/silent.port"
 printf 'deadport = postgresql://postgres@127.0.0.1:1/nothing\n' >> "$S/etc/domains.conf"
 printf 'silent = postgresql://postgres@127.0.0.1:%s/nothing?connect_timeout=30\n' "$(cat "$TMP/silent.port")" >> "$S/etc/domains.conf"
+# two domains of one server (the socket folder spelt with a trailing
+# slash: a server key of their own, on which no responder has a
+# connection to reuse), the first with a role that does not exist: the
+# check connects with the second's URI instead and names the first alone
+printf 'badfirst = postgresql:///stack_m1?host=%s/&user=nosuchrole\n' "$STACK_PG" >> "$S/etc/domains.conf"
+printf 'goodsecond = postgresql:///stack_m1?host=%s/&user=postgres\n' "$STACK_PG" >> "$S/etc/domains.conf"
 stack_psql -c 'DROP DATABASE stack_m2 WITH (FORCE)' postgres
 ready_slowest=0
 wait_for 15 ready_is 503 '"code":503' '"deadport":"PostgreSQL server 127.0.0.1:1: ' \
@@ -172,6 +178,11 @@ wait_for 15 ready_is 503 '"code":503' '"deadport":"PostgreSQL server 127.0.0.1:1
 verdict "/readyz: 503 naming the domain whose server is down, the one whose database is gone and the one whose server does not answer"
 ! grep -q '"m1"' "$TMP/ready" && grep -q '"message":"Not ready: domain ' "$TMP/ready"
 verdict "… and not the domain that is fine ($(head -c 400 "$TMP/ready"))"
+"$PY" -c 'import json, sys
+d = json.load(open(sys.argv[1]))["domains"]
+why = d.get("badfirst", "")
+sys.exit(not (why.startswith("cannot connect with its URI to ") and "nosuchrole" in why and "goodsecond" not in d))' "$TMP/ready"
+verdict "a domain whose own URI cannot connect is named alone, not its server's other domains ($("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["domains"].get("badfirst"))' "$TMP/ready" 2>&1 | head -c 300))"
 # the answer naming "silent" was computed by one of those probes: it waited
 # out the deadline, and no longer
 [ "$ready_slowest" -ge 1400 ] && [ "$ready_slowest" -lt 3000 ]
@@ -185,7 +196,7 @@ done
 verdict "6 more probes: the slowest $slowest ms, all $(( $(now_ms) - t0 )) ms (answers reused 5 s)"
 kill "$silent"; wait "$silent" 2>/dev/null
 
-sed -i '/^deadport = /d; /^silent = /d; /^m2 = /d' "$S/etc/domains.conf"
+sed -i '/^deadport = /d; /^silent = /d; /^m2 = /d; /^badfirst = /d; /^goodsecond = /d' "$S/etc/domains.conf"
 wait_for 12 ready_is 200 '"domains":1'; verdict "/readyz: 200 again once those domains are gone"
 sh_programs_stop "$S"
 wait_for 12 ready_is 503 '"manager":"not running'
