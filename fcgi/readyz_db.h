@@ -13,8 +13,8 @@
  * a dead server costs at most that deadline, whatever the number of
  * domains. When every slot of a server is taken, its connections are open
  * and it counts as reachable; its databases are then not looked at. What
- * it does not check: each domain's own credentials and schema (the
- * domain's first request does, as ever). */
+ * it does not check: the credentials of the domains whose URI was not
+ * used, and schemas (the domain's first request does, as ever). */
 #ifndef SELFSERV_READYZ_DB_H
 #define SELFSERV_READYZ_DB_H
 
