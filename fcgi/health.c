@@ -25,6 +25,7 @@ static struct {
     int64_t at_us;
     int status;
     buf_t body;
+    buf_t message; /* why not ready, for the access log; empty when ready */
 } cached;
 
 int healthz_get(struct req *r)
@@ -47,6 +48,7 @@ static void readyz_compute(struct server *s)
 
     buf_t *b = &cached.body;
     buf_reset(b);
+    buf_reset(&cached.message);
     if (!db.failing && !manager[0]) {
         cached.status = 200;
         buf_printf(b, "{\"status\":\"ready\",\"domains\":%zu,\"servers\":%zu,\"manager\":\"ok\"}\n",
@@ -66,6 +68,7 @@ static void readyz_compute(struct server *s)
             json_put_str(b, manager);
         }
         buf_puts(b, "}\n");
+        buf_append(&cached.message, msg.data, msg.len);
         buf_free(&msg);
     }
     readyz_db_free(&db);
@@ -78,7 +81,9 @@ int readyz_get(struct req *r)
         readyz_compute(r->srv);
     buf_append(&r->out, cached.body.data, cached.body.len);
     req_reply_json(r, cached.status);
-    if (cached.status != 200)
+    if (cached.status != 200) {
         req_header(r, "Retry-After: 5");
+        r->deny_reason = buf_cstr(&cached.message); /* for the access log */
+    }
     return OK;
 }

@@ -72,7 +72,7 @@ struct req {
     buf_t out;       /* reply body */
     int started; /* status line and headers already sent (streaming) */
     const char *err_message;
-    const char *deny_reason; /* why a 401/403, for the access log (never a secret) */
+    const char *deny_reason; /* why a 401/403 or a /readyz 503, for the access log (never a secret) */
 };
 
 /* Request environment variable (FastCGI param), NULL when absent. */

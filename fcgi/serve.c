@@ -44,7 +44,10 @@ static const char *log_safe(struct req *r, const char *s, size_t max)
 
 /* One line per request: method, the route's template (or the path when
  * none matched), status, duration, domain and user once known, and for a
- * refusal why; 5xx as errors with their message. */
+ * refusal why; a 503 (a database, the manager or capacity not there just
+ * now, or /readyz saying so) as a warning and other 5xx as errors, both
+ * with their message: a load balancer probing /readyz while a database is
+ * down fills no error log. */
 static void log_access(struct req *r, int64_t started_us)
 {
     double ms = (double)(clock_mono_us() - started_us) / 1000.0;
@@ -57,8 +60,10 @@ static void log_access(struct req *r, int64_t started_us)
                                      : "";
     const char *method = log_safe(r, r->method, 16);
     if (r->status >= 500)
-        log_error("%s %s %d %.1fms%s error=\"%s\"", method, what, r->status, ms, who,
-                  log_safe(r, r->err_message ? r->err_message : "", 300));
+        log_msg(r->status == 503 ? LOG_LVL_WARN : LOG_LVL_ERROR,
+                "%s %s %d %.1fms%s error=\"%s\"", method, what, r->status, ms, who,
+                log_safe(r, r->err_message ? r->err_message
+                            : r->deny_reason ? r->deny_reason : "", 300));
     else
         log_info("%s %s %d %.1fms%s%s", method, what, r->status, ms, who, why);
 }

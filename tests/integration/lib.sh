@@ -18,7 +18,12 @@ bad()  { failed=$((failed + 1)); echo "FAIL $*"; }
 # COND; verdict "description" — records whether COND (any shell condition,
 # && chains included) succeeded. The description must not contain a command
 # substitution $(…): it would run first and replace COND's status
+# verdict MSG: ok or bad by the status of the command before it. A message
+# that runs a command ($(…) or `…`) must use verdict_rc $? MSG instead:
+# bash gives verdict the status of the message's last substitution, not of
+# the check (tests/unit/verdict_args.py refuses such calls).
 verdict() { if [ $? -eq 0 ]; then ok "$1"; else bad "$1"; fi; }
+verdict_rc() { if [ "$1" -eq 0 ]; then ok "$2"; else bad "$2"; fi; }
 finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; }
 
 psql_q() { psql -X -q -tA -v ON_ERROR_STOP=1 -h "$ITEST_PGHOST" -U postgres "$@"; }

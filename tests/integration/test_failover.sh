@@ -77,7 +77,7 @@ wait "$W1" "$W2"
 # the first acknowledged write that started after the promotion
 first_ok=$(cat "$TMP"/log.* | awk -v p="$promoted_ms" '$2 == 201 && $3 > p { print $3 }' | sort -n | head -n 1)
 [ -n "$first_ok" ] && [ $((first_ok - promoted_ms)) -le 10000 ]
-verdict "writes acknowledged again $([ -n "$first_ok" ] && echo "$((first_ok - promoted_ms)) ms" || echo never) after the promotion (at most 10 s; primary down $((promoted_ms - stopped_ms)) ms before)"
+verdict_rc $? "writes acknowledged again $([ -n "$first_ok" ] && echo "$((first_ok - promoted_ms)) ms" || echo never) after the promotion (at most 10 s; primary down $((promoted_ms - stopped_ms)) ms before)"
 late=$(for w in 1 2; do tail -n 3 "$TMP/log.$w"; done | awk '$2 == 201' | wc -l)
 [ "$late" = 6 ]; verdict "the last writes are all acknowledged ($late of 6)"
 pids_after=$(pgrep -P "$(cat "$S/run/selfserv.pid")" | sort | tr '\n' ' ')

@@ -54,11 +54,11 @@ for i in $(seq 7); do echo "-u $AUTH $URL/v2/no/such/path$i"; done >> "$TMP/urls
 for _ in $(seq 4); do echo "-u $AUTH -X PATCH $URL/v2/users/me"; done >> "$TMP/urls"
 shuf "$TMP/urls" | xargs -P 8 -L 1 curl -s -o /dev/null -w '%{http_code}\n' > "$TMP/codes"
 [ "$(wc -l < "$TMP/codes")" = 77 ] && [ "$(grep -c '^200$' "$TMP/codes")" = 50 ]
-verdict "77 requests sent, 8 at a time ($(sort "$TMP/codes" | uniq -c | tr -s ' \n' ' '))"
+verdict_rc $? "77 requests sent, 8 at a time ($(sort "$TMP/codes" | uniq -c | tr -s ' \n' ' '))"
 pids=$(grep -F 'GET /v2/users/me 200' "$S/log/selfserv.log" | grep -o 'selfserv\[[0-9]*\]' | sort -u | wc -l)
 [ "$pids" -ge 2 ]; verdict "the requests were served by $pids different responders"
 
-scrape; verdict "/metrics: 200, parsed by prometheus_client, histograms consistent $(cat "$TMP/parse.err" 2>/dev/null)"
+scrape; verdict_rc $? "/metrics: 200, parsed by prometheus_client, histograms consistent $(cat "$TMP/parse.err" 2>/dev/null)"
 grep -q '^Content-Type: text/plain; version=0.0.4' <(curl -s -D - -o /dev/null "$URL/metrics" | tr -d '\r')
 verdict "Content-Type: text/plain; version=0.0.4"
 [ "$(value selfhost_http_requests_total 'method=GET,route=/v2/users/me,status=200')" = 37 ] &&
@@ -117,7 +117,7 @@ verdict "the webhook pool's requests are counted in the same table (3 x 200)"
 [ "$(value selfhost_program_runs_total 'kind=webhook,outcome=ok')" -ge 3 ] &&
 [ "$(value selfhost_program_run_duration_seconds_count 'kind=webhook')" = "$(value selfhost_program_runs_total 'kind=webhook,outcome=ok')" ] &&
 [ "$(value selfhost_program_runs_total 'kind=routine,outcome=crashed')" = 0 ]
-verdict "program runs by kind and outcome, with their duration histogram ($(value selfhost_program_runs_total 'kind=webhook,outcome=ok'))"
+verdict_rc $? "program runs by kind and outcome, with their duration histogram ($(value selfhost_program_runs_total 'kind=webhook,outcome=ok'))"
 [ "$(value selfhost_manager_up '')" = 1 ] && [ "$(value selfhost_manager_workers '')" = 1 ] &&
 [ "$(value selfhost_manager_queue_length '')" = 0 ] && [ "$(value selfhost_manager_worker_capacity '')" -ge 1 ]
 verdict "the manager's queue and workers (up 1, 1 worker, queue 0)"
@@ -137,7 +137,7 @@ print(" ".join(sorted(names)))' "$dash")
 missing=""
 for n in $used; do grep -q "^$n|" "$TMP/metrics" || missing="$missing $n"; done
 [ -n "$used" ] && [ -z "$missing" ]
-verdict "the dashboard's $(wc -w <<< "$used") metric names are all served${missing:+ (not:$missing)}"
+verdict_rc $? "the dashboard's $(wc -w <<< "$used") metric names are all served${missing:+ (not:$missing)}"
 undocumented=""
 for f in $(cut -d'|' -f1 "$TMP/metrics" | sed -E 's/_(bucket|sum|count)$//' | sort -u); do
   grep -q "\`$f\`" "$ITEST_SRC/docs/monitoring.md" || undocumented="$undocumented $f"
@@ -154,7 +154,7 @@ ready_is() { # CODE GREP…: /readyz answers CODE and its body holds every GREP
   local g; for g in "$@"; do grep -qF -- "$g" "$TMP/ready" || return 1; done
 }
 wait_for 12 ready_is 200 '"status":"ready"' '"domains":2' '"servers":1' '"manager":"ok"'
-verdict "/readyz: 200, 2 domains checked on 1 server, manager ok ($(cat "$TMP/ready"))"
+verdict_rc $? "/readyz: 200, 2 domains checked on 1 server, manager ok ($(cat "$TMP/ready"))"
 
 # a "server" that takes connections and never answers (the kernel's
 # backlog accepts them): its domain costs the deadline, not a hang
@@ -177,12 +177,12 @@ wait_for 15 ready_is 503 '"code":503' '"deadport":"PostgreSQL server 127.0.0.1:1
   '"m2":"database \"stack_m2\" does not exist' '"silent":"PostgreSQL server 127.0.0.1:'"$(cat "$TMP/silent.port")"': no answer within 1500 ms"'
 verdict "/readyz: 503 naming the domain whose server is down, the one whose database is gone and the one whose server does not answer"
 ! grep -q '"m1"' "$TMP/ready" && grep -q '"message":"Not ready: domain ' "$TMP/ready"
-verdict "… and not the domain that is fine ($(head -c 400 "$TMP/ready"))"
+verdict_rc $? "… and not the domain that is fine ($(head -c 400 "$TMP/ready"))"
 "$PY" -c 'import json, sys
 d = json.load(open(sys.argv[1]))["domains"]
 why = d.get("badfirst", "")
 sys.exit(not (why.startswith("cannot connect with its URI to ") and "nosuchrole" in why and "goodsecond" not in d))' "$TMP/ready"
-verdict "a domain whose own URI cannot connect is named alone, not its server's other domains ($("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["domains"].get("badfirst"))' "$TMP/ready" 2>&1 | head -c 300))"
+verdict_rc $? "a domain whose own URI cannot connect is named alone, not its server's other domains ($("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["domains"].get("badfirst"))' "$TMP/ready" 2>&1 | head -c 300))"
 # the answer naming "silent" was computed by one of those probes: it waited
 # out the deadline, and no longer
 [ "$ready_slowest" -ge 1400 ] && [ "$ready_slowest" -lt 3000 ]
@@ -193,13 +193,16 @@ for _ in 1 2 3 4 5 6; do
   [ "$t" -gt "$slowest" ] && slowest=$t
 done
 [ "$slowest" -lt 3000 ]
-verdict "6 more probes: the slowest $slowest ms, all $(( $(now_ms) - t0 )) ms (answers reused 5 s)"
+verdict_rc $? "6 more probes: the slowest $slowest ms, all $(( $(now_ms) - t0 )) ms (answers reused 5 s)"
+grep -q 'warn: GET /readyz 503 .* error="Not ready: domain ' "$S/log/selfserv.log" &&
+  ! grep -q 'error: GET /readyz 503' "$S/log/selfserv.log"
+verdict_rc $? "those 503s are logged as warnings with their reason, none as an error ($(grep -m1 'GET /readyz 503' "$S/log/selfserv.log" | head -c 200))"
 kill "$silent"; wait "$silent" 2>/dev/null
 
 sed -i '/^deadport = /d; /^silent = /d; /^m2 = /d; /^badfirst = /d; /^goodsecond = /d' "$S/etc/domains.conf"
 wait_for 12 ready_is 200 '"domains":1'; verdict "/readyz: 200 again once those domains are gone"
 sh_programs_stop "$S"
 wait_for 12 ready_is 503 '"manager":"not running'
-verdict "/readyz: 503 naming the manager once it is stopped ($(head -c 300 "$TMP/ready"))"
+verdict_rc $? "/readyz: 503 naming the manager once it is stopped ($(head -c 300 "$TMP/ready"))"
 scrape && [ "$(value selfhost_manager_up '')" = 0 ]; verdict "/metrics: selfhost_manager_up 0"
 finish

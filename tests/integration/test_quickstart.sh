@@ -71,7 +71,7 @@ verdict "second run keeps the pool sizes"
 # the monitoring endpoints (docs/monitoring.md) through its nginx
 [ "$(http_code "http://127.0.0.1:$PORT/healthz")" = 200 ]; verdict "GET /healthz: 200"
 for _ in $(seq 20); do code=$(http_code "http://127.0.0.1:$PORT/readyz"); [ "$code" = 200 ] && break; sleep 0.5; done
-[ "$code" = 200 ]; verdict "GET /readyz: 200, its domain and manager ready (got $code: $(head -c 300 "$TMP/body"))"
+[ "$code" = 200 ]; verdict_rc $? "GET /readyz: 200, its domain and manager ready (got $code: $(head -c 300 "$TMP/body"))"
 code=$(http_code "http://127.0.0.1:$PORT/metrics")
 [ "$code" = 200 ] && grep -q '^selfhost_http_requests_total{method="GET",route="/v2/users/me",status="200"} ' "$TMP/body"
 verdict "GET /metrics: 200 with the requests counted (got $code)"

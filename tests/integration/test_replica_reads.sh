@@ -67,7 +67,7 @@ sleep 2.2 # past replica_max_lag: reads may go to the replica again
 fresh_then_pause 2; verdict "replay paused on the standby"
 [ "$(api POST "/v2/timeseries/$SERIES/data" '[{"v":3,"ts":"2023-01-01T00:03:00Z"}]')" = 201 ]
 has_point 3
-verdict "written through the API while replay is paused: read back at once, $(( $(now_ms) - T_FRESH )) ms after the fresh transaction (from the primary)"
+verdict_rc $? "written through the API while replay is paused: read back at once, $(( $(now_ms) - T_FRESH )) ms after the fresh transaction (from the primary)"
 resume_caught_up
 sleep 2.2
 

@@ -53,7 +53,7 @@ post_sql "SELECT DISTINCT ON (ts) ts, v FROM (
   UNION ALL
   SELECT TIMESTAMPTZ '1899-06-01 00:00Z' + m * interval '7 hours', round((random() * 10)::numeric, 3)::float8
     FROM generate_series(0, 1800) m) p ORDER BY ts"
-verdict "random points written through the API ($(psql_q -c "SELECT count(*) FROM tsdata WHERE ts_uuid = '$s'" "$db") stored)"
+verdict_rc $? "random points written through the API ($(psql_q -c "SELECT count(*) FROM tsdata WHERE ts_uuid = '$s'" "$db") stored)"
 
 # rollups_consistent: every rollup row equals the recount of its points
 rollups_consistent() {

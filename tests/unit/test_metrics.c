@@ -133,7 +133,10 @@ static void test_metrics_forked_writers_sum_exactly(void)
     CU_ASSERT_EQUAL(s->run_buckets[1][3], 6); /* 120 ms: (100, 250] */
     CU_ASSERT_EQUAL(s->uncounted, 0);
     CU_ASSERT_EQUAL(s->rows_live, 1);          /* the writers are gone; their counts stay */
-    CU_ASSERT(s->rows_used >= 2 && s->rows_used <= 7);
+    /* one row a process alive at once: 7 when all ran together, 1 when a
+     * loaded machine ran the writers one after another (each adopts the
+     * row of the one before it, and so does this process) */
+    CU_ASSERT(s->rows_used >= 1 && s->rows_used <= 7);
     free(s);
     done(m);
 }
