@@ -20,10 +20,12 @@ void tg_heap_init(struct tg_heap *h, bool perm)
     h->next_gc = GC_MIN_BYTES;
 }
 
-void *tg_heap_alloc(struct tg_heap *h, enum tg_type type, size_t size)
+/* An object of size bytes whose first `zeroed` bytes are zero: the rest is
+ * the caller's to fill (a string's text, about to be copied in). */
+static void *heap_alloc(struct tg_heap *h, enum tg_type type, size_t size, size_t zeroed)
 {
     struct tg_obj *o = xmalloc(size);
-    memset(o, 0, size);
+    memset(o, 0, zeroed);
     o->type = (uint8_t)type;
     o->perm = h->perm;
     o->next = h->objs;
@@ -31,6 +33,11 @@ void *tg_heap_alloc(struct tg_heap *h, enum tg_type type, size_t size)
     h->bytes += size;
     h->allocs++;
     return o;
+}
+
+void *tg_heap_alloc(struct tg_heap *h, enum tg_type type, size_t size)
+{
+    return heap_alloc(h, type, size, size);
 }
 
 static size_t obj_size(const struct tg_heap *h, const struct tg_obj *o)
@@ -214,7 +221,8 @@ void tg_heap_collect(struct tg_heap *h, const struct tg_value *roots, size_t n)
 
 struct tg_string *tg_string_new(struct tg_heap *h, const char *s, size_t len)
 {
-    struct tg_string *str = tg_heap_alloc(h, TG_STRING, sizeof *str + len + 1);
+    /* the text is not zeroed: it is copied in, or filled by the caller */
+    struct tg_string *str = heap_alloc(h, TG_STRING, sizeof *str + len + 1, sizeof *str);
     str->len = str->cap = (uint32_t)len;
     str->data = str->text;
     if (len && s)

@@ -266,6 +266,8 @@ void tg_heap_sweep(struct tg_heap *h);
 
 /* value_*.c: a zeroed object of the given size, counted and on the list. */
 void *tg_heap_alloc(struct tg_heap *h, enum tg_type type, size_t size);
+/* A string of len bytes copied from s; s NULL: the text is left for the
+ * caller to fill (not zeroed), its NUL terminator set. */
 struct tg_string *tg_string_new(struct tg_heap *h, const char *s, size_t len);
 /* Bytes of len bytes (copied from s, zeroed when s is NULL) on a new
  * store of capacity len (value_bytes.c, as the rest of the bytes calls). */
