@@ -344,6 +344,11 @@ int tg_index_assign(struct tg_vm *vm, struct tg_value dst, struct tg_value val,
         return OK;
     }
     if (dst.type == TG_MAP) {
+        if (idx.type == TG_STRING) {
+            /* strings are immutable: a new entry keeps this one, uncopied */
+            tg_map_set_key(TG_MAPV(dst), TG_STR(idx), val);
+            return OK;
+        }
         buf_t tmp = BUF_INIT;
         const char *k;
         size_t n;
