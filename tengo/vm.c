@@ -564,6 +564,12 @@ dispatch:
             dst = fr->fn->free[idx]->v;
         }
         sp -= nsel + 1;
+        if (nsel == 1 && dst.type == TG_ARRAY && stack[sp + 1].type == TG_INT &&
+            stack[sp + 1].u.i >= 0 && stack[sp + 1].u.i < TG_ARR(dst)->len) {
+            /* a[i] = v within bounds, inline */
+            TG_ARR(dst)->items[stack[sp + 1].u.i] = stack[sp];
+            NEXT();
+        }
         SYNC();
         if (tg_index_assign(vm, dst, stack[sp], stack + sp + 1, (int)nsel) != OK)
             FAIL();
@@ -668,6 +674,14 @@ dispatch:
     }
     CASE(INDEX) {
         struct tg_value r;
+        const struct tg_value *x = &stack[sp - 2], *k = &stack[sp - 1];
+        if (is_array(*x) && k->type == TG_INT) { /* the common case, inline */
+            const struct tg_array *a = TG_ARR(*x);
+            r = k->u.i >= 0 && k->u.i < a->len ? a->items[k->u.i] : tg_undefined();
+            sp--;
+            stack[sp - 1] = r;
+            NEXT();
+        }
         sp -= 2;
         SYNC();
         if (tg_index_get(vm, stack[sp], stack[sp + 1], &r) != OK)
