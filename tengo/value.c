@@ -131,6 +131,9 @@ static void mark_obj(struct tg_heap *h, struct tg_obj *o)
     if (!o || o->perm || o->marked)
         return;
     o->marked = 1;
+    /* strings, bytes and times hold no objects: nothing to trace */
+    if (o->type == TG_STRING || o->type == TG_BYTES || o->type == TG_TIME)
+        return;
     if (h->ngray == h->cap_gray) {
         h->cap_gray = h->cap_gray ? 2 * h->cap_gray : 256;
         h->gray = xrealloc(h->gray, h->cap_gray * sizeof *h->gray);
