@@ -1,6 +1,8 @@
 /* xalloc.c — allocations that abort on failure (see xalloc.h). */
 #include "xalloc.h"
 
+#include <malloc.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,4 +54,17 @@ char *xstrndup(const char *s, size_t n)
     memcpy(p, s, len);
     p[len] = '\0';
     return p;
+}
+
+static void prefer_heap_once(void)
+{
+    /* setting either disables glibc's dynamic adjustment of both */
+    mallopt(M_MMAP_THRESHOLD, 4 << 20);
+    mallopt(M_TRIM_THRESHOLD, 8 << 20);
+}
+
+void xalloc_prefer_heap(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, prefer_heap_once);
 }
