@@ -56,15 +56,16 @@ char *xstrndup(const char *s, size_t n)
     return p;
 }
 
-static void prefer_heap_once(void)
+static void tune_churn_once(void)
 {
-    /* setting either disables glibc's dynamic adjustment of both */
+    /* setting either threshold disables glibc's dynamic adjustment of both */
     mallopt(M_MMAP_THRESHOLD, 4 << 20);
     mallopt(M_TRIM_THRESHOLD, 8 << 20);
+    mallopt(M_MXFAST, 0);
 }
 
-void xalloc_prefer_heap(void)
+void xalloc_tune_churn(void)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, prefer_heap_once);
+    pthread_once(&once, tune_churn_once);
 }

@@ -15,13 +15,19 @@ void *xcalloc(size_t n, size_t size); /* also aborts when n * size overflows */
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
-/* For a process that allocates and frees many blocks between 128 kB and
- * 4 MB (a Tengo program building text by +): such blocks come from the
- * heap, not each from a mapping of its own that costs a page fault per
- * page every time (glibc's default threshold, 128 kB, moves only after a
- * mapped block is freed); free memory at the heap's top is given back to
- * the system beyond 8 MB. Process-wide, idempotent, thread-safe. */
-void xalloc_prefer_heap(void);
+/* For a process that allocates and frees objects by the hundred thousand
+ * (a Tengo VM: its collector frees them in bursts):
+ * - blocks up to 4 MB come from the heap, not each from a mapping of its
+ *   own that costs a page fault per page every time (glibc's default
+ *   threshold, 128 kB, moves only after a mapped block is freed: text
+ *   built by + pays it at every step); free memory at the heap's top is
+ *   given back to the system beyond 8 MB;
+ * - no fastbins: every free of 64 kB or more (a grown array's old store)
+ *   otherwise walks and merges all the small blocks a sweep left there
+ *   (malloc_consolidate), while the per-thread cache still serves small
+ *   sizes at once.
+ * Process-wide, idempotent, thread-safe. */
+void xalloc_tune_churn(void);
 /* The message and abort(); for callers with an allocation of their own. */
 void xalloc_fail(const char *what, size_t n) __attribute__((noreturn));
 

@@ -42,7 +42,7 @@ void tg_vm_init(struct tg_vm *vm, const struct tg_bytecode *bc)
 {
     memset(vm, 0, sizeof *vm);
     vm->bc = bc;
-    xalloc_prefer_heap(); /* strings and arrays of 128 kB - 4 MB come and go */
+    xalloc_tune_churn(); /* objects come and go by the hundred thousand */
     tg_heap_init(&vm->heap, false);
     vm->stack = xcalloc(TG_STACK_SIZE, sizeof *vm->stack);
     vm->nglobals = bc->nglobals;
