@@ -683,6 +683,13 @@ dispatch:
             stack[sp - 1] = r;
             NEXT();
         }
+        if ((x->type == TG_MAP || x->type == TG_IMMUTABLE_MAP) && k->type == TG_STRING) {
+            const struct tg_value *v = tg_map_get(TG_MAPV(*x), TG_STR(*k)->data, TG_STR(*k)->len);
+            r = v ? *v : tg_undefined();
+            sp--;
+            stack[sp - 1] = r;
+            NEXT();
+        }
         sp -= 2;
         SYNC();
         if (tg_index_get(vm, stack[sp], stack[sp + 1], &r) != OK)
