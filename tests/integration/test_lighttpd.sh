@@ -104,7 +104,7 @@ render() {
       -e "s|/run/selfhost/selfserv-webhook.sock|$ITEST_DIR/run/selfserv-webhook.sock|g" \
       -e "s|/run/lighttpd/selfserv-webhook.sock|$T/b-selfserv-webhook.sock|g" \
       -e "s|/usr/share/selfhost/www|$T/www|g" \
-      -e "s|/usr/local/bin/selfserv -c /etc/selfhost/selfhost.conf|$ITEST_SELFSERV -c $ITEST_CONFIG|g" \
+      -e "s|/usr/local/sbin/selfserv -c /etc/selfhost/selfhost.conf|$ITEST_SELFSERV -c $ITEST_CONFIG|g" \
       -e "s|/run/lighttpd/selfserv.sock|$T/b-selfserv.sock|g" \
       -e "s|/etc/letsencrypt/live/$HOST/fullchain.pem|$T/tls-cert.pem|g" \
       -e "s|/etc/letsencrypt/live/$HOST/privkey.pem|$T/tls-key.pem|g" \

@@ -68,8 +68,8 @@ UNIT=$ITEST_SRC/deploy/systemd/selfserv.service
 # ExecStart= and its continuation lines, joined
 exec_line=$(sed -n '/^ExecStart=/,/[^\\]$/p' "$UNIT" | sed 's/\\$//' | tr '\n' ' ' | sed 's/^ExecStart=//')
 SD=$S/sd && mkdir -p "$SD" && chown "$SELFHOST_USER:" "$SD"
-cmd=$(printf '%s' "$exec_line" | sed -e "s|/run/selfhost|$SD|g" -e "s|/usr/local/bin/selfsup|$ITEST_SELFSUP|g" \
-  -e "s|/usr/local/bin/selfserv|$ITEST_SELFSERV|g" -e "s|/etc/selfhost/selfhost.conf|$STACK_CONF|g" \
+cmd=$(printf '%s' "$exec_line" | sed -e "s|/run/selfhost|$SD|g" -e "s|/usr/local/lib/selfhost/selfsup|$ITEST_SELFSUP|g" \
+  -e "s|/usr/local/sbin/selfserv|$ITEST_SELFSERV|g" -e "s|/etc/selfhost/selfhost.conf|$STACK_CONF|g" \
   -e 's|\${SELFSERV_POOL}|3|g' -e "s|-G www-data|-G $SELFHOST_USER|")
 [[ $cmd == *"$ITEST_SELFSUP -n 3 "* && $cmd == *"$SD/selfserv.sock"* && $cmd != *multiwatch* ]]
 verdict "selfserv.service runs selfserv under spawn-fcgi + selfsup"
