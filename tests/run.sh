@@ -18,8 +18,11 @@ cd "$(dirname "$0")/.."
 . deploy/lib/common.sh
 
 # python3: tests/diff/refdiff.py (test_refdiff.sh); chromium: tests/browser;
-# python3-prometheus-client: test_metrics.sh's text-format parser
-sh_install_packages python3 chromium python3-prometheus-client
+# python3-prometheus-client: test_metrics.sh's text-format parser;
+# logrotate (test_quickstart, tests/package) and the packaging tools of
+# tests/package/deb.sh: dpkg-buildpackage, dh, lintian, debootstrap
+sh_install_packages python3 chromium python3-prometheus-client \
+  logrotate dpkg-dev debhelper fakeroot lintian debootstrap
 sh_ensure_user
 
 build=build
