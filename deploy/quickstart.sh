@@ -7,7 +7,8 @@
 # (selfpmgr) and a worker (selfpwrk), and prints the token and a curl line.
 # Each of the four is supervised by selfsup, which restarts whatever dies,
 # for ever, backing off while it keeps dying young; `status` says what
-# runs and what was restarted. Idempotent: a second run reuses ./var and
+# runs and what was restarted. Logs go to ./var/log, rotated by
+# var/etc/logrotate.conf when root's cron runs it. Idempotent: a second run reuses ./var and
 # restarts, with the settings of the run before (var/etc/quickstart.env)
 # unless the environment names others. It installs only the Debian
 # packages it uses, and leaves no system service started or enabled that
@@ -146,6 +147,44 @@ CONF
   chown -R "$SELFHOST_USER:" "$VAR/etc"
 }
 
+# var/etc/logrotate.conf: rotation of var/log, for root's cron (docs/deployment.md,
+# "Logs and their rotation"). The pools, selfpmgr, selfpwrk and PostgreSQL
+# (pg_ctl -l) write to a stderr opened in append mode and never reopen it:
+# copytruncate. nginx reopens its logs on SIGUSR1: renamed, then signalled.
+write_logrotate() {
+  rm -f "$VAR/etc/logrotate.conf"
+  cat > "$VAR/etc/logrotate.conf" <<CONF
+# Written by deploy/quickstart.sh on every start. Run daily as root, e.g.
+# from /etc/cron.daily or crontab -e:
+#   logrotate -s "$VAR/run/logrotate.state" "$VAR/etc/logrotate.conf"
+"$VAR/log/selfserv.log" "$VAR/log/selfserv-webhook.log" "$VAR/log/selfpmgr.log"
+"$VAR/log/selfpwrk.log" "$VAR/log/postgresql.log" {
+    daily
+    rotate 7
+    maxsize 50M
+    compress
+    delaycompress
+    missingok
+    notifempty
+    copytruncate
+}
+"$VAR/log/nginx-access.log" "$VAR/log/nginx-error.log" {
+    daily
+    rotate 7
+    maxsize 50M
+    compress
+    delaycompress
+    missingok
+    notifempty
+    sharedscripts
+    postrotate
+        [ ! -s "$VAR/run/nginx.pid" ] || kill -USR1 "\$(cat "$VAR/run/nginx.pid")"
+    endscript
+}
+CONF
+  chmod 644 "$VAR/etc/logrotate.conf"
+}
+
 selfctl() { sh_as_user "$BUILD/selfctl/selfctl" -c "$VAR/etc/selfhost.conf" "$@"; }
 
 # var/bin/selfctl: the built selfctl with this instance's -c, run as the
@@ -205,6 +244,7 @@ start() {
   write_config
   save_settings
   chown -R "$SELFHOST_USER:" "$VAR/etc"
+  write_logrotate   # root's: logrotate run as root ignores a file root does not own
   sh_pg_start "$VAR"
   ensure_domain
   sh_fcgi_start "$VAR" "$POOL" "$VAR/etc/selfhost.conf" "$BUILD/fcgi/selfserv"
@@ -230,7 +270,8 @@ selfhost is running on http://127.0.0.1:$PORT  (domain: $DOMAIN, $POOL API respo
     curl -u '$DOMAIN:$token' http://127.0.0.1:$PORT/v2/users/me
   console: http://127.0.0.1:$PORT/console/ (domain $DOMAIN, the token above)
   API documentation: http://127.0.0.1:$PORT/docs/  (OpenAPI: /openapi3.json)
-  logs: var/log/   stop: ./deploy/quickstart.sh stop   status: ./deploy/quickstart.sh status
+  logs: var/log/ (rotation: logrotate -s var/run/logrotate.state var/etc/logrotate.conf, from cron)
+  stop: ./deploy/quickstart.sh stop   status: ./deploy/quickstart.sh status
   operator CLI: $SELFCTL_HINT --help   (e.g. $SELFCTL_HINT domain list, $SELFCTL_HINT pmgr status)
 MSG
 }

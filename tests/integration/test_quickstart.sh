@@ -15,7 +15,9 @@
 #     line, then every sh block of docs/timeseries.md and
 #     docs/access-control.md in order (placeholders such as <alice-uuid>
 #     replaced by the uuids the earlier answers gave), each answer 2xx and
-#     none a 429 of the rate limit.
+#     none a 429 of the rate limit;
+#   - `logrotate -f` with its var/etc/logrotate.conf rotates var/log, and a
+#     request after that is logged in the new files (nginx, selfserv).
 # The packages are installed only when missing (tests/run.sh installs them
 # first); the scratch instance is stopped on exit.
 set -uo pipefail
@@ -135,6 +137,31 @@ codes=$(grep -c . "$TMP/codes")
 bad_codes=$(grep -vx '20[014]' "$TMP/codes" | tr '\n' ' ')
 [ -z "$bad_codes" ]; verdict "every tutorial answer is 200, 201 or 204 (others: ${bad_codes:-none})"
 [ -z "$bad_codes" ] || { cat "$TMP/codes" | tr '\n' ' '; echo; tail -c 2000 "$TMP/tutorial.out"; }
+
+# var/etc/logrotate.conf rotates var/log, and every process keeps logging
+# into the new files: a request after the rotation is in the new
+# nginx-access.log (nginx reopened it on SIGUSR1) and in the new
+# selfserv.log (truncated in place), not in the rotated ones
+LOG=$QS/var/log
+before=$(grep -c . "$LOG/selfserv.log")
+[ "$(stat -c %U "$QS/var/etc/logrotate.conf")" = root ]; verdict "var/etc/logrotate.conf is root's"
+logrotate -f -s "$TMP/logrotate.state" "$QS/var/etc/logrotate.conf" > "$TMP/logrotate.out" 2>&1
+rc=$?
+[ $rc -eq 0 ] && [ ! -s "$TMP/logrotate.out" ]; verdict "logrotate -f with var/etc/logrotate.conf succeeds"
+[ $rc -eq 0 ] || cat "$TMP/logrotate.out"
+[ -s "$LOG/selfserv.log.1" ] && [ -s "$LOG/nginx-access.log.1" ] && [ -s "$LOG/postgresql.log.1" ]
+verdict "it rotated selfserv.log, nginx-access.log and postgresql.log"
+[ "$(grep -c . "$LOG/selfserv.log.1")" -ge "$before" ]; verdict "selfserv.log.1 holds the lines before the rotation"
+marker=/v2/after-logrotate-$$
+for _ in $(seq 20); do [ -f "$LOG/nginx-access.log" ] && break; sleep 0.1; done
+http_code -u "demo:$TOKEN" "http://127.0.0.1:$PORT$marker" >/dev/null
+for _ in $(seq 20); do grep -q "$marker" "$LOG/selfserv.log" 2>/dev/null && break; sleep 0.1; done
+grep -q "GET $marker 404" "$LOG/selfserv.log" && ! grep -q "$marker" "$LOG/selfserv.log.1"
+verdict "a request after the rotation is in the new selfserv.log"
+grep -q "$marker" "$LOG/nginx-access.log" && ! grep -q "$marker" "$LOG/nginx-access.log.1"
+verdict "and in the new nginx-access.log"
+[ "$(tr -d '\0' < "$LOG/selfserv.log" | wc -c)" = "$(wc -c < "$LOG/selfserv.log")" ]
+verdict "the truncated selfserv.log has no hole of NUL bytes (written in append mode)"
 
 "$QS/deploy/quickstart.sh" stop >/dev/null 2>&1
 ! (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; verdict "stop stops nginx"
