@@ -43,7 +43,10 @@ verdict "debian/changelog's version $deb_version is CMake's $VERSION"
 mkdir -p "$TMP/src/selfhost"
 (cd "$SRC" && git ls-files -co --exclude-standard -z | tar -cf - --null -T -) | tar -xf - -C "$TMP/src/selfhost"
 t0=$(date +%s)
-(cd "$TMP/src/selfhost" && DEB_BUILD_OPTIONS="nocheck parallel=2" dpkg-buildpackage -us -uc -b) \
+# the copy has no git: --version names the commit through SELFHOST_COMMIT
+COMMIT=$(git -C "$SRC" rev-parse --short=7 HEAD 2>/dev/null || echo unknown)
+(cd "$TMP/src/selfhost" && SELFHOST_COMMIT=$COMMIT DEB_BUILD_OPTIONS="nocheck parallel=2" \
+   dpkg-buildpackage -us -uc -b) \
   > "$TMP/build.log" 2>&1
 rc=$?
 t_build=$(( $(date +%s) - t0 ))
@@ -101,7 +104,7 @@ t_install=$(( $(date +%s) - t0 ))
 # --- inside --------------------------------------------------------------------
 for b in /usr/bin/selfctl /usr/sbin/selfserv /usr/sbin/selfpmgr /usr/sbin/selfpwrk; do
   out=$(in_root "$b" --version 2>&1)
-  [[ $out == "${b##*/} $VERSION"* ]]; verdict "${b##*/} --version: $out"
+  [[ $out == "${b##*/} $VERSION"*"$COMMIT"* ]]; verdict "${b##*/} --version names $VERSION and commit $COMMIT: $out"
 done
 in_root selfctl config show > "$TMP/config" 2>&1
 grep -q '^server.state_dir *= */run/selfhost' "$TMP/config"
