@@ -2,7 +2,7 @@
 # deb.sh SRC CACHE — the Debian package as CI builds and installs it:
 #   - `dpkg-buildpackage -us -uc -b` in a copy of SRC (its git files,
 #     tracked and untracked but not ignored: no build/, var/ or
-#     node_modules/) in a temp dir; lintian on the result, no error;
+#     node_modules/; without git, all but those) in a temp dir; lintian on the result, no error;
 #   - a clean Debian 12 root by debootstrap (minbase) from the apt mirror
 #     of this machine's sources, its base tarball cached in CACHE
 #     (--make-tarball once, --unpack-tarball after); the .deb installed in
@@ -41,7 +41,12 @@ deb_version=$(dpkg-parsechangelog -l "$SRC/debian/changelog" -S Version)
 verdict "debian/changelog's version $deb_version is CMake's $VERSION"
 
 mkdir -p "$TMP/src/selfhost"
-(cd "$SRC" && git ls-files -co --exclude-standard -z | tar -cf - --null -T -) | tar -xf - -C "$TMP/src/selfhost"
+if git -C "$SRC" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  (cd "$SRC" && git ls-files -co --exclude-standard -z | tar -cf - --null -T -) | tar -xf - -C "$TMP/src/selfhost"
+else   # a tree without git: all but what .gitignore names
+  tar -C "$SRC" --exclude='./build*' --exclude=./var --exclude=./console/node_modules -cf - . |
+    tar -xf - -C "$TMP/src/selfhost"
+fi
 t0=$(date +%s)
 # the copy has no git: --version names the commit through SELFHOST_COMMIT
 COMMIT=$(git -C "$SRC" rev-parse --short=7 HEAD 2>/dev/null || echo unknown)
