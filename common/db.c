@@ -291,7 +291,7 @@ int db_error_status(const PGresult *res, const char **message)
         return 400;
     }
     if (strncmp(state, "23", 2) == 0 || strncmp(state, "22", 2) == 0) {
-        *message = "An error occured due to a malformed request";
+        *message = "An error occurred due to a malformed request";
         return 400;
     }
     if (strncmp(state, "40", 2) == 0) { /* deadlock, serialization: nothing was written */
