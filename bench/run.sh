@@ -267,6 +267,10 @@ REF_UUID="" LOAD_REF="-"
 if [ -n "${REFERENCE_URL:-}" ]; then
   REF_AUTH=${REFERENCE_AUTH:?REFERENCE_AUTH=user:password for REFERENCE_URL}
   REF_UUID=$(curl -s -u "$REF_AUTH" "$REFERENCE_URL/v2/timeseries?tags=bench-minute" | grep -o '"uuid":"[^"]*"' | head -n 1 | cut -d'"' -f4 || true)
+  if [ -n "$REF_UUID" ] && [ -n "${BENCH_RELOAD:-}" ]; then   # time its load again too
+    curl -s -o /dev/null -u "$REF_AUTH" -X DELETE "$REFERENCE_URL/v2/timeseries/$REF_UUID"
+    REF_UUID=""
+  fi
   if [ -z "$REF_UUID" ]; then
     REF_UUID=$(curl -s -u "$REF_AUTH" -H 'Content-Type: application/json' \
       -d '{"name":"bench-minute","si_unit":"C","tags":["bench-minute"]}' "$REFERENCE_URL/v2/timeseries" |
@@ -328,24 +332,46 @@ body() {
   printf '%s]' "$s" > "$TMP/ins.json"
   INSERTED=$(( INSERTED + n ))
 }
+# the reference's own series for inserts (REFERENCE_URL): the same bodies,
+# posted right after ours, run by run
+REF_INS_UUID=
+if [ -n "${REFERENCE_URL:-}" ]; then
+  REF_INS_UUID=$(curl -s -u "$REF_AUTH" -H 'Content-Type: application/json' \
+    -d '{"name":"bench-insert","si_unit":"C","tags":["bench-insert"]}' "$REFERENCE_URL/v2/timeseries" |
+    grep -o '"uuid":"[^"]*"' | head -n 1 | cut -d'"' -f4 || true)
+  [ -n "$REF_INS_UUID" ] || problem "reference: could not create a series for the inserts"
+fi
+# post_timed URL AUTH OUT: POSTs $TMP/ins.json, appends the time to OUT, a
+# status other than 201 to $TMP/bad
+post_timed() {
+  local code t
+  read -r code t < <(curl -s -o /dev/null -u "$2" -w '%{http_code} %{time_total}\n' \
+    -H 'Content-Type: application/json' --data-binary "@$TMP/ins.json" "$1")
+  echo "$t" >> "$3"
+  [ "$code" = 201 ] || echo "$code" >> "$TMP/bad"
+}
 insert_bench() {
-  local n=$1 i code t
-  say "insert: $n point(s) ($RUNS runs)"
-  : > "$TMP/server"; : > "$TMP/bad"
+  local n=$1 i
+  say "insert: $n point(s) ($RUNS runs${REF_INS_UUID:+, the reference after each})"
+  : > "$TMP/server"; : > "$TMP/refins"; : > "$TMP/bad"
   for i in $(seq "$RUNS"); do
     body "$n"
-    read -r code t < <(curl -s -o /dev/null -u "demo:$TOKEN" -w '%{http_code} %{time_total}\n' \
-      -H 'Content-Type: application/json' --data-binary "@$TMP/ins.json" "$BASE/v2/timeseries/$INS_UUID/data")
-    echo "$t" >> "$TMP/server"
-    [ "$code" = 201 ] || echo "$code" >> "$TMP/bad"
+    post_timed "$BASE/v2/timeseries/$INS_UUID/data" "demo:$TOKEN" "$TMP/server"
+    [ -z "$REF_INS_UUID" ] ||
+      post_timed "$REFERENCE_URL/v2/timeseries/$REF_INS_UUID/data" "$REF_AUTH" "$TMP/refins"
   done
   bad "POST $n point(s): statuses other than 201"
-  local s; read -r -a s <<< "$(stats "$TMP/server" 1000)"
-  printf '| %s | %s | %s | %s |\n' "$n" "${s[0]}" "${s[1]}" "${s[2]}" >> "$INSERTS"
-  eval "INS_$n=${s[0]}"
+  local s r=(- - -)
+  read -r -a s <<< "$(stats "$TMP/server" 1000)"
+  [ -z "$REF_INS_UUID" ] || read -r -a r <<< "$(stats "$TMP/refins" 1000)"
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$n" "${s[0]}" "${s[1]}" "${s[2]}" "${r[0]}" \
+    "$(ratio "${r[0]}" "${s[0]}")" >> "$INSERTS"
+  eval "INS_$n=${s[0]} INSR_$n=${r[0]}"
 }
-for i in $(seq "$POOL"); do   # warm-up, untimed: one insert per responder
+for i in $(seq "$POOL"); do   # warm-up, untimed: one insert per responder (and the reference)
   body 10; api POST "/v2/timeseries/$INS_UUID/data" "$TMP/ins.json" > /dev/null
+  [ -z "$REF_INS_UUID" ] || curl -s -o /dev/null -u "$REF_AUTH" -H 'Content-Type: application/json' \
+    --data-binary "@$TMP/ins.json" "$REFERENCE_URL/v2/timeseries/$REF_INS_UUID/data"
 done
 insert_bench 1; insert_bench 10; insert_bench 100
 stored=$(q "SELECT count(*) FROM tsdata WHERE ts_uuid = '$INS_UUID'")
@@ -491,8 +517,8 @@ REPORT=$TMP/report.md
   echo
   echo "## Inserts (POST /v2/timeseries/{uuid}/data, fresh timestamps, $RUNS runs each)"
   echo
-  echo "| points | median ms | min ms | max ms |"
-  echo "|---:|---:|---:|---:|"
+  echo "| points | median ms | min ms | max ms | reference median ms | reference/ours |"
+  echo "|---:|---:|---:|---:|---:|---:|"
   cat "$INSERTS"
   echo
   echo "## Mixed read load (wrk -t$WRK_THREADS -c$WRK_CONNS -d${WRK_SECONDS}s through nginx: metadata, day, week, month in turn)"
@@ -525,7 +551,8 @@ REPORT=$TMP/report.md
   echo "| 1-year daily avg of 1-min points, UTC | | <= 10 ms, >= 10 x reference | $AGG_dutc ms; reference/ours ${AGGR_dutc} | $(verdict "$AGG_dutc" 10) |"
   echo "| same, Europe/Stockholm | | <= 10 ms, >= 10 x reference | $AGG_dsto ms; reference/ours ${AGGR_dsto} | $(verdict "$AGG_dsto" 10) |"
   echo "| 1-year hourly max of 1-min points | | <= 10 ms, >= 10 x reference | $AGG_hmax ms; reference/ours ${AGGR_hmax} | $(verdict "$AGG_hmax" 10) |"
-  echo "| loading a year of 1-min points, 1 000-point POSTs | | >= 2 x faster than reference | $LOAD_MIN s; reference $LOAD_REF s | |"
+  echo "| 100-point insert, side by side | | >= 5 x faster than reference | $INS_100 ms; reference ${INSR_100:--} ms: $(ratio "${INSR_100:--}" "$INS_100") x | $(atleast "$(ratio "${INSR_100:--}" "$INS_100")" 5) |"
+  echo "| loading a year of 1-min points, 1 000-point POSTs | | >= 2 x faster than reference | $LOAD_MIN s; reference $LOAD_REF s: $(ratio "$LOAD_REF" "$LOAD_MIN") x | $(atleast "$(ratio "$LOAD_REF" "$LOAD_MIN")" 2) |"
   echo "| mixed read load | ~200 req/s at 90 % CPU | wide margin | $WRK_RPS req/s | |"
   echo "| responder memory over 1-year reads | | flat | +$MEM_DELTA kB peak | $(verdict "$MEM_DELTA" 1024) |"
   echo "| users/me with 20 000 more policies | | >= 90 % of its req/s | $(ratio "$TP_MEP" "$TP_ME") | $(atleast "$(ratio "$TP_MEP" "$TP_ME")" 0.9) |"
