@@ -157,25 +157,19 @@ write_logrotate() {
 # Written by deploy/quickstart.sh on every start. Run daily as root, e.g.
 # from /etc/cron.daily or crontab -e:
 #   logrotate -s "$VAR/run/logrotate.state" "$VAR/etc/logrotate.conf"
+daily
+rotate 7
+maxsize 50M
+compress
+delaycompress
+missingok
+notifempty
+
 "$VAR/log/selfserv.log" "$VAR/log/selfserv-webhook.log" "$VAR/log/selfpmgr.log"
 "$VAR/log/selfpwrk.log" "$VAR/log/postgresql.log" {
-    daily
-    rotate 7
-    maxsize 50M
-    compress
-    delaycompress
-    missingok
-    notifempty
     copytruncate
 }
 "$VAR/log/nginx-access.log" "$VAR/log/nginx-error.log" {
-    daily
-    rotate 7
-    maxsize 50M
-    compress
-    delaycompress
-    missingok
-    notifempty
     sharedscripts
     postrotate
         [ ! -s "$VAR/run/nginx.pid" ] || kill -USR1 "\$(cat "$VAR/run/nginx.pid")"
