@@ -215,6 +215,59 @@ static int is_prepared(const struct db_conn *c, const struct db_stmt *st)
     return 0;
 }
 
+/* The results of one pipeline of Parse, Bind/Execute and Sync: the
+ * prepare's result into *prep, the execution's into *exec (either NULL
+ * when the connection broke first). Reads up to the Sync's result. */
+static void pipeline_results(PGconn *pg, PGresult **prep, PGresult **exec)
+{
+    *prep = *exec = NULL;
+    int query = 0; /* 0: the Parse's results, 1: the Execute's, 2: the Sync */
+    for (int nulls = 0; query < 3 && nulls < 3;) {
+        PGresult *r = PQgetResult(pg);
+        if (!r) { /* the end of one query's results */
+            if (PQstatus(pg) == CONNECTION_BAD)
+                nulls++;
+            query++;
+            continue;
+        }
+        if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+            PQclear(r);
+            return;
+        }
+        PGresult **slot = query == 0 ? prep : query == 1 ? exec : NULL;
+        if (slot && !*slot)
+            *slot = r;
+        else
+            PQclear(r);
+    }
+}
+
+/* First use of st on c: Parse and Bind/Execute sent together in one
+ * pipeline, so preparing costs no round trip of its own (a new backend's
+ * first requests pay several). NULL when the connection cannot pipeline. */
+static PGresult *prepare_and_exec(struct db_conn *c, const struct db_stmt *st,
+                                  const char *const *params, const int *lengths,
+                                  const int *formats, int result_format, int *prepared)
+{
+    *prepared = 0;
+    if (PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF || PQenterPipelineMode(c->pg) != 1)
+        return NULL;
+    PGresult *prep = NULL, *exec = NULL;
+    if (PQsendPrepare(c->pg, st->name, st->sql, st->nparams, NULL) == 1 &&
+        PQsendQueryPrepared(c->pg, st->name, st->nparams, params, lengths, formats,
+                            result_format) == 1 &&
+        PQpipelineSync(c->pg) == 1)
+        pipeline_results(c->pg, &prep, &exec);
+    PQexitPipelineMode(c->pg); /* fails only on a broken connection: PQreset ends it */
+    if (!db_ok(prep)) { /* the Execute was skipped (PGRES_PIPELINE_ABORTED) */
+        PQclear(exec);
+        return prep ? prep : PQmakeEmptyPGresult(c->pg, PGRES_FATAL_ERROR);
+    }
+    PQclear(prep);
+    *prepared = 1;
+    return exec ? exec : PQmakeEmptyPGresult(c->pg, PGRES_FATAL_ERROR);
+}
+
 PGresult *db_exec_full(struct db_conn *c, const struct db_stmt *st, const char *const *params,
                        const int *lengths, const int *formats, int result_format)
 {
@@ -222,6 +275,14 @@ PGresult *db_exec_full(struct db_conn *c, const struct db_stmt *st, const char *
         if (c->nprepared >= DB_MAX_PREPARED) /* more statements than expected: run unprepared */
             return PQexecParams(c->pg, st->sql, st->nparams, NULL, params, lengths, formats,
                                 result_format);
+        int prepared;
+        PGresult *res = prepare_and_exec(c, st, params, lengths, formats, result_format,
+                                         &prepared);
+        if (res) {
+            if (prepared)
+                c->prepared[c->nprepared++] = st;
+            return res;
+        }
         PGresult *prep = PQprepare(c->pg, st->name, st->sql, st->nparams, NULL);
         if (!db_ok(prep))
             return prep;

@@ -70,8 +70,9 @@ int db_alive(struct db_conn *c);
 int db_server_key(const char *uri, char *out, size_t n);
 
 /* Runs a declared statement with text parameters (NULL = SQL NULL).
- * Prepares it first on this connection if needed. Returns the result
- * (caller PQclear's it); check with db_ok. */
+ * Prepares it first on this connection if needed, in the same round trip
+ * (a pipeline of Parse and Bind/Execute). Returns the result (caller
+ * PQclear's it); check with db_ok. */
 PGresult *db_exec(struct db_conn *c, const struct db_stmt *st, const char *const *params);
 /* Full control: lengths/formats as in PQexecPrepared, result_format 0/1. */
 PGresult *db_exec_full(struct db_conn *c, const struct db_stmt *st, const char *const *params,

@@ -275,12 +275,20 @@ static int conn_open(struct server *s, struct domain_conn *dc, char *err, size_t
         log_warn("domain %s: schema version %lld of %lld: served; per-user rates, dataset "
                  "uploads and program runs need `selfctl db migrate up`",
                  dc->name, (long long)version, (long long)migrate_latest());
+    dc->seed_unchecked = 1; /* a warning only: looked for after the response */
+    return OK;
+}
+
+/* Warns once per domain when its seeded root token still works. */
+static void seed_check(struct domain_conn *dc)
+{
+    char err[256];
     int seeded = 0;
+    dc->seed_unchecked = 0;
     if (token_store_has_seed_root(&dc->db, &seeded, err, sizeof err) == OK && seeded)
         log_warn("domain %s: the seeded token whose secret is \"root\" still works; create "
                  "another (selfctl token create --domain %s --user root) and delete it",
                  dc->name, dc->name);
-    return OK;
 }
 
 int server_schema_at_least(struct db_conn *db, int64_t version)
@@ -433,6 +441,9 @@ void server_note_write(struct server *s, const char *domain)
 
 void server_idle(struct server *s)
 {
+    for (size_t i = 0; i < s->nconns; i++)
+        if (s->conns[i]->seed_unchecked && s->conns[i]->connected)
+            seed_check(s->conns[i]);
     if (!s->budget)
         return;
     int64_t now = clock_mono_us();

@@ -38,6 +38,7 @@ struct domain_conn {
     struct db_conn db;
     int connected;
     int checked;              /* first-connection checks done (warned once) */
+    int seed_unchecked;       /* the seeded root token not looked for yet (server_idle) */
     int64_t schema;           /* version found then, reused on a reconnect */
     int recheck;              /* the domain list changed: look at the schema again */
     int64_t last_used_us;     /* for least recently used first */
@@ -95,9 +96,10 @@ struct db_conn *server_read_db(struct server *s, const char *domain, struct db_c
 void server_read_failed(struct server *s, struct db_conn *db);
 /* A data write to domain succeeded (see server_read_db). */
 void server_note_write(struct server *s, const char *domain);
-/* Between requests: closes connections unused for database.idle_timeout
- * (looked at once a second) and gives up idle ones another process of the
- * host waits for. Cheap when there is nothing to do. */
+/* Between requests: warns when a domain just connected for the first time
+ * still has its seeded root token; closes connections unused for
+ * database.idle_timeout (looked at once a second) and gives up idle ones
+ * another process of the host waits for. Cheap when there is nothing to do. */
 void server_idle(struct server *s);
 
 #endif
