@@ -283,11 +283,11 @@ static void row_write(struct reader *rd, int64_t usec, double v, int32_t offset_
         req_stream_flush(rd->r);
 }
 
-static void row_from(struct reader *rd, const PGresult *res)
+static void row_from(struct reader *rd, const PGresult *res, int row)
 {
-    int64_t usec = (int64_t)be64(PQgetvalue(res, 0, 0)) + PG_EPOCH_USEC;
-    double v = rd->count_raw ? 1 : be_double(PQgetvalue(res, 0, 1));
-    int32_t offset_sec = PQnfields(res) > 2 ? be32(PQgetvalue(res, 0, 2)) : 0;
+    int64_t usec = (int64_t)be64(PQgetvalue(res, row, 0)) + PG_EPOCH_USEC;
+    double v = rd->count_raw ? 1 : be_double(PQgetvalue(res, row, 1));
+    int32_t offset_sec = PQnfields(res) > 2 ? be32(PQgetvalue(res, row, 2)) : 0;
     v = v * rd->scale + rd->offset;
     if (tsrange_value_ok(rd->q, v))
         row_write(rd, usec, v, offset_sec);
@@ -315,54 +315,101 @@ static void reader_init(struct reader *rd, struct req *r, const struct tsrange *
                  : r->db;
 }
 
-#define STREAM_RETRY 1 /* the replica failed before anything was sent */
+#define STREAM_RETRY 1    /* the replica failed before anything was sent */
+#define STREAM_TOO_MANY 2 /* a bounded read found more rows than it may hold */
 
-/* Reads one series from db and streams its rows as a JSON array (after
- * `prefix`, written when the reply starts). Errors before the reply
- * started are ordinary JSON errors (STREAM_RETRY instead, nothing
- * recorded, when db is a replica's); after it the reply is cut short and
- * logged. */
-static int stream_from(struct reader *rd, struct db_conn *db, const struct series *s,
-                       const char *prefix)
+/* How a read's rows come from libpq. Single-row mode makes a PGresult per
+ * row (a quarter of a 1-day read's cost) but holds one row at a time; a
+ * whole result is cheaper and is used when the answer is known to be
+ * small: aggregates with few enough buckets, and raw reads of a short
+ * window, asked for at most WHOLE_ROWS_MAX + 1 rows (more: read again row
+ * by row, nothing sent yet). */
+enum read_mode { READ_WHOLE, READ_UPTO, READ_SINGLE };
+#define WHOLE_ROWS_MAX 20000
+#define UPTO_WINDOW_USEC (2 * 86400 * INT64_C(1000000))
+
+/* The shortest real length of one bucket of q's precision (half the
+ * nominal one below a day, for odd DST shifts; 12 h for a day and more),
+ * usec; 0 when buckets are too fine to bound. */
+static int64_t bucket_min_usec(const struct tsrange *q)
+{
+    if (q->day_or_longer)
+        return 12 * 3600 * INT64_C(1000000);
+    if (q->bucket_minutes > 0)
+        return q->bucket_minutes * 30 * INT64_C(1000000);
+    if (strcmp(q->precision, "hour") == 0)
+        return 1800 * INT64_C(1000000);
+    if (strcmp(q->precision, "minute") == 0)
+        return 30 * INT64_C(1000000);
+    return 0;
+}
+
+static enum read_mode read_mode(const struct reader *rd)
+{
+    const struct tsrange *q = rd->q;
+    int64_t window = q->end - q->start;
+    if (!q->aggregate_rows)
+        return window <= UPTO_WINDOW_USEC ? READ_UPTO : READ_SINGLE;
+    int64_t least = bucket_min_usec(q);
+    return least > 0 && window / least + 2 <= WHOLE_ROWS_MAX ? READ_WHOLE : READ_SINGLE;
+}
+
+/* Reads one series from db in the given mode and streams its rows as a
+ * JSON array (after `prefix`, written when the reply starts). Errors
+ * before the reply started are ordinary JSON errors (STREAM_RETRY
+ * instead, nothing recorded, when db is a replica's); after it the reply
+ * is cut short and logged. */
+static int stream_rows(struct reader *rd, struct db_conn *db, const struct series *s,
+                       const char *prefix, enum read_mode mode)
 {
     struct req *r = rd->r;
     int retry = db != r->db && !r->started;
     const struct tsrange *q = rd->q;
     char start[RFC3339_MAX], end[RFC3339_MAX], minutes[8], width[24], from[RFC3339_MAX],
-        to[RFC3339_MAX];
+        to[RFC3339_MAX], limit[16];
     rfc3339_format(q->start, start);
     rfc3339_format(q->end, end);
     snprintf(minutes, sizeof minutes, "%d", q->bucket_minutes);
     snprintf(width, sizeof width, "%lld", (long long)rd->width);
     rfc3339_format(rd->from, from);
     rfc3339_format(rd->to, to);
+    snprintf(limit, sizeof limit, "%d", WHOLE_ROWS_MAX + 1);
     const char *params[] = { s->uuid, start, end, q->precision, q->timezone, minutes,
                              width, from, to };
     const struct db_stmt *stmt = rd->direct  ? tsdata_rollup_direct_sql(rd->agg)
                                  : rd->width ? tsdata_rollup_sql(rd->shape, rd->agg)
                                              : tsdata_sql(rd->shape, rd->agg);
+    if (mode == READ_UPTO) {
+        stmt = tsdata_raw_upto_sql(rd->shape);
+        params[stmt->nparams - 1] = limit;
+    }
     if (db_send_planned(db, stmt, params, NULL, NULL, 1) != OK) {
         char line[300];
         log_error("tsdata read: %s", db_error_line(db, NULL, line, sizeof line));
         return retry ? STREAM_RETRY
                      : req_fail(r, 503, "Service unavailable: database connection lost");
     }
-    PQsetSingleRowMode(db->pg);
+    if (mode == READ_SINGLE)
+        PQsetSingleRowMode(db->pg);
 
-    int failed = 0;
+    int failed = 0, too_many = 0;
     PGresult *res;
     rd->rows = 0;
     while ((res = PQgetResult(db->pg)) != NULL) {
         ExecStatusType st = PQresultStatus(res);
-        if ((st == PGRES_SINGLE_TUPLE || st == PGRES_TUPLES_OK) && !failed && prefix) {
+        if (st == PGRES_TUPLES_OK && mode == READ_UPTO && PQntuples(res) > WHOLE_ROWS_MAX)
+            too_many = 1;
+        int rows = (st == PGRES_SINGLE_TUPLE || st == PGRES_TUPLES_OK) && !failed && !too_many;
+        if (rows && prefix) {
             if (!r->started)
                 req_stream_begin(r, 200, "application/json");
             buf_puts(&r->out, prefix);
             prefix = NULL;
         }
-        if (st == PGRES_SINGLE_TUPLE && !failed) {
-            row_from(rd, res);
-        } else if (st != PGRES_TUPLES_OK && !failed) {
+        if (rows) {
+            for (int i = 0, n = PQntuples(res); i < n; i++)
+                row_from(rd, res, i);
+        } else if (st != PGRES_TUPLES_OK && st != PGRES_SINGLE_TUPLE && !failed) {
             failed = 1;
             const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
             if (r->started || retry) {
@@ -378,7 +425,16 @@ static int stream_from(struct reader *rd, struct db_conn *db, const struct serie
         }
         PQclear(res);
     }
-    return !failed ? OK : retry ? STREAM_RETRY : ERROR;
+    return failed ? (retry ? STREAM_RETRY : ERROR) : too_many ? STREAM_TOO_MANY : OK;
+}
+
+/* stream_rows in the mode the read calls for; a bounded read that found
+ * more rows is read again row by row. */
+static int stream_from(struct reader *rd, struct db_conn *db, const struct series *s,
+                       const char *prefix)
+{
+    int rc = stream_rows(rd, db, s, prefix, read_mode(rd));
+    return rc == STREAM_TOO_MANY ? stream_rows(rd, db, s, prefix, READ_SINGLE) : rc;
 }
 
 /* stream_from the reader's connection; a replica that fails before the

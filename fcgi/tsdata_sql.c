@@ -152,6 +152,17 @@ const struct db_stmt *tsdata_rollup_sql(enum tsdata_shape shape, enum tsdata_agg
     return &rollup_statements[shape == TS_DAYPLUS][agg];
 }
 
+/* The raw reads with a row limit as $7 (tsdata.c reads them whole). */
+static const struct db_stmt raw_upto[2] = {
+    { "tsdata_raw_utc_upto", SQL_RAW_UTC " LIMIT $7::int8", 7 },
+    { "tsdata_raw_upto", SQL_RAW " LIMIT $7::int8", 7 },
+};
+
+const struct db_stmt *tsdata_raw_upto_sql(enum tsdata_shape shape)
+{
+    return &raw_upto[shape == TS_RAW];
+}
+
 const struct db_stmt *tsdata_sql(enum tsdata_shape shape, enum tsdata_agg agg)
 {
     return &statements[shape][shape == TS_RAW || shape == TS_RAW_UTC ? 0 : agg];

@@ -23,6 +23,9 @@ enum tsdata_agg { TS_AVG, TS_MIN, TS_MAX, TS_SUM, TS_COUNT, TS_AGGS };
 
 /* Statement for a shape and aggregate (raw shapes ignore the aggregate). */
 const struct db_stmt *tsdata_sql(enum tsdata_shape shape, enum tsdata_agg agg);
+/* A raw shape (TS_RAW_UTC, TS_RAW) with a seventh parameter, the most
+ * rows to return: $7 int8. */
+const struct db_stmt *tsdata_raw_upto_sql(enum tsdata_shape shape);
 /* The same buckets from the rollups of sql/000019 (bucketed shapes only,
  * else NULL), three parameters more:
  *   $7 rollup width (seconds)   $8, $9 the rollup rows read: [$8, $9),

@@ -570,6 +570,69 @@ static void test_large_write_and_streamed_read(void)
     itest_reply_free(&r);
 }
 
+/* A short window's raw read is asked for at most 20,000 + 1 rows at once
+ * and read again row by row when there are more: every size around that
+ * bound answers every point, in order, in UTC and in a zone. */
+static void test_short_window_reads_around_the_whole_read_bound(void)
+{
+    char ts[UUID_STRLEN + 1];
+    make_series("W", NULL, ts);
+    enum { N = 20002 };
+    buf_t b = BUF_INIT;
+    buf_putc(&b, '[');
+    for (int i = 0; i < N; i++) /* one point a second from 2021-03-01 */
+        buf_printf(&b, "%s{\"v\":%d,\"ts\":\"2021-03-01T%02d:%02d:%02dZ\"}", i ? "," : "", i,
+                   i / 3600, i / 60 % 60, i % 60);
+    buf_putc(&b, ']');
+    CU_ASSERT_EQUAL_FATAL(post_data(ts, NULL, buf_cstr(&b)), 201);
+    buf_free(&b);
+    static const struct {
+        const char *query;
+        int rows;
+        const char *last_ts;
+    } reads[] = {
+        { "?start=2021-03-01T00:00:00Z&end=2021-03-01T05:33:18Z", 19999, "2021-03-01T05:33:18Z" },
+        { "?start=2021-03-01T00:00:00Z&end=2021-03-01T05:33:19Z", 20000, "2021-03-01T05:33:19Z" },
+        { "?start=2021-03-01T00:00:00Z&end=2021-03-01T05:33:20Z", 20001, "2021-03-01T05:33:20Z" },
+        { "?start=2021-03-01T00:00:00Z&end=2021-03-02T00:00:00Z", N, "2021-03-01T05:33:21Z" },
+        { "?start=2021-03-01T00:00:00Z&end=2021-03-02T00:00:00Z&timezone=Europe/Stockholm", N,
+          "2021-03-01T06:33:21+01:00" },
+        { "?start=2021-03-01T00:00:00Z&end=2021-03-02T00:00:00Z&ge=2", N - 2, "2021-03-01T05:33:21Z" },
+        { "?start=2021-02-27T00:00:00Z&end=2021-03-04T00:00:00Z", N, "2021-03-01T05:33:21Z" },
+    };
+    for (size_t k = 0; k < sizeof reads / sizeof *reads; k++) {
+        struct http_reply r;
+        CU_ASSERT_EQUAL(get_data(ts, reads[k].query, &r), 200);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(r.json);
+        int n = (int)json_object_array_length(r.json);
+        CU_ASSERT_EQUAL(n, reads[k].rows);
+        if (n != reads[k].rows)
+            fprintf(stderr, "\n  %s: %d rows\n", reads[k].query, n);
+        int ordered = 1, first = strstr(reads[k].query, "ge=2") ? 2 : 0;
+        for (int i = 0; i < n; i++)
+            ordered &= jnum(json_object_array_get_idx(r.json, i), "v") == first + i;
+        CU_ASSERT_TRUE(ordered);
+        if (!ordered)
+            fprintf(stderr, "\n  %s: not every point in order\n", reads[k].query);
+        if (n > 0)
+            CU_ASSERT_STRING_EQUAL(jstr(json_object_array_get_idx(r.json, n - 1), "ts"),
+                                   reads[k].last_ts);
+        itest_reply_free(&r);
+    }
+    /* per-minute sums over the same window: whole buckets, every point */
+    struct http_reply r;
+    CU_ASSERT_EQUAL(get_data(ts, "?start=2021-03-01T00:00:00Z&end=2021-03-02T00:00:00Z"
+                                 "&precision=minute&aggregate=count", &r), 200);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r.json);
+    int buckets = (int)json_object_array_length(r.json);
+    CU_ASSERT_EQUAL(buckets, (N + 59) / 60);
+    double total = 0;
+    for (int i = 0; i < buckets; i++)
+        total += jnum(json_object_array_get_idx(r.json, i), "v");
+    CU_ASSERT_DOUBLE_EQUAL(total, N, 0);
+    itest_reply_free(&r);
+}
+
 void register_tests(void);
 void register_tests(void)
 {
@@ -592,4 +655,5 @@ void register_tests(void)
     ADD(test_delete_range);
     ADD(test_tsquery);
     ADD(test_large_write_and_streamed_read);
+    ADD(test_short_window_reads_around_the_whole_read_bound);
 }
