@@ -262,7 +262,15 @@ else
   q "VACUUM ANALYZE tsdata; VACUUM ANALYZE tsdata_rollups" 2> /dev/null || q "VACUUM ANALYZE tsdata"
 fi
 AGGS=$TMP/aggs.md; : > "$AGGS"
-# the reference: the same series and reads when REFERENCE_URL is set
+# the reference: the same series and reads when REFERENCE_URL is set;
+# REFERENCE_PG (a libpq URI of its database) puts its PostgreSQL's
+# durability settings into the report, for writes compared fairly
+ref_pg_settings() {
+  [ -n "${REFERENCE_PG:-}" ] || { echo ", its PostgreSQL's settings not given (REFERENCE_PG)"; return; }
+  "$PSQL" -X -At -F' ' -c "SELECT current_setting('server_version'), current_setting('fsync'),
+                           current_setting('synchronous_commit')" "$REFERENCE_PG" 2>/dev/null |
+    awk '{ printf ", its PostgreSQL %s (fsync %s, synchronous_commit %s)", $1, $2, $3 }'
+}
 REF_UUID="" LOAD_REF="-"
 if [ -n "${REFERENCE_URL:-}" ]; then
   REF_AUTH=${REFERENCE_AUTH:?REFERENCE_AUTH=user:password for REFERENCE_URL}
@@ -495,7 +503,10 @@ REPORT=$TMP/report.md
   echo "- machine: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(nproc) cores," \
        "$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, kernel $(uname -r)," \
        "Debian $(cat /etc/debian_version 2>/dev/null || echo '?')"
-  echo "- PostgreSQL $(q 'SHOW server_version'), nginx $(nginx -v 2>&1 | sed 's|.*/||'), $POOL selfserv responders running $BINARY, rate control off"
+  echo "- PostgreSQL $(q 'SHOW server_version') (fsync $(q 'SHOW fsync'), synchronous_commit $(q 'SHOW synchronous_commit')), nginx $(nginx -v 2>&1 | sed 's|.*/||'), $POOL selfserv responders running $BINARY, rate control off"
+  if [ -n "${REFERENCE_URL:-}" ]; then
+    echo "- reference: $REFERENCE_URL$(ref_pg_settings)"
+  fi
   echo "- source: $(git -C "$SRC" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$SRC" status --porcelain 2>/dev/null | grep -q . && echo ' + uncommitted changes')"
   echo "- data set: series bench-year ($UUID), $YEAR_POINTS points $YEAR_START .. $YEAR_END every 10 min; $LOAD"
   echo
