@@ -68,7 +68,7 @@ static size_t obj_size(const struct tg_heap *h, const struct tg_obj *o)
         /* a shared table is counted once per map showing it */
         const struct tg_map_body *m = ((struct tg_map *)o)->b;
         size = sizeof(struct tg_map) + sizeof *m + m->cap * sizeof(struct tg_map_entry) +
-               m->index_cap * sizeof(struct tg_map_slot);
+               m->index_cap * sizeof *m->index;
         break;
     }
     case TG_ERROR:
@@ -284,23 +284,30 @@ static int32_t map_find(const struct tg_map_body *m, const char *key, size_t len
 {
     if (!m->index_cap)
         return -1;
-    uint32_t mask = m->index_cap - 1;
+    uint32_t mask = m->index_cap - 1, emask = m->entry_mask, tag = hash & ~emask;
     for (uint32_t i = hash & mask;; i = (i + 1) & mask) {
-        struct tg_map_slot s = m->index[i];
-        if (s.entry < 0) {
+        uint32_t s = m->index[i];
+        if (!s) {
             if (slot)
                 *slot = i;
             return -1;
         }
-        if (s.hash != hash)
+        if ((s & ~emask) != tag)
             continue;
-        const struct tg_map_entry *me = &m->entries[s.entry];
-        if (me->key && me->key->len == len && memcmp(me->key->data, key, len) == 0) {
+        int32_t e = (int32_t)((s & emask) - 1);
+        const struct tg_map_entry *me = &m->entries[e];
+        if (me->hash == hash && me->key && me->key->len == len &&
+            memcmp(me->key->data, key, len) == 0) {
             if (slot)
                 *slot = i;
-            return s.entry;
+            return e;
         }
     }
+}
+
+static inline uint32_t map_slot_of(const struct tg_map_body *m, uint32_t e, uint32_t hash)
+{
+    return (hash & ~m->entry_mask) | (e + 1);
 }
 
 /* Drops deleted entries and rebuilds the index with room to grow. */
@@ -320,17 +327,22 @@ static void map_rehash(struct tg_map_body *m)
     while (icap < m->cap + m->cap / 3)
         icap *= 2;
     if (icap != m->index_cap) {
+        /* calloc: a large table comes as fresh zero pages, not written twice */
         free(m->index);
-        m->index = xmalloc(icap * sizeof *m->index);
+        m->index = xcalloc(icap, sizeof *m->index);
         m->index_cap = icap;
+    } else {
+        memset(m->index, 0, icap * sizeof *m->index);
     }
-    memset(m->index, 0xff, icap * sizeof *m->index);
+    m->entry_mask = 1;
+    while (m->entry_mask < m->cap)
+        m->entry_mask = m->entry_mask * 2 + 1;
+    uint32_t mask = icap - 1;
     for (uint32_t i = 0; i < n; i++) {
-        uint32_t mask = icap - 1, hash = m->entries[i].hash, j = hash & mask;
-        while (m->index[j].entry >= 0)
+        uint32_t hash = m->entries[i].hash, j = hash & mask;
+        while (m->index[j])
             j = (j + 1) & mask;
-        m->index[j].entry = (int32_t)i;
-        m->index[j].hash = hash;
+        m->index[j] = map_slot_of(m, i, hash);
     }
 }
 
@@ -359,8 +371,7 @@ static struct tg_value *map_slot(struct tg_map_body *m, const char *key, size_t 
     me->hash = hash;
     me->key = NULL;
     me->value = tg_undefined();
-    m->index[slot].entry = (int32_t)m->nentries++;
-    m->index[slot].hash = hash;
+    m->index[slot] = map_slot_of(m, m->nentries++, hash);
     m->count++;
     *created = 1;
     return &me->value;

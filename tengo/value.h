@@ -133,24 +133,25 @@ struct tg_map_entry {
     struct tg_value value;
 };
 
-/* An index slot carries the entry's hash, so that probing past other
- * keys reads only the index, not their entries. */
-struct tg_map_slot {
-    int32_t entry; /* -1: empty */
-    uint32_t hash;
-};
-
 /* A map's table, counted by the map objects that show it: a map and the
  * immutable views immutable() makes of it (Go Tengo's ImmutableMap holds
  * the same Go map, so later writes to the map show through the view).
- * Freed with the last of them; never shared between heaps. */
+ * Freed with the last of them; never shared between heaps.
+ *
+ * The index is open addressing over entries with 4-byte slots, so that
+ * the one random read a lookup costs lands in a table half the size of
+ * one with (entry, hash) pairs: a slot is 0 when empty, else the entry's
+ * number plus one in its low bits (those of entry_mask) and the top bits
+ * of the entry's hash above them, a tag that settles most mismatches
+ * without reading the entry. */
 struct tg_map_body {
     uint32_t refs;
     uint32_t count;             /* live entries */
     uint32_t nentries, cap;     /* entries used (live or deleted), allocated */
     struct tg_map_entry *entries;
-    struct tg_map_slot *index;  /* open addressing over entries */
+    uint32_t *index;
     uint32_t index_cap;         /* a power of two, >= 4/3 * cap */
+    uint32_t entry_mask;        /* 2^k - 1 > cap: the bits of a slot that number its entry */
 };
 
 struct tg_map { /* TG_MAP and TG_IMMUTABLE_MAP */
