@@ -352,6 +352,23 @@ struct tg_value *tg_map_get(const struct tg_map *m, const char *key, size_t len)
     return e < 0 ? NULL : &m->b->entries[e].value;
 }
 
+struct tg_value *tg_map_get_next(const struct tg_map *m, const struct tg_string *key,
+                                 uint32_t *hint)
+{
+    struct tg_map_body *b = m->b;
+    int32_t e;
+    /* the same string object in a live entry: that is key's entry (keys
+     * are unique); else it moved (a rehash), went or came back: probe */
+    if (*hint < b->nentries && b->entries[*hint].key == key)
+        e = (int32_t)*hint;
+    else
+        e = map_find(b, key->data, key->len, hash_bytes(key->data, key->len), NULL);
+    if (e < 0)
+        return NULL;
+    *hint = (uint32_t)e + 1;
+    return &b->entries[e].value;
+}
+
 /* The value of key, made (undefined, key NULL for the caller to set) when
  * absent: one probe, a second only when the map had to grow. */
 static struct tg_value *map_slot(struct tg_map_body *m, const char *key, size_t len, uint32_t hash,

@@ -185,6 +185,7 @@ struct tg_iterator {
     int64_t pos;           /* -1 before the first next */
     int64_t len;           /* strings: the current rune's size */
     int64_t idx;           /* strings: the current rune's index */
+    uint32_t entry;        /* maps: the entry where the next key is looked for first */
 };
 
 /* Tengo's Time (Go's time.Time without the monotonic reading): an instant
@@ -322,6 +323,11 @@ struct tg_map *tg_map_new(struct tg_heap *h);
 struct tg_map *tg_map_view(struct tg_heap *h, struct tg_map *m, enum tg_type type);
 /* NULL when absent. */
 struct tg_value *tg_map_get(const struct tg_map *m, const char *key, size_t len);
+/* tg_map_get for an iteration in entry order: key is looked for first in
+ * entry *hint (the one after the previous key's), without a probe of the
+ * index; *hint is then set past the entry found. */
+struct tg_value *tg_map_get_next(const struct tg_map *m, const struct tg_string *key,
+                                 uint32_t *hint);
 void tg_map_set(struct tg_heap *h, struct tg_map *m, const char *key, size_t len,
                 struct tg_value v);
 /* tg_map_set with the key as a string object, which a new entry keeps

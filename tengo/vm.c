@@ -246,7 +246,7 @@ static struct tg_value iterator_value(struct tg_iterator *it)
     case TG_MAP:
     case TG_IMMUTABLE_MAP: {
         struct tg_string *k = TG_STR(it->keys->items[it->pos]);
-        struct tg_value *v = tg_map_get(TG_MAPV(s), k->data, k->len);
+        struct tg_value *v = tg_map_get_next(TG_MAPV(s), k, &it->entry);
         return v ? *v : tg_undefined();
     }
     default:
