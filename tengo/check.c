@@ -129,7 +129,8 @@ static void check_const(const struct tg_obj *o)
 
 void tg_check_heap(const struct tg_heap *h)
 {
-    for (const struct tg_obj *o = h->objs; o; o = o->next) {
+    for (size_t i = 0; i < h->nobjs; i++) {
+        const struct tg_obj *o = h->objs[i];
         TG_CHECK(o->perm == h->perm);
         check_obj(o);
         if (h->perm)

@@ -3,7 +3,7 @@
  *
  * A value is a 16-byte tagged union: undefined, bool, int, float, char and
  * builtin functions are immediate; everything else points to a heap object.
- * Objects are owned by a heap (struct tg_heap): a list of every object it
+ * Objects are owned by a heap (struct tg_heap): an array of every object it
  * allocated. The VM's heap is collected by mark and sweep at instruction
  * boundaries (never while a builtin runs, so C code may hold unrooted
  * values) and freed whole at the end of a run. Constants live on the
@@ -53,7 +53,6 @@ enum tg_type {
 };
 
 struct tg_obj {
-    struct tg_obj *next; /* the heap's list */
     uint8_t type;
     uint8_t marked;
     uint8_t perm; /* a constant: never marked, never swept */
@@ -209,7 +208,10 @@ struct tg_time {
 #define TG_TIME_ZERO_SEC (-62135596800LL)
 
 struct tg_heap {
-    struct tg_obj *objs;
+    /* every object: an array, not a list threaded through them, so that
+     * a sweep reads it in order and fetches the objects ahead */
+    struct tg_obj **objs;
+    size_t nobjs, cap_objs;
     size_t bytes;      /* allocated by live-or-unswept objects */
     size_t next_gc;    /* collect when bytes passes this */
     struct tg_obj **gray; /* the mark stack */
