@@ -120,8 +120,11 @@ static void obj_free(struct tg_obj *o)
 
 void tg_heap_free(struct tg_heap *h)
 {
-    for (size_t i = 0; i < h->nobjs; i++)
+    for (size_t i = 0; i < h->nobjs; i++) {
+        if (i + SWEEP_AHEAD < h->nobjs)
+            __builtin_prefetch(h->objs[i + SWEEP_AHEAD]);
         obj_free(h->objs[i]);
+    }
     free(h->objs);
     free(h->gray);
     memset(h, 0, sizeof *h);
@@ -367,10 +370,15 @@ struct tg_value *tg_map_get_next(const struct tg_map *m, const struct tg_string 
 {
     struct tg_map_body *b = m->b;
     int32_t e;
+    /* past a few entries deleted since (a bounded skip: a map mostly
+     * deleted costs a probe per key, as without the hint) */
+    uint32_t i = *hint, stop = i + 32 < b->nentries ? i + 32 : b->nentries;
+    while (i < stop && !b->entries[i].key)
+        i++;
     /* the same string object in a live entry: that is key's entry (keys
      * are unique); else it moved (a rehash), went or came back: probe */
-    if (*hint < b->nentries && b->entries[*hint].key == key)
-        e = (int32_t)*hint;
+    if (i < b->nentries && b->entries[i].key == key)
+        e = (int32_t)i;
     else
         e = map_find(b, key->data, key->len, hash_bytes(key->data, key->len), NULL);
     if (e < 0)

@@ -326,8 +326,9 @@ struct tg_map *tg_map_view(struct tg_heap *h, struct tg_map *m, enum tg_type typ
 /* NULL when absent. */
 struct tg_value *tg_map_get(const struct tg_map *m, const char *key, size_t len);
 /* tg_map_get for an iteration in entry order: key is looked for first in
- * entry *hint (the one after the previous key's), without a probe of the
- * index; *hint is then set past the entry found. */
+ * entry *hint (the one after the previous key's) or just past entries
+ * deleted since, without a probe of the index; *hint is then set past
+ * the entry found. */
 struct tg_value *tg_map_get_next(const struct tg_map *m, const struct tg_string *key,
                                  uint32_t *hint);
 void tg_map_set(struct tg_heap *h, struct tg_map *m, const char *key, size_t len,

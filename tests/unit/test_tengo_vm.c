@@ -265,6 +265,40 @@ static void test_vm_for_in(void)
     CHECK(cases);
 }
 
+/* A map's for-in walks the keys it had when it began and reads each
+ * value as it is then: changes made during the loop show, a key deleted
+ * since gives undefined; in entry order, past deleted entries (a short run
+ * and a long one), across a key that moved to the end and across a
+ * rehash that renumbers the entries. */
+static void test_vm_for_in_map_reads_each_value_as_it_is_then(void)
+{
+    static const struct vm_case cases[] = {
+        { "m := {}; for i := 0; i < 10; i++ { m[string(i)] = i }; "
+          "for i := 1; i < 10; i += 2 { delete(m, string(i)) }; "
+          "out = \"\"; for k, v in m { out += k + \"=\" + string(v) + \" \" }",
+          "\"0=0 2=2 4=4 6=6 8=8 \"" },
+        { "m := {}; for i := 0; i < 100; i++ { m[string(i)] = i }; "
+          "for i := 1; i < 99; i++ { delete(m, string(i)) }; "
+          "out = []; for k, v in m { out = append(out, k, v) }",
+          "[\"0\", 0, \"99\", 99]" },
+        { "m := {a: 1, b: 2, c: 3}; out = []; "
+          "for k, v in m { if k == \"a\" { delete(m, \"b\"); m.c = 30 }; out = append(out, k, v) }",
+          "[\"a\", 1, \"b\", <undefined>, \"c\", 30]" },
+        { "m := {a: 1, b: 2, c: 3}; out = []; "
+          "for k, v in m { if k == \"a\" { delete(m, \"b\"); m.b = 9 }; out = append(out, k, v) }; "
+          "out = append(out, m)",
+          "[\"a\", 1, \"b\", 9, \"c\", 3, {a: 1, c: 3, b: 9}]" },
+        { "m := {a: 1, b: 2, c: 3}; out = []; "
+          "for k, v in m { if k == \"a\" { delete(m, \"a\"); "
+          "for i := 0; i < 100; i++ { m[string(i)] = i }; m.c = 7 }; out = append(out, k, v) }; "
+          "out = append(out, len(m))",
+          "[\"a\", 1, \"b\", 2, \"c\", 7, 102]" },
+        { "m := {a: 1, b: 2}; out = []; for k, v in m { out = append(out, k, v, m[k]) }",
+          "[\"a\", 1, 1, \"b\", 2, 2]" },
+    };
+    CHECK(cases);
+}
+
 static void test_vm_functions_and_closures(void)
 {
     static const struct vm_case cases[] = {
@@ -803,6 +837,7 @@ void register_tests(void)
     ADD(s, test_vm_variables_and_assignment);
     ADD(s, test_vm_if_and_for);
     ADD(s, test_vm_for_in);
+    ADD(s, test_vm_for_in_map_reads_each_value_as_it_is_then);
     ADD(s, test_vm_functions_and_closures);
     ADD(s, test_vm_closure_outliving_its_block_keeps_its_variable);
     ADD(s, test_vm_arrays_maps_indexing);
