@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "ast.h"
 #include "check.h"
@@ -21,14 +22,80 @@ void tg_heap_init(struct tg_heap *h, bool perm)
     h->next_gc = GC_MIN_BYTES;
 }
 
+/* Slabs: the first SLAB_MIN, each then twice the last up to SLAB_HUGE
+ * (a huge page, aligned to one), so that a small program maps little. */
+#define SLAB_MIN (64u << 10)
+#define SLAB_HUGE (2u << 20)
+
+/* A custom allocator hides use-after-free from AddressSanitizer: those
+ * builds take every object from malloc. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SLABS_ON 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SLABS_ON 0
+#endif
+#endif
+#ifndef SLABS_ON
+#define SLABS_ON 1
+#endif
+
+static void slab_add(struct tg_heap *h)
+{
+    size_t size = h->nslabs ? 2 * h->slabs[h->nslabs - 1].size : SLAB_MIN;
+    if (size > SLAB_HUGE)
+        size = SLAB_HUGE;
+    /* a huge slab is mapped twice its size and trimmed to an aligned one */
+    size_t len = size == SLAB_HUGE ? 2 * size : size;
+    char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        xalloc_fail("mmap", len);
+    char *base = p;
+    if (size == SLAB_HUGE) {
+        base = (char *)(((uintptr_t)p + size - 1) & ~(uintptr_t)(size - 1));
+        if (base > p)
+            munmap(p, (size_t)(base - p));
+        if (base + size < p + len)
+            munmap(base + size, (size_t)(p + len - (base + size)));
+        (void)madvise(base, size, MADV_HUGEPAGE); /* a hint: refused is fine */
+    }
+    if (h->nslabs == h->cap_slabs) {
+        h->cap_slabs = h->cap_slabs ? 2 * h->cap_slabs : 16;
+        h->slabs = xrealloc(h->slabs, h->cap_slabs * sizeof *h->slabs);
+    }
+    h->slabs[h->nslabs++] = (struct tg_slab){ base, size };
+    h->slab_next = base;
+    h->slab_end = base + size;
+}
+
+/* An object of class c (c * 16 bytes): the last one freed, or new from
+ * the slab (what is left of a slab too small for it is given up). */
+static void *small_alloc(struct tg_heap *h, unsigned c)
+{
+    void *p = h->small_free[c - 1];
+    if (p) {
+        h->small_free[c - 1] = *(void **)p;
+        return p;
+    }
+    size_t n = (size_t)c * 16;
+    if ((size_t)(h->slab_end - h->slab_next) < n)
+        slab_add(h);
+    p = h->slab_next;
+    h->slab_next += n;
+    return p;
+}
+
 /* An object of size bytes whose first `zeroed` bytes are zero: the rest is
  * the caller's to fill (a string's text, about to be copied in). */
 static void *heap_alloc(struct tg_heap *h, enum tg_type type, size_t size, size_t zeroed)
 {
-    struct tg_obj *o = xmalloc(size);
+    /* constants stay on malloc: a compiled program maps no slab */
+    unsigned c = SLABS_ON && !h->perm && size <= TG_SMALL_MAX ? (unsigned)((size + 15) / 16) : 0;
+    struct tg_obj *o = c ? small_alloc(h, c) : xmalloc(size);
     memset(o, 0, zeroed);
     o->type = (uint8_t)type;
     o->perm = h->perm;
+    o->small = (uint8_t)c;
     if (h->nobjs == h->cap_objs) {
         h->cap_objs = h->cap_objs ? 2 * h->cap_objs : 256;
         h->objs = xrealloc(h->objs, h->cap_objs * sizeof *h->objs);
@@ -106,7 +173,7 @@ static void map_body_release(struct tg_map_body *b)
     free(b);
 }
 
-static void obj_free(struct tg_obj *o)
+static void obj_free(struct tg_heap *h, struct tg_obj *o)
 {
     if (o->type == TG_ARRAY || o->type == TG_IMMUTABLE_ARRAY) {
         tg_store_release(((struct tg_array *)o)->store);
@@ -115,7 +182,14 @@ static void obj_free(struct tg_obj *o)
     } else if (o->type == TG_BYTES) {
         tg_bytes_store_release(TG_BYTES_STORE((struct tg_string *)o));
     }
-    free(o);
+    unsigned c = o->small;
+    if (c) { /* the link overwrites the header: c is read first */
+        TG_CHECK(c <= TG_SMALL_MAX / 16);
+        *(void **)o = h->small_free[c - 1];
+        h->small_free[c - 1] = o;
+    } else {
+        free(o);
+    }
 }
 
 void tg_heap_free(struct tg_heap *h)
@@ -123,9 +197,12 @@ void tg_heap_free(struct tg_heap *h)
     for (size_t i = 0; i < h->nobjs; i++) {
         if (i + SWEEP_AHEAD < h->nobjs)
             __builtin_prefetch(h->objs[i + SWEEP_AHEAD]);
-        obj_free(h->objs[i]);
+        obj_free(h, h->objs[i]);
     }
     free(h->objs);
+    for (size_t i = 0; i < h->nslabs; i++)
+        munmap(h->slabs[i].base, h->slabs[i].size);
+    free(h->slabs);
     free(h->gray);
     memset(h, 0, sizeof *h);
 }
@@ -221,7 +298,7 @@ void tg_heap_sweep(struct tg_heap *h)
             h->bytes += obj_size(h, o);
             h->objs[n++] = o;
         } else {
-            obj_free(o);
+            obj_free(h, o);
         }
     }
     h->nobjs = n;

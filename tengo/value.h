@@ -56,6 +56,7 @@ struct tg_obj {
     uint8_t type;
     uint8_t marked;
     uint8_t perm; /* a constant: never marked, never swept */
+    uint8_t small; /* its size class (value.c), 16-byte units; 0: malloc'd */
 };
 
 struct tg_vm;
@@ -207,6 +208,12 @@ struct tg_time {
 /* Go's zero Time (January 1, year 1, 00:00:00 UTC) in Unix seconds. */
 #define TG_TIME_ZERO_SEC (-62135596800LL)
 
+#define TG_SMALL_MAX 256 /* the largest object a slab holds */
+struct tg_slab {
+    char *base;
+    size_t size;
+};
+
 struct tg_heap {
     /* every object: an array, not a list threaded through them, so that
      * a sweep reads it in order and fetches the objects ahead */
@@ -219,6 +226,14 @@ struct tg_heap {
     bool perm;         /* objects are constants */
     uint64_t sweeps;   /* sweeps begun (counts each bytes store once a sweep) */
     uint64_t allocs;   /* objects allocated since init (Tengo's allocation count) */
+    /* Small objects of a VM's heap: carved from slabs the heap maps itself
+     * (2 MB ones asked for as transparent huge pages, so that a million
+     * strings fault in 2 MB at a time, not 4 kB) and kept on free lists by
+     * size class, 16 bytes apart; value.c. */
+    void *small_free[TG_SMALL_MAX / 16];
+    char *slab_next, *slab_end;
+    struct tg_slab *slabs;
+    size_t nslabs, cap_slabs;
 };
 
 #define TG_MAX_STRING_LEN 2147483647u
