@@ -173,7 +173,8 @@ static void map_body_release(struct tg_map_body *b)
     free(b);
 }
 
-static void obj_free(struct tg_heap *h, struct tg_obj *o)
+/* Lets go of what the object holds besides itself. */
+static void obj_release(struct tg_obj *o)
 {
     if (o->type == TG_ARRAY || o->type == TG_IMMUTABLE_ARRAY) {
         tg_store_release(((struct tg_array *)o)->store);
@@ -182,6 +183,11 @@ static void obj_free(struct tg_heap *h, struct tg_obj *o)
     } else if (o->type == TG_BYTES) {
         tg_bytes_store_release(TG_BYTES_STORE((struct tg_string *)o));
     }
+}
+
+static void obj_free(struct tg_heap *h, struct tg_obj *o)
+{
+    obj_release(o);
     unsigned c = o->small;
     if (c) { /* the link overwrites the header: c is read first */
         TG_CHECK(c <= TG_SMALL_MAX / 16);
@@ -197,7 +203,10 @@ void tg_heap_free(struct tg_heap *h)
     for (size_t i = 0; i < h->nobjs; i++) {
         if (i + SWEEP_AHEAD < h->nobjs)
             __builtin_prefetch(h->objs[i + SWEEP_AHEAD]);
-        obj_free(h, h->objs[i]);
+        /* a slab object needs no free list now: its slab goes below */
+        obj_release(h->objs[i]);
+        if (!h->objs[i]->small)
+            free(h->objs[i]);
     }
     free(h->objs);
     for (size_t i = 0; i < h->nslabs; i++)
@@ -661,19 +670,30 @@ void tg_format_float(buf_t *out, double f)
 size_t tg_format_int(char out[TG_INT_DIGITS_MAX], int64_t i)
 {
     /* printf's machinery costs more than the digits (string(i) is hot) */
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+                                "25262728293031323334353637383940414243444546474849"
+                                "50515253545556575859606162636465666768697071727374"
+                                "75767778798081828384858687888990919293949596979899";
     char tmp[TG_INT_DIGITS_MAX];
     uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
+    size_t n = sizeof tmp; /* filled from the end, two digits a step */
+    while (u >= 100) {
+        unsigned d = (unsigned)(u % 100) * 2;
+        u /= 100;
+        tmp[--n] = pairs[d + 1];
+        tmp[--n] = pairs[d];
+    }
+    if (u >= 10) {
+        tmp[--n] = pairs[u * 2 + 1];
+        tmp[--n] = pairs[u * 2];
+    } else {
+        tmp[--n] = (char)('0' + u);
+    }
     size_t len = 0;
     if (i < 0)
         out[len++] = '-';
-    while (n)
-        out[len++] = tmp[--n];
-    return len;
+    memcpy(out + len, tmp + n, sizeof tmp - n);
+    return len + sizeof tmp - n;
 }
 
 static void put_utf8(buf_t *out, int32_t c)

@@ -615,6 +615,10 @@ static void test_vm_builtins(void)
           "\"intstringbuiltin-function:len\"" },
         { "out = [string(1), string(\"a\"), string(undefined), string(undefined, \"d\")]",
           "[\"1\", \"a\", <undefined>, \"d\"]" },
+        { "out = [string(0), string(9), string(10), string(99), string(100), string(-7), "
+          "string(1234567), string(9223372036854775807), string(-9223372036854775807 - 1)]",
+          "[\"0\", \"9\", \"10\", \"99\", \"100\", \"-7\", \"1234567\", "
+          "\"9223372036854775807\", \"-9223372036854775808\"]" },
         { "out = [int(\"0x1F\"), int(2.9), int(\"x\"), int(\"x\", 7), int('a'), int(true)]",
           "[<undefined>, 2, <undefined>, 7, 97, 1]" },
         { "out = [float(1), float(\"2.5\"), float(\"x\")]", "[1, 2.5, <undefined>]" },
