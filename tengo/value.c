@@ -28,15 +28,10 @@ void tg_heap_init(struct tg_heap *h, bool perm)
 #define SLAB_HUGE (2u << 20)
 
 /* A custom allocator hides use-after-free from AddressSanitizer: those
- * builds take every object from malloc. */
-#if defined(__SANITIZE_ADDRESS__)
+ * builds (SELFHOST_ASAN, the fuzz targets) take every object from malloc. */
+#ifdef SELFHOST_SANITIZED_BUILD
 #define SLABS_ON 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SLABS_ON 0
-#endif
-#endif
-#ifndef SLABS_ON
+#else
 #define SLABS_ON 1
 #endif
 
