@@ -127,14 +127,17 @@ static void check_const(const struct tg_obj *o)
     }
 }
 
+static void check_heap_obj(const struct tg_obj *o, void *arg)
+{
+    const struct tg_heap *h = arg;
+    TG_CHECK(o->perm == h->perm);
+    check_obj(o);
+    if (h->perm)
+        check_const(o);
+}
+
 void tg_check_heap(const struct tg_heap *h)
 {
-    for (size_t i = 0; i < h->nobjs; i++) {
-        const struct tg_obj *o = h->objs[i];
-        TG_CHECK(o->perm == h->perm);
-        check_obj(o);
-        if (h->perm)
-            check_const(o);
-    }
+    tg_heap_each(h, check_heap_obj, (void *)h);
 }
 #endif

@@ -58,10 +58,22 @@ static void slab_add(struct tg_heap *h)
         h->cap_slabs = h->cap_slabs ? 2 * h->cap_slabs : 16;
         h->slabs = xrealloc(h->slabs, h->cap_slabs * sizeof *h->slabs);
     }
-    h->slabs[h->nslabs++] = (struct tg_slab){ base, size };
+    if (h->nslabs)
+        h->slabs[h->nslabs - 1].used = (size_t)(h->slab_next - h->slabs[h->nslabs - 1].base);
+    h->slabs[h->nslabs++] = (struct tg_slab){ base, size, 0 };
     h->slab_next = base;
     h->slab_end = base + size;
 }
+
+static size_t slab_used(const struct tg_heap *h, size_t i)
+{
+    return i + 1 == h->nslabs ? (size_t)(h->slab_next - h->slabs[i].base) : h->slabs[i].used;
+}
+
+/* A free slot of a slab keeps its header, type SLOT_FREE and its class,
+ * so that a walk steps over it; the free list's link follows the header. */
+#define SLOT_FREE TG_UNDEFINED
+#define SLOT_LINK(o) (*(void **)((char *)(o) + 8))
 
 /* An object of class c (c * 16 bytes): the last one freed, or new from
  * the slab (what is left of a slab too small for it is given up). */
@@ -69,7 +81,7 @@ static void *small_alloc(struct tg_heap *h, unsigned c)
 {
     void *p = h->small_free[c - 1];
     if (p) {
-        h->small_free[c - 1] = *(void **)p;
+        h->small_free[c - 1] = SLOT_LINK(p);
         return p;
     }
     size_t n = (size_t)c * 16;
@@ -91,14 +103,33 @@ static void *heap_alloc(struct tg_heap *h, enum tg_type type, size_t size, size_
     o->type = (uint8_t)type;
     o->perm = h->perm;
     o->small = (uint8_t)c;
-    if (h->nobjs == h->cap_objs) {
-        h->cap_objs = h->cap_objs ? 2 * h->cap_objs : 256;
-        h->objs = xrealloc(h->objs, h->cap_objs * sizeof *h->objs);
+    if (!c) {
+        if (h->nobjs == h->cap_objs) {
+            h->cap_objs = h->cap_objs ? 2 * h->cap_objs : 256;
+            h->objs = xrealloc(h->objs, h->cap_objs * sizeof *h->objs);
+        }
+        h->objs[h->nobjs++] = o;
     }
-    h->objs[h->nobjs++] = o;
     h->bytes += size;
     h->allocs++;
     return o;
+}
+
+void tg_heap_each(const struct tg_heap *h, void (*fn)(const struct tg_obj *o, void *arg),
+                  void *arg)
+{
+    for (size_t i = 0; i < h->nobjs; i++)
+        fn(h->objs[i], arg);
+    for (size_t i = 0; i < h->nslabs; i++) {
+        const char *p = h->slabs[i].base, *end = p + slab_used(h, i);
+        while (p < end) {
+            const struct tg_obj *o = (const struct tg_obj *)(const void *)p;
+            TG_CHECK(o->small);
+            p += (size_t)o->small * 16;
+            if (o->type != SLOT_FREE)
+                fn(o, arg);
+        }
+    }
 }
 
 void *tg_heap_alloc(struct tg_heap *h, enum tg_type type, size_t size)
@@ -184,9 +215,10 @@ static void obj_free(struct tg_heap *h, struct tg_obj *o)
 {
     obj_release(o);
     unsigned c = o->small;
-    if (c) { /* the link overwrites the header: c is read first */
+    if (c) {
         TG_CHECK(c <= TG_SMALL_MAX / 16);
-        *(void **)o = h->small_free[c - 1];
+        o->type = SLOT_FREE;
+        SLOT_LINK(o) = h->small_free[c - 1];
         h->small_free[c - 1] = o;
     } else {
         free(o);
@@ -198,12 +230,20 @@ void tg_heap_free(struct tg_heap *h)
     for (size_t i = 0; i < h->nobjs; i++) {
         if (i + SWEEP_AHEAD < h->nobjs)
             __builtin_prefetch(h->objs[i + SWEEP_AHEAD]);
-        /* a slab object needs no free list now: its slab goes below */
-        obj_release(h->objs[i]);
-        if (!h->objs[i]->small)
-            free(h->objs[i]);
+        obj_free(h, h->objs[i]);
     }
     free(h->objs);
+    /* a slab's objects need no free list now: only what they hold */
+    for (size_t i = 0; i < h->nslabs; i++) {
+        char *p = h->slabs[i].base, *end = p + slab_used(h, i);
+        while (p < end) {
+            struct tg_obj *o = (struct tg_obj *)(void *)p;
+            TG_CHECK(o->small);
+            p += (size_t)o->small * 16;
+            if (o->type != SLOT_FREE)
+                obj_release(o);
+        }
+    }
     for (size_t i = 0; i < h->nslabs; i++)
         munmap(h->slabs[i].base, h->slabs[i].size);
     free(h->slabs);
@@ -306,6 +346,23 @@ void tg_heap_sweep(struct tg_heap *h)
         }
     }
     h->nobjs = n;
+    /* the slabs from end to end: memory in order, no pointer to chase */
+    for (size_t i = 0; i < h->nslabs; i++) {
+        char *p = h->slabs[i].base, *end = p + slab_used(h, i);
+        while (p < end) {
+            struct tg_obj *o = (struct tg_obj *)(void *)p;
+            TG_CHECK(o->small);
+            p += (size_t)o->small * 16;
+            if (o->type == SLOT_FREE)
+                continue;
+            if (o->marked) {
+                o->marked = 0;
+                h->bytes += obj_size(h, o);
+            } else {
+                obj_free(h, o);
+            }
+        }
+    }
     h->next_gc = h->bytes * 2 > GC_MIN_BYTES ? h->bytes * 2 : GC_MIN_BYTES;
 }
 

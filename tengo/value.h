@@ -212,11 +212,13 @@ struct tg_time {
 struct tg_slab {
     char *base;
     size_t size;
+    size_t used; /* bytes carved from it, once it is no longer the current one */
 };
 
 struct tg_heap {
-    /* every object: an array, not a list threaded through them, so that
-     * a sweep reads it in order and fetches the objects ahead */
+    /* the objects not in a slab (large ones, constants): an array, not a
+     * list threaded through them, so that a sweep reads it in order and
+     * fetches the objects ahead; the slabs' objects are walked in place */
     struct tg_obj **objs;
     size_t nobjs, cap_objs;
     size_t bytes;      /* allocated by live-or-unswept objects */
@@ -275,6 +277,9 @@ static inline struct tg_value tg_obj_value(void *o)
 #define TG_MAPV(v) ((struct tg_map *)(v).u.o)
 
 void tg_heap_init(struct tg_heap *h, bool perm);
+/* Calls fn with every object of the heap (check.c). */
+void tg_heap_each(const struct tg_heap *h, void (*fn)(const struct tg_obj *o, void *arg),
+                  void *arg);
 /* Frees every object of the heap. */
 void tg_heap_free(struct tg_heap *h);
 /* Collects: marks from roots[0..n), then sweeps. */
