@@ -267,9 +267,9 @@ AGGS=$TMP/aggs.md; : > "$AGGS"
 # durability settings into the report, for writes compared fairly
 ref_pg_settings() {
   [ -n "${REFERENCE_PG:-}" ] || { echo ", its PostgreSQL's settings not given (REFERENCE_PG)"; return; }
-  "$PSQL" -X -At -F' ' -c "SELECT current_setting('server_version'), current_setting('fsync'),
+  "$PSQL" -X -At -F'|' -c "SELECT current_setting('server_version'), current_setting('fsync'),
                            current_setting('synchronous_commit')" "$REFERENCE_PG" 2>/dev/null |
-    awk '{ printf ", its PostgreSQL %s (fsync %s, synchronous_commit %s)", $1, $2, $3 }'
+    awk -F'|' '{ printf ", its PostgreSQL %s (fsync %s, synchronous_commit %s)", $1, $2, $3 }'
 }
 REF_UUID="" LOAD_REF="-"
 if [ -n "${REFERENCE_URL:-}" ]; then
