@@ -70,10 +70,34 @@ static size_t slab_used(const struct tg_heap *h, size_t i)
     return i + 1 == h->nslabs ? (size_t)(h->slab_next - h->slabs[i].base) : h->slabs[i].used;
 }
 
-/* A free slot of a slab keeps its header, type SLOT_FREE and its class,
- * so that a walk steps over it; the free list's link follows the header. */
 #define SLOT_FREE TG_UNDEFINED
 #define SLOT_LINK(o) (*(void **)((char *)(o) + 8))
+
+/* Walks the objects of slab i in address order, free slots stepped over:
+ * for (struct slab_walk w = slab_walk(h, i); (o = slab_next(&w));) … */
+struct slab_walk {
+    char *p, *end;
+};
+
+static struct slab_walk slab_walk(const struct tg_heap *h, size_t i)
+{
+    return (struct slab_walk){ h->slabs[i].base, h->slabs[i].base + slab_used(h, i) };
+}
+
+static struct tg_obj *slab_next(struct slab_walk *w)
+{
+    while (w->p < w->end) {
+        struct tg_obj *o = (struct tg_obj *)(void *)w->p;
+        TG_CHECK(o->small);
+        w->p += (size_t)o->small * 16;
+        if (o->type != SLOT_FREE)
+            return o;
+    }
+    return NULL;
+}
+
+/* A free slot of a slab keeps its header, type SLOT_FREE and its class,
+ * so that a walk steps over it; the free list's link follows the header. */
 
 /* An object of class c (c * 16 bytes): the last one freed, or new from
  * the slab (what is left of a slab too small for it is given up). */
@@ -120,16 +144,10 @@ void tg_heap_each(const struct tg_heap *h, void (*fn)(const struct tg_obj *o, vo
 {
     for (size_t i = 0; i < h->nobjs; i++)
         fn(h->objs[i], arg);
-    for (size_t i = 0; i < h->nslabs; i++) {
-        const char *p = h->slabs[i].base, *end = p + slab_used(h, i);
-        while (p < end) {
-            const struct tg_obj *o = (const struct tg_obj *)(const void *)p;
-            TG_CHECK(o->small);
-            p += (size_t)o->small * 16;
-            if (o->type != SLOT_FREE)
-                fn(o, arg);
-        }
-    }
+    const struct tg_obj *o;
+    for (size_t i = 0; i < h->nslabs; i++)
+        for (struct slab_walk w = slab_walk(h, i); (o = slab_next(&w));)
+            fn(o, arg);
 }
 
 void *tg_heap_alloc(struct tg_heap *h, enum tg_type type, size_t size)
@@ -234,16 +252,10 @@ void tg_heap_free(struct tg_heap *h)
     }
     free(h->objs);
     /* a slab's objects need no free list now: only what they hold */
-    for (size_t i = 0; i < h->nslabs; i++) {
-        char *p = h->slabs[i].base, *end = p + slab_used(h, i);
-        while (p < end) {
-            struct tg_obj *o = (struct tg_obj *)(void *)p;
-            TG_CHECK(o->small);
-            p += (size_t)o->small * 16;
-            if (o->type != SLOT_FREE)
-                obj_release(o);
-        }
-    }
+    struct tg_obj *o;
+    for (size_t i = 0; i < h->nslabs; i++)
+        for (struct slab_walk w = slab_walk(h, i); (o = slab_next(&w));)
+            obj_release(o);
     for (size_t i = 0; i < h->nslabs; i++)
         munmap(h->slabs[i].base, h->slabs[i].size);
     free(h->slabs);
@@ -347,14 +359,9 @@ void tg_heap_sweep(struct tg_heap *h)
     }
     h->nobjs = n;
     /* the slabs from end to end: memory in order, no pointer to chase */
-    for (size_t i = 0; i < h->nslabs; i++) {
-        char *p = h->slabs[i].base, *end = p + slab_used(h, i);
-        while (p < end) {
-            struct tg_obj *o = (struct tg_obj *)(void *)p;
-            TG_CHECK(o->small);
-            p += (size_t)o->small * 16;
-            if (o->type == SLOT_FREE)
-                continue;
+    struct tg_obj *o;
+    for (size_t i = 0; i < h->nslabs; i++)
+        for (struct slab_walk w = slab_walk(h, i); (o = slab_next(&w));) {
             if (o->marked) {
                 o->marked = 0;
                 h->bytes += obj_size(h, o);
@@ -362,7 +369,6 @@ void tg_heap_sweep(struct tg_heap *h)
                 obj_free(h, o);
             }
         }
-    }
     h->next_gc = h->bytes * 2 > GC_MIN_BYTES ? h->bytes * 2 : GC_MIN_BYTES;
 }
 
