@@ -61,11 +61,13 @@ sh_install_packages() {
 
 # The links that start services at boot, one a line: systemd's
 # /etc/systemd/system/*.wants/ and *.requires/, and System V's
-# /etc/rc?.d/S*.
+# /etc/rc?.d/S*; sorted as one list in the C locale, as comm wants it.
 sh_boot_links() {
-  find /etc/systemd/system -mindepth 2 -maxdepth 2 \( -path '*.wants/*' -o -path '*.requires/*' \) \
-    2>/dev/null | sort
-  ls -d /etc/rc[0-6S].d/S* 2>/dev/null | sort
+  {
+    find /etc/systemd/system -mindepth 2 -maxdepth 2 \( -path '*.wants/*' -o -path '*.requires/*' \) \
+      2>/dev/null
+    ls -d /etc/rc[0-6S].d/S* 2>/dev/null
+  } | LC_ALL=C sort
 }
 
 # sh_boot_links_undo BEFORE: disables the services of the boot links that
@@ -75,7 +77,7 @@ sh_boot_links() {
 # removing the links.
 sh_boot_links_undo() {
   local before=$1 link unit name
-  local added; added=$(comm -13 <(printf '%s\n' "$before") <(sh_boot_links))
+  local added; added=$(LC_ALL=C comm -13 <(printf '%s\n' "$before") <(sh_boot_links))
   for link in $added; do
     [ -L "$link" ] || [ -e "$link" ] || continue
     case $link in
