@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "auth_cache.h"
 #include "base64.h"
 #include "domains.h"
 #include "policy.h"
@@ -30,6 +31,22 @@ static const struct db_stmt SQL_TOKEN_OWNER = {
     SQL_TOKEN_OWNER_TEXT(USER_RATE, POLICY_CANDIDATES_INDEXED("u.uuid", "$2::text[]", "$3::text[]",
                                                               "$4::text[]")), 4
 };
+/* Schema 22 and later: the same look-up behind the domain's authentication
+ * epoch (auth_cache.h). $5 is the epoch of the answer this responder
+ * keeps for the token and scopes (NULL: none); while the epoch is still
+ * that one, PostgreSQL does not look (the condition is constant for the
+ * inner query: a one-time filter) and answers one row, the epoch and
+ * NULLs. Otherwise the rows of SQL_TOKEN_OWNER, each after the epoch they
+ * were read with (NULL if someone deleted the epoch's row: then nothing is
+ * kept). */
+static const struct db_stmt SQL_TOKEN_OWNER_EPOCH = {
+    "auth_token_owner_epoch",
+    "SELECT e.epoch, a.* FROM (SELECT (SELECT epoch FROM selfhost_auth_epoch) AS epoch) e "
+    "LEFT JOIN LATERAL ("
+    SQL_TOKEN_OWNER_TEXT(USER_RATE, POLICY_CANDIDATES_INDEXED("u.uuid", "$2::text[]", "$3::text[]",
+                                                              "$4::text[]"))
+    " AND e.epoch IS DISTINCT FROM $5::int8) a ON true", 5
+};
 /* Schemas 14 to 17: no policy lookup function (000018). */
 static const struct db_stmt SQL_TOKEN_OWNER_SCAN = {
     "auth_token_owner_scan",
@@ -43,8 +60,10 @@ static const struct db_stmt SQL_TOKEN_OWNER_NO_RATES = {
 
 static const struct db_stmt *token_owner_stmt(int schema)
 {
-    return schema >= 18 ? &SQL_TOKEN_OWNER : schema >= 14 ? &SQL_TOKEN_OWNER_SCAN
-                                                          : &SQL_TOKEN_OWNER_NO_RATES;
+    return schema >= 22   ? &SQL_TOKEN_OWNER_EPOCH
+           : schema >= 18 ? &SQL_TOKEN_OWNER
+           : schema >= 14 ? &SQL_TOKEN_OWNER_SCAN
+                          : &SQL_TOKEN_OWNER_NO_RATES;
 }
 
 #define AUTH_MAX_HEADER 4096
@@ -107,24 +126,50 @@ int auth_authenticate(struct req *r)
     const char *actions, *resources, *prefixes;
     if (policy_scopes(r, &actions, &resources, &prefixes) != OK)
         return ERROR;
-    const char *params[] = { (const char *)r->token_hash, actions, resources, prefixes };
-    const int lengths[] = { TOKEN_HASH_LEN, 0, 0, 0 };
-    const int formats[] = { 1, 0, 0, 0 };
-    PGresult *res = db_exec_full(r->db, token_owner_stmt(r->db->schema), params, lengths, formats, 0);
+    int epochs = r->db->schema >= 22;
+    struct auth_cache *cache = epochs ? server_auth_cache(r->db) : NULL;
+    const struct auth_answer *kept = auth_cache_find(cache, r->token_hash, actions, resources);
+    char kept_epoch[24];
+    if (kept)
+        snprintf(kept_epoch, sizeof kept_epoch, "%lld", (long long)kept->epoch);
+    const char *params[] = { (const char *)r->token_hash, actions, resources, prefixes,
+                             kept ? kept_epoch : NULL };
+    const int lengths[] = { TOKEN_HASH_LEN, 0, 0, 0, 0 };
+    const int formats[] = { 1, 0, 0, 0, 0 };
+    PGresult *res = db_exec_full(r->db, token_owner_stmt((int)r->db->schema), params, lengths,
+                                 formats, 0);
     if (!db_ok(res))
         return req_fail_db(r, res);
     int n = PQntuples(res);
-    if (n == 0) {
+    int col = epochs; /* the owner's columns follow the epoch */
+    struct auth_answer a = { .epoch = -1 };
+    int has_epoch = epochs && n > 0 && !PQgetisnull(res, 0, 0);
+    if (has_epoch)
+        a.epoch = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    if (kept && has_epoch && a.epoch == kept->epoch) {
+        a = *kept; /* still holds: PostgreSQL did not look again */
+        a.rules = auth_rules_copy(r->arena, kept->rules, kept->nrules);
+        a.user_name = arena_strdup(r->arena, kept->user_name);
+    } else if (n == 0 || PQgetisnull(res, 0, col)) {
         PQclear(res);
         return unauthorized(r, "The API key is invalid",
                             arena_sprintf(r->arena, "unknown or revoked token in domain %s", domain));
+    } else {
+        snprintf(a.user_uuid, sizeof a.user_uuid, "%s", PQgetvalue(res, 0, col));
+        a.user_name = arena_strdup(r->arena, PQgetvalue(res, 0, col + 1));
+        a.user_rate = PQgetisnull(res, 0, col + 2) ? -1 : strtoll(PQgetvalue(res, 0, col + 2), NULL, 10);
+        struct policy_rule *rules;
+        policy_rules_from(r, res, col + 3, &rules, &a.nrules);
+        a.rules = rules;
+        if (has_epoch)
+            auth_cache_put(cache, r->token_hash, actions, resources, &a);
     }
-    strncpy(r->user_uuid, PQgetvalue(res, 0, 0), UUID_STRLEN);
-    r->user_uuid[UUID_STRLEN] = '\0';
-    r->user_name = arena_strdup(r->arena, PQgetvalue(res, 0, 1));
-    r->domain = arena_strdup(r->arena, domain);
-    r->user_rate = PQgetisnull(res, 0, 2) ? -1 : strtoll(PQgetvalue(res, 0, 2), NULL, 10);
-    policy_rules_from(r, res, 3, &r->rules, &r->nrules);
     PQclear(res);
+    memcpy(r->user_uuid, a.user_uuid, sizeof r->user_uuid);
+    r->user_name = a.user_name;
+    r->domain = arena_strdup(r->arena, domain);
+    r->user_rate = a.user_rate;
+    r->rules = (struct policy_rule *)a.rules;
+    r->nrules = a.nrules;
     return OK;
 }

@@ -3,10 +3,12 @@
  * its primary for data reads (server.h). */
 #include "server.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth_cache.h"
 #include "clock.h"
 #include "log.h"
 #include "migrate.h"
@@ -87,11 +89,13 @@ static void conn_close(struct server *s, struct domain_conn *dc, int keep_slot)
     if (dc->connected && !keep_slot)
         connbudget_release(s->budget, dc->key);
     dc->connected = 0;
+    auth_cache_clear(dc->auth);
 }
 
 static void conn_drop(struct server *s, struct domain_conn *dc)
 {
     conn_close(s, dc, 0);
+    auth_cache_free(dc->auth);
     free(dc->name);
     free(dc->uri);
     free(dc);
@@ -183,6 +187,8 @@ static struct domain_conn *conn_slot(struct server *s, const char *name, const c
         return NULL;
     }
     dc->replica = replica;
+    if (!replica)
+        dc->auth = auth_cache_new(); /* NULL: look-ups are not kept, all the same served */
     conns[s->nconns++] = dc;
     char server[CONNBUDGET_KEY_MAX];
     if (db_server_key(uri, server, sizeof server) != OK)
@@ -327,18 +333,22 @@ int server_domain_db(struct server *s, const char *domain, struct db_conn **db, 
     /* a connection the server closed while it was idle (a restart, a
      * failover) is connected again before the request uses it: with a
      * multi-host URI, to whichever host takes writes now */
-    if (dc->connected && !db_alive(&dc->db) && db_reset(&dc->db) != OK) {
-        char line[300];
-        log_warn("domain %s: connection lost, not connected again: %s", dc->name,
-                 db_error_line(&dc->db, NULL, line, sizeof line));
-        conn_close(s, dc, 0);
-        *status = 503; /* tried just now: the next request tries again */
-        return ERROR;
+    if (dc->connected && !db_alive(&dc->db)) {
+        auth_cache_clear(dc->auth); /* connected again: perhaps to another host */
+        if (db_reset(&dc->db) != OK) {
+            char line[300];
+            log_warn("domain %s: connection lost, not connected again: %s", dc->name,
+                     db_error_line(&dc->db, NULL, line, sizeof line));
+            conn_close(s, dc, 0);
+            *status = 503; /* tried just now: the next request tries again */
+            return ERROR;
+        }
     }
     if (dc->connected && dc->db.schema_stale) {
         char err[512];
         int64_t version;
         dc->db.schema_stale = 0;
+        auth_cache_clear(dc->auth); /* migrated perhaps: the epoch made again */
         if (migrate_check_servable(&dc->db, &version, err, sizeof err) != OK) {
             log_error("domain %s: not serving: %s", dc->name, err);
             conn_close(s, dc, 0);
@@ -351,6 +361,14 @@ int server_domain_db(struct server *s, const char *domain, struct db_conn **db, 
     }
     *db = &dc->db;
     return OK;
+}
+
+struct auth_cache *server_auth_cache(struct db_conn *db)
+{
+    /* db is the db member of a primary's domain_conn (server_domain_db) */
+    struct domain_conn *dc = (struct domain_conn *)(void *)((char *)db -
+                                                            offsetof(struct domain_conn, db));
+    return dc->auth;
 }
 
 /* Records what a look at replica dc found, with a log line when that

@@ -20,9 +20,11 @@ cd "$(dirname "$0")/.."
 # python3: tests/diff/refdiff.py (test_refdiff.sh); chromium: tests/browser;
 # python3-prometheus-client: test_metrics.sh's text-format parser;
 # logrotate (test_quickstart, tests/package) and the packaging tools of
-# tests/package/deb.sh: dpkg-buildpackage, dh, lintian, debootstrap
+# tests/package/deb.sh: dpkg-buildpackage, dh, lintian, debootstrap;
+# libfcgi-bin: cgi-fcgi, which test_ratecontrol, test_primus and
+# test_supervision talk FastCGI to a pool with, nginx aside
 sh_install_packages python3 chromium python3-prometheus-client \
-  logrotate dpkg-dev debhelper fakeroot lintian debootstrap
+  logrotate dpkg-dev debhelper fakeroot lintian debootstrap libfcgi-bin
 sh_ensure_user
 
 build=build

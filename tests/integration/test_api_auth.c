@@ -211,6 +211,101 @@ static void test_revoked_token_is_401_on_next_request(void)
     itest_reply_free(&r);
 }
 
+/* Every responder keeps what authentication found per token
+ * (fcgi/auth_cache.h). Enough requests in a row reach each responder of
+ * the pool several times (they take turns at the socket), so every one of
+ * them holds an answer before each change: each change, made in SQL as
+ * another host or psql would make it, must show at the very next request,
+ * whichever responder answers. */
+#define ROUNDS 16
+
+static void expect_all(const char *userpwd, long status)
+{
+    int wrong = 0;
+    for (int i = 0; i < ROUNDS; i++) {
+        struct http_reply r;
+        CU_ASSERT_EQUAL_FATAL(itest_http("GET", "/v2/users/me", userpwd, NULL, NULL, &r), 0);
+        if (r.status != status)
+            wrong++;
+        itest_reply_free(&r);
+    }
+    if (wrong)
+        fprintf(stderr, "\n  %d of %d answers were not %ld\n", wrong, ROUNDS, status);
+    CU_ASSERT_EQUAL(wrong, 0);
+}
+
+static void test_kept_answers_follow_every_change_at_the_next_request(void)
+{
+    char uuid[UUID_STRLEN + 1], userpwd[256], gname[64], gname2[64];
+    make_user(uuid, userpwd, sizeof userpwd);
+    snprintf(gname, sizeof gname, "kg-%s", uuid);
+    snprintf(gname2, sizeof gname2, "kg2-%s", uuid);
+    const char *pg[] = { gname, uuid };
+    sql("WITH g AS (INSERT INTO groups(name) VALUES ($1) RETURNING uuid), "
+        "p AS (INSERT INTO group_policies(group_uuid, effect, action, resource) "
+        "      SELECT uuid, 'allow', 'read', 'users/me' FROM g) "
+        "INSERT INTO user_groups(user_uuid, group_uuid) SELECT $2::uuid, uuid FROM g",
+        2, pg);
+    expect_all(userpwd, 200);
+
+    const char *pn[] = { gname };
+    sql("INSERT INTO group_policies(group_uuid, effect, action, resource) "
+        "SELECT uuid, 'deny', 'read', 'users/%' FROM groups WHERE name = $1", 1, pn);
+    expect_all(userpwd, 403); /* a deny added */
+    sql("DELETE FROM group_policies WHERE effect = 'deny' AND group_uuid = "
+        "(SELECT uuid FROM groups WHERE name = $1)", 1, pn);
+    expect_all(userpwd, 200); /* and taken away */
+    sql("UPDATE group_policies SET resource = 'users/other' WHERE group_uuid = "
+        "(SELECT uuid FROM groups WHERE name = $1)", 1, pn);
+    expect_all(userpwd, 403); /* the allow changed to another resource */
+    sql("UPDATE group_policies SET resource = 'users/%' WHERE group_uuid = "
+        "(SELECT uuid FROM groups WHERE name = $1)", 1, pn);
+    expect_all(userpwd, 200);
+
+    const char *pu[] = { uuid, gname };
+    sql("DELETE FROM user_groups WHERE user_uuid = $1 AND group_uuid = "
+        "(SELECT uuid FROM groups WHERE name = $2)", 2, pu);
+    expect_all(userpwd, 403); /* out of the group */
+    sql("INSERT INTO user_groups(user_uuid, group_uuid) SELECT $1, uuid FROM groups WHERE name = $2",
+        2, pu);
+    expect_all(userpwd, 200); /* in again */
+
+    /* the same allow through a second group; the first group deleted
+     * (its policies and memberships go by cascade) */
+    const char *pg2[] = { gname2, uuid };
+    sql("WITH g AS (INSERT INTO groups(name) VALUES ($1) RETURNING uuid), "
+        "p AS (INSERT INTO group_policies(group_uuid, effect, action, resource) "
+        "      SELECT uuid, 'allow', 'read', 'users/me' FROM g) "
+        "INSERT INTO user_groups(user_uuid, group_uuid) SELECT $2::uuid, uuid FROM g",
+        2, pg2);
+    sql("DELETE FROM groups WHERE name = $1", 1, pn);
+    expect_all(userpwd, 200);
+    const char *pn2[] = { gname2 };
+    sql("DELETE FROM groups WHERE name = $1", 1, pn2);
+    expect_all(userpwd, 403); /* the last group granting it gone */
+    sql("INSERT INTO user_groups(user_uuid, group_uuid) VALUES ($1, '" ROOT_UUID "')", 1, pu);
+    expect_all(userpwd, 200);
+
+    /* a second token of the user, then the first revoked */
+    char secret[TOKEN_MAX], hex[2 * TOKEN_HASH_LEN + 3], userpwd2[256];
+    token_generate(secret);
+    uint8_t hash[TOKEN_HASH_LEN];
+    token_hash(secret, strlen(secret), hash);
+    strcpy(hex, "\\x");
+    for (int i = 0; i < TOKEN_HASH_LEN; i++)
+        sprintf(hex + 2 + 2 * i, "%02x", hash[i]);
+    const char *pt[] = { uuid, hex };
+    sql("INSERT INTO user_tokens(user_uuid, name, token_hash) VALUES ($1, 'second', $2::bytea)", 2, pt);
+    snprintf(userpwd2, sizeof userpwd2, "%s:%s", itest_env("ITEST_DOMAIN"), secret);
+    expect_all(userpwd2, 200);
+    sql("DELETE FROM user_tokens WHERE user_uuid = $1 AND name = 'itest'", 1, pt);
+    expect_all(userpwd, 401);
+    expect_all(userpwd2, 200);
+    /* the user deleted: its tokens go by cascade */
+    sql("DELETE FROM users WHERE uuid = $1", 1, pt);
+    expect_all(userpwd2, 401);
+}
+
 static void test_unknown_path_is_404_json(void)
 {
     struct http_reply r;
@@ -289,6 +384,8 @@ void register_tests(void)
     CU_add_test(s, "user_without_policy_is_403_then_allowed_by_policy",
                 test_user_without_policy_is_403_then_allowed_by_policy);
     CU_add_test(s, "revoked_token_is_401_on_next_request", test_revoked_token_is_401_on_next_request);
+    CU_add_test(s, "kept_answers_follow_every_change_at_the_next_request",
+                test_kept_answers_follow_every_change_at_the_next_request);
     CU_add_test(s, "user_without_policies_gets_403_everywhere",
                 test_user_without_policies_gets_403_everywhere);
     CU_add_test(s, "unknown_path_is_404_json", test_unknown_path_is_404_json);

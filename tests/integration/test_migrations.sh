@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 db=itest_migrations_$$
 uri=$(fresh_db "$db")
-latest=21
+latest=22
 
 run selfctl db migrate version --db "$uri"
 [ "$rc" = 0 ] && [ "$out" = 0 ]; verdict "fresh database is at version 0"

@@ -9,7 +9,7 @@
 
 #define ADD(suite, fn) CU_add_test(suite, #fn, fn)
 
-#define EXPECTED_MIGRATIONS 21
+#define EXPECTED_MIGRATIONS 22
 
 /* ^[a-z0-9_]+$ */
 static int name_ok(const char *s)
