@@ -13,10 +13,12 @@
  * host, selfctl, psql, the reference's server on the same database — takes
  * effect at the next request. One round trip either way.
  *
- * A fixed number of entries per connection, each replaced by the next
- * token and scopes that hash to its slot. Emptied when the connection
- * closes (a reopened one may reach another database, or the same one
- * after a restore). Tokens are kept as their hashes only. */
+ * A fixed number of entries per connection (a token's scopes name the
+ * object, so a client reading 100 series holds 100), each replaced by the
+ * next token and scopes that hash to its slot. Made at a connection's
+ * first look-up, freed when it closes (a reopened one may reach another
+ * database, or the same one after a restore). Tokens are kept as their
+ * hashes only. */
 #ifndef SELFSERV_AUTH_CACHE_H
 #define SELFSERV_AUTH_CACHE_H
 
@@ -28,7 +30,7 @@
 #include "token.h"
 #include "uuid.h"
 
-#define AUTH_CACHE_SLOTS 64
+#define AUTH_CACHE_SLOTS 128
 
 /* One look-up's answer. */
 struct auth_answer {

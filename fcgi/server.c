@@ -89,13 +89,14 @@ static void conn_close(struct server *s, struct domain_conn *dc, int keep_slot)
     if (dc->connected && !keep_slot)
         connbudget_release(s->budget, dc->key);
     dc->connected = 0;
-    auth_cache_clear(dc->auth);
+    auth_cache_free(dc->auth);
+    dc->auth = NULL;
 }
 
 static void conn_drop(struct server *s, struct domain_conn *dc)
 {
     conn_close(s, dc, 0);
-    auth_cache_free(dc->auth);
+    auth_cache_free(dc->auth); /* NULL by now unless it never connected */
     free(dc->name);
     free(dc->uri);
     free(dc);
@@ -187,8 +188,6 @@ static struct domain_conn *conn_slot(struct server *s, const char *name, const c
         return NULL;
     }
     dc->replica = replica;
-    if (!replica)
-        dc->auth = auth_cache_new(); /* NULL: look-ups are not kept, all the same served */
     conns[s->nconns++] = dc;
     char server[CONNBUDGET_KEY_MAX];
     if (db_server_key(uri, server, sizeof server) != OK)
@@ -334,7 +333,8 @@ int server_domain_db(struct server *s, const char *domain, struct db_conn **db, 
      * failover) is connected again before the request uses it: with a
      * multi-host URI, to whichever host takes writes now */
     if (dc->connected && !db_alive(&dc->db)) {
-        auth_cache_clear(dc->auth); /* connected again: perhaps to another host */
+        auth_cache_free(dc->auth); /* connected again: perhaps to another host */
+        dc->auth = NULL;
         if (db_reset(&dc->db) != OK) {
             char line[300];
             log_warn("domain %s: connection lost, not connected again: %s", dc->name,
@@ -348,7 +348,8 @@ int server_domain_db(struct server *s, const char *domain, struct db_conn **db, 
         char err[512];
         int64_t version;
         dc->db.schema_stale = 0;
-        auth_cache_clear(dc->auth); /* migrated perhaps: the epoch made again */
+        auth_cache_free(dc->auth); /* migrated perhaps: the epoch made again */
+        dc->auth = NULL;
         if (migrate_check_servable(&dc->db, &version, err, sizeof err) != OK) {
             log_error("domain %s: not serving: %s", dc->name, err);
             conn_close(s, dc, 0);
@@ -368,6 +369,8 @@ struct auth_cache *server_auth_cache(struct db_conn *db)
     /* db is the db member of a primary's domain_conn (server_domain_db) */
     struct domain_conn *dc = (struct domain_conn *)(void *)((char *)db -
                                                             offsetof(struct domain_conn, db));
+    if (!dc->auth)
+        dc->auth = auth_cache_new(); /* NULL: nothing is kept, all the same served */
     return dc->auth;
 }
 

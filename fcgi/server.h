@@ -44,8 +44,9 @@ struct domain_conn {
     int64_t schema;           /* version found then, reused on a reconnect */
     int recheck;              /* the domain list changed: look at the schema again */
     int64_t last_used_us;     /* for least recently used first */
-    struct auth_cache *auth;  /* a primary's token look-ups (auth_cache.h), emptied
-                               * whenever its connection closes or is made again */
+    struct auth_cache *auth;  /* a primary's token look-ups (auth_cache.h), made at
+                               * first use, freed whenever its connection closes or
+                               * is made again */
     /* a replica's: */
     enum replica_state state;
     int64_t lag_checked_us;   /* when its lag was last looked at */
@@ -87,7 +88,8 @@ int server_schema_at_least(struct db_conn *db, int64_t version);
  * or no connection slot of its server came free within database.wait_ms
  * (then s->budget_full is set). */
 int server_domain_db(struct server *s, const char *domain, struct db_conn **db, int *status);
-/* The token look-ups kept for db, a connection server_domain_db gave. */
+/* The token look-ups kept for db, a connection server_domain_db gave
+ * (made on first use; NULL when out of memory). */
 struct auth_cache *server_auth_cache(struct db_conn *db);
 /* The connection a data read of domain (a route marked ROUTE_READS_REPLICA)
  * runs on: its replica's when it has one that answers and lags at most
