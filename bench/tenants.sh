@@ -66,9 +66,10 @@ if [ ! -s "$W/pgdata/PG_VERSION" ]; then
   sh_as_user "$BIN/initdb" -D "$W/pgdata" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
 fi
 # fsync off: making 1000 databases durable would take most of an hour; the
-# writes measured here are not waiting for the disk either (see README)
+# writes measured here are not waiting for the disk either (see README).
+# plpgsql preloaded, as the quickstart's cluster has it (docs/deployment.md)
 sh_as_user "$BIN/pg_ctl" -D "$W/pgdata" -l "$W/log/postgresql.log" -w -t 60 \
-  -o "-c listen_addresses='' -k $W/run -c fsync=off -c max_connections=100" start >/dev/null
+  -o "-c listen_addresses='' -k $W/run -c fsync=off -c max_connections=100 -c shared_preload_libraries=plpgsql" start >/dev/null
 cat > "$W/etc/selfhost.conf" <<CONF
 [server]
 log_level = warn

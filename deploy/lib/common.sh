@@ -131,6 +131,9 @@ sh_pg_bindir() {
 
 # pg_start DIR: a cluster in DIR/pgdata listening only on the Unix socket
 # in DIR/run (port 5432 names the socket file; no TCP). Idempotent.
+# plpgsql is loaded once by the postmaster (shared_preload_libraries), not
+# by each new backend at its first call of a selfhost function: a
+# millisecond off every new connection (docs/deployment.md, sizing).
 sh_pg_start() {
   local dir=$1 bin; bin=$(sh_pg_bindir)
   mkdir -p "$dir/run" "$dir/log"
@@ -142,7 +145,7 @@ sh_pg_start() {
   fi
   if sh_as_user "$bin/pg_ctl" -D "$dir/pgdata" status >/dev/null 2>&1; then return 0; fi
   sh_as_user "$bin/pg_ctl" -D "$dir/pgdata" -l "$dir/log/postgresql.log" -w -t 60 \
-    -o "-c listen_addresses='' -k $dir/run -c fsync=${SELFHOST_PG_FSYNC:-on}" start >/dev/null ||
+    -o "-c listen_addresses='' -k $dir/run -c fsync=${SELFHOST_PG_FSYNC:-on} -c shared_preload_libraries=plpgsql" start >/dev/null ||
     sh_die "PostgreSQL did not start; see $dir/log/postgresql.log"
 }
 
