@@ -150,6 +150,7 @@ int auth_authenticate(struct req *r)
         a = *kept; /* still holds: PostgreSQL did not look again */
         a.rules = auth_rules_copy(r->arena, kept->rules, kept->nrules);
         a.user_name = arena_strdup(r->arena, kept->user_name);
+        r->kept_body = kept->body ? arena_strdup(r->arena, kept->body) : NULL;
     } else if (n == 0 || PQgetisnull(res, 0, col)) {
         PQclear(res);
         return unauthorized(r, "The API key is invalid",
@@ -171,5 +172,16 @@ int auth_authenticate(struct req *r)
     r->user_rate = a.user_rate;
     r->rules = (struct policy_rule *)a.rules;
     r->nrules = a.nrules;
+    r->auth_epoch = has_epoch ? a.epoch : -1;
+    r->auth_actions = actions;
+    r->auth_resources = resources;
     return OK;
+}
+
+void auth_keep_body(struct req *r, const char *body)
+{
+    if (r->auth_epoch < 0 || !r->auth_actions)
+        return;
+    auth_cache_keep_body(server_auth_cache(r->db), r->token_hash, r->auth_actions,
+                         r->auth_resources, r->auth_epoch, body);
 }

@@ -12,6 +12,13 @@
  * or 403 in plain text; see docs/compatibility.md). */
 int auth_authenticate(struct req *r);
 
+/* Keeps body, a reply that depends only on what the authentication epoch
+ * covers (users, groups, memberships, tokens, policies, rates), with the
+ * answer authentication just used, so that the next request of the token
+ * for the same scopes finds it in r->kept_body while the epoch holds.
+ * Nothing on a schema without the epoch. */
+void auth_keep_body(struct req *r, const char *body);
+
 /* Splits a decoded "domain:token" pair; exposed for unit tests. The header
  * value is "Basic <base64>" (scheme case-insensitive). Results are in the
  * arena. */

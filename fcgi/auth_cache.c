@@ -88,28 +88,45 @@ void auth_cache_put(struct auth_cache *c, const uint8_t hash[TOKEN_HASH_LEN],
     if (!c)
         return;
     struct slot *s = slot_of(c, hash, actions, resources);
-    slot_empty(s);
+    /* the new block first: a may point into the slot's old one */
     size_t size = a->nrules * sizeof(struct policy_rule) + strlen(actions) + 1 +
-                  strlen(resources) + 1 + strlen(a->user_name) + 1;
+                  strlen(resources) + 1 + strlen(a->user_name) + 1 +
+                  (a->body ? strlen(a->body) + 1 : 0);
     for (size_t i = 0; i < a->nrules; i++)
         size += strlen(a->rules[i].action) + 1 + strlen(a->rules[i].resource) + 1;
-    s->block = malloc(size);
-    if (!s->block)
+    void *block = malloc(size);
+    if (!block) {
+        slot_empty(s);
         return;
-    struct policy_rule *rules = s->block; /* first: aligned as malloc's */
+    }
+    struct policy_rule *rules = block; /* first: aligned as malloc's */
     char *at = (char *)(rules + a->nrules);
-    s->actions = put_str(&at, actions);
-    s->resources = put_str(&at, resources);
-    s->answer = *a;
-    s->answer.user_name = put_str(&at, a->user_name);
+    struct slot fresh = { .used = 1, .block = block, .answer = *a };
+    memcpy(fresh.hash, hash, TOKEN_HASH_LEN);
+    fresh.actions = put_str(&at, actions);
+    fresh.resources = put_str(&at, resources);
+    fresh.answer.user_name = put_str(&at, a->user_name);
+    fresh.answer.body = a->body ? put_str(&at, a->body) : NULL;
     for (size_t i = 0; i < a->nrules; i++) {
         rules[i].effect = a->rules[i].effect;
         rules[i].action = put_str(&at, a->rules[i].action);
         rules[i].resource = put_str(&at, a->rules[i].resource);
     }
-    s->answer.rules = rules;
-    memcpy(s->hash, hash, TOKEN_HASH_LEN);
-    s->used = 1;
+    fresh.answer.rules = rules;
+    slot_empty(s);
+    *s = fresh;
+}
+
+void auth_cache_keep_body(struct auth_cache *c, const uint8_t hash[TOKEN_HASH_LEN],
+                          const char *actions, const char *resources, int64_t epoch,
+                          const char *body)
+{
+    const struct auth_answer *kept = auth_cache_find(c, hash, actions, resources);
+    if (!kept || kept->epoch != epoch)
+        return;
+    struct auth_answer a = *kept;
+    a.body = body;
+    auth_cache_put(c, hash, actions, resources, &a);
 }
 
 struct policy_rule *auth_rules_copy(arena_t *a, const struct policy_rule *rules, size_t n)

@@ -40,6 +40,7 @@ struct auth_answer {
     int64_t user_rate; /* -1 when the user has none */
     const struct policy_rule *rules;
     size_t nrules;
+    const char *body; /* a reply kept with the answer (auth_cache_keep_body), or NULL */
 };
 
 struct auth_cache;
@@ -57,6 +58,13 @@ const struct auth_answer *auth_cache_find(struct auth_cache *c,
  * replacing whatever held its slot. Out of memory: nothing is kept. */
 void auth_cache_put(struct auth_cache *c, const uint8_t hash[TOKEN_HASH_LEN],
                     const char *actions, const char *resources, const struct auth_answer *a);
+/* Keeps body with the answer of this token hash and scopes when that is
+ * still the one of epoch: a reply that depends only on what the epoch
+ * covers (GET /v2/users/me), read after the answer, so never older than
+ * it. Otherwise nothing. */
+void auth_cache_keep_body(struct auth_cache *c, const uint8_t hash[TOKEN_HASH_LEN],
+                          const char *actions, const char *resources, int64_t epoch,
+                          const char *body);
 /* A copy of rules in arena a (for a request to hold past the next call). */
 struct policy_rule *auth_rules_copy(arena_t *a, const struct policy_rule *rules, size_t n);
 

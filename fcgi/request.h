@@ -63,6 +63,11 @@ struct req {
     struct policy_rule *action_rules[4]; /* all the user's policies per action, */
     size_t naction_rules[4];             /* loaded on first use (policy.c) */
     int action_loaded[4];
+    int64_t auth_epoch;         /* the domain's authentication epoch read with the
+                                 * token (auth_cache.h), -1 when there is none */
+    const char *auth_actions;   /* the scopes the look-up was made for */
+    const char *auth_resources;
+    const char *kept_body;      /* a reply kept with the answer (auth_keep_body), or NULL */
 
     /* the reply */
     int status;

@@ -306,6 +306,64 @@ static void test_kept_answers_follow_every_change_at_the_next_request(void)
     expect_all(userpwd2, 401);
 }
 
+/* users/me is kept with the token's answer: every change of the user, its
+ * groups or their names shows at the next request, on every responder. */
+static void expect_me_all(const char *userpwd, const char *want_name, const char *want_groups)
+{
+    int wrong = 0;
+    for (int i = 0; i < ROUNDS; i++) {
+        struct http_reply r;
+        CU_ASSERT_EQUAL_FATAL(itest_http("GET", "/v2/users/me", userpwd, NULL, NULL, &r), 0);
+        json_object *groups;
+        char got[512] = "";
+        if (r.status == 200 && r.json && json_object_object_get_ex(r.json, "groups", &groups))
+            for (size_t k = 0; k < json_object_array_length(groups); k++) {
+                const char *n = jstr(json_object_array_get_idx(groups, k), "name");
+                snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", k ? "," : "", n ? n : "?");
+            }
+        if (r.status != 200 || !jstr_is(r.json, "name", want_name) || strcmp(got, want_groups) != 0)
+            wrong++;
+        itest_reply_free(&r);
+    }
+    if (wrong)
+        fprintf(stderr, "\n  %d of %d answers were not %s in [%s]\n", wrong, ROUNDS, want_name,
+                want_groups);
+    CU_ASSERT_EQUAL(wrong, 0);
+}
+
+static void test_kept_users_me_follows_every_change_at_the_next_request(void)
+{
+    char uuid[UUID_STRLEN + 1], userpwd[256], name[96], renamed[112], g1[64], g2[64], g1b[72];
+    make_user(uuid, userpwd, sizeof userpwd);
+    snprintf(name, sizeof name, "itest-%s", uuid);
+    snprintf(renamed, sizeof renamed, "renamed-%s", uuid);
+    snprintf(g1, sizeof g1, "ma-%s", uuid);
+    snprintf(g2, sizeof g2, "mb-%s", uuid);
+    snprintf(g1b, sizeof g1b, "mc-%s", uuid);
+    const char *p[] = { uuid, g1 };
+    sql("WITH g AS (INSERT INTO groups(name) VALUES ($2) RETURNING uuid), "
+        "p AS (INSERT INTO group_policies(group_uuid, effect, action, resource) "
+        "      SELECT uuid, 'allow', 'read', 'users/me' FROM g) "
+        "INSERT INTO user_groups(user_uuid, group_uuid) SELECT $1::uuid, uuid FROM g", 2, p);
+    expect_me_all(userpwd, name, g1);
+    const char *pr[] = { uuid, renamed };
+    sql("UPDATE users SET name = $2 WHERE uuid = $1", 2, pr);
+    expect_me_all(userpwd, renamed, g1); /* the user renamed */
+    const char *p2[] = { uuid, g2 };
+    sql("WITH g AS (INSERT INTO groups(name) VALUES ($2) RETURNING uuid) "
+        "INSERT INTO user_groups(user_uuid, group_uuid) SELECT $1::uuid, uuid FROM g", 2, p2);
+    char both[160];
+    snprintf(both, sizeof both, "%s,%s", g1, g2);
+    expect_me_all(userpwd, renamed, both); /* in one more group */
+    const char *pg[] = { g1, g1b };
+    sql("UPDATE groups SET name = $2 WHERE name = $1", 2, pg);
+    snprintf(both, sizeof both, "%s,%s", g2, g1b);
+    expect_me_all(userpwd, renamed, both); /* a group renamed (and sorted again) */
+    sql("DELETE FROM user_groups WHERE user_uuid = $1 AND group_uuid = "
+        "(SELECT uuid FROM groups WHERE name = $2)", 2, p2);
+    expect_me_all(userpwd, renamed, g1b); /* out of one */
+}
+
 static void test_unknown_path_is_404_json(void)
 {
     struct http_reply r;
@@ -386,6 +444,8 @@ void register_tests(void)
     CU_add_test(s, "revoked_token_is_401_on_next_request", test_revoked_token_is_401_on_next_request);
     CU_add_test(s, "kept_answers_follow_every_change_at_the_next_request",
                 test_kept_answers_follow_every_change_at_the_next_request);
+    CU_add_test(s, "kept_users_me_follows_every_change_at_the_next_request",
+                test_kept_users_me_follows_every_change_at_the_next_request);
     CU_add_test(s, "user_without_policies_gets_403_everywhere",
                 test_user_without_policies_gets_403_everywhere);
     CU_add_test(s, "unknown_path_is_404_json", test_unknown_path_is_404_json);

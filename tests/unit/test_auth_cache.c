@@ -134,6 +134,35 @@ static void test_auth_cache_many_keys_never_mix(void)
     auth_cache_free(c);
 }
 
+static void test_auth_cache_body_kept_only_at_the_answers_epoch(void)
+{
+    struct auth_cache *c = auth_cache_new();
+    uint8_t h[TOKEN_HASH_LEN];
+    hash_of(h, "secret-token.a");
+    struct auth_answer a = answer(5, "alice");
+    auth_cache_put(c, h, "{read}", "{users/me}", &a);
+    CU_ASSERT_PTR_NULL(auth_cache_find(c, h, "{read}", "{users/me}")->body);
+    auth_cache_keep_body(c, h, "{read}", "{users/me}", 6, "{\"newer\":1}");
+    CU_ASSERT_PTR_NULL(auth_cache_find(c, h, "{read}", "{users/me}")->body);
+    auth_cache_keep_body(c, h, "{read}", "{users/other}", 5, "{\"other\":1}");
+    CU_ASSERT_PTR_NULL(auth_cache_find(c, h, "{read}", "{users/other}"));
+    auth_cache_keep_body(c, h, "{read}", "{users/me}", 5, "{\"uuid\":\"x\"}");
+    const struct auth_answer *k = auth_cache_find(c, h, "{read}", "{users/me}");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(k->body);
+    CU_ASSERT_STRING_EQUAL(k->body, "{\"uuid\":\"x\"}");
+    /* the rest of the answer came through the rebuild */
+    CU_ASSERT_EQUAL(k->epoch, 5);
+    CU_ASSERT_STRING_EQUAL(k->user_name, "alice");
+    CU_ASSERT_EQUAL_FATAL(k->nrules, 2);
+    CU_ASSERT_STRING_EQUAL(k->rules[1].resource, "users/%");
+    /* a new answer for the key has no body until one is kept again */
+    struct auth_answer b = answer(7, "alice");
+    auth_cache_put(c, h, "{read}", "{users/me}", &b);
+    CU_ASSERT_PTR_NULL(auth_cache_find(c, h, "{read}", "{users/me}")->body);
+    auth_cache_free(c);
+}
+
 static void test_auth_cache_null_is_nothing_kept(void)
 {
     uint8_t h[TOKEN_HASH_LEN];
@@ -163,6 +192,7 @@ void register_tests(void)
     ADD(s, test_auth_cache_key_is_token_and_scopes);
     ADD(s, test_auth_cache_put_replaces_and_clear_empties);
     ADD(s, test_auth_cache_many_keys_never_mix);
+    ADD(s, test_auth_cache_body_kept_only_at_the_answers_epoch);
     ADD(s, test_auth_cache_null_is_nothing_kept);
     ADD(s, test_auth_rules_copy_lives_in_the_arena);
 }
