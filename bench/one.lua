@@ -4,20 +4,36 @@
 --
 --   BENCH_PATH=/v2/users/me BENCH_AUTH=<base64 of demo:token> \
 --     wrk -t2 -c16 -d10s --latency -s bench/one.lua http://127.0.0.1:8080
+--
+-- With BENCH_AUTHS naming a file of such base64 credentials, one a line,
+-- each request takes the next of them instead (many tokens in turn, so
+-- that no responder holds the answer for the token it is asked about).
 
 local path = os.getenv("BENCH_PATH") or error("BENCH_PATH is not set")
 local auth = "Basic " .. (os.getenv("BENCH_AUTH") or error("BENCH_AUTH is not set"))
+local auths = {}
+local auths_file = os.getenv("BENCH_AUTHS")
+if auths_file and auths_file ~= "" then
+  for line in io.lines(auths_file) do table.insert(auths, "Basic " .. line) end
+end
+local turn = 0
 
 local threads = {}
 function setup(thread)
   table.insert(threads, thread)
+  thread:set("first", #threads * 499) -- threads start far apart in the list
 end
 
 function init(args)
   statuses = {}
+  turn = first or 0
 end
 
 function request()
+  if #auths > 0 then
+    turn = turn % #auths + 1
+    return wrk.format("GET", path, { ["Authorization"] = auths[turn] })
+  end
   return wrk.format("GET", path, { ["Authorization"] = auth })
 end
 

@@ -423,9 +423,10 @@ if grep -q 'Socket errors' "$TMP/wrk.txt"; then problem "wrk: $(grep 'Socket err
 MIX_CPU="selfserv $(cpu $((c1 - c0))), PostgreSQL $(cpu $((g1 - g0))), nginx $(cpu $((n1 - n0))) (100 % = one core); machine $(awk -v b=$((b1 - b0)) -v a=$((a1 - a0)) 'BEGIN { printf "%.0f %%", 100 * b / a }') busy of $(nproc) cores, wrk included"
 
 # ---- throughput: users/me and a 1-day read, then with 20 000 policies ---------
-# wrk_one BASEURL AUTH PATH: "req/s p99-ms statuses" of one GET path
+# wrk_one BASEURL AUTH PATH [AUTHS]: "req/s p99-ms statuses" of one GET path
+# (AUTHS: a file of base64 credentials, one a line, taken in turn)
 wrk_one() {
-  BENCH_PATH=$3 BENCH_AUTH=$(printf '%s' "$2" | base64 -w0) \
+  BENCH_PATH=$3 BENCH_AUTH=$(printf '%s' "$2" | base64 -w0) BENCH_AUTHS=${4:-} \
     wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"${TP_SECONDS}s" --latency -s "$BENCH/one.lua" "$1" \
     > "$TMP/wrk1.txt" 2>&1 || { cat "$TMP/wrk1.txt" >&2; sh_die "wrk failed"; }
   local rps p99 st
@@ -441,6 +442,14 @@ say "throughput: wrk -t$WRK_THREADS -c$WRK_CONNS -d${TP_SECONDS}s on users/me an
 read -r TP_ME TP_ME99 TP_MEST <<< "$(wrk_one "$BASE" "demo:$TOKEN" /v2/users/me)"
 read -r TP_DAY TP_DAY99 TP_DAYST <<< "$(wrk_one "$BASE" "demo:$TOKEN" "$DAY_PATH")"
 ME_UUID=$(curl -s -u "demo:$TOKEN" "$BASE/v2/users/me" | grep -o '"uuid":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+# users/me with 1000 tokens of the same user in turn: each responder keeps
+# the answers of the tokens it saw last (128 a domain), so here every
+# request looks its token and policies up in PostgreSQL
+q "INSERT INTO user_tokens (user_uuid, name, token_hash)
+   SELECT '$ME_UUID', 'bench-rotate', sha256(('bench-rotate-' || i)::bytea)
+     FROM generate_series(1, 1000) i" > /dev/null
+for i in $(seq 1000); do printf 'demo:bench-rotate-%d' "$i" | base64 -w0; echo; done > "$TMP/auths"
+read -r TP_MET TP_MET99 TP_METST <<< "$(wrk_one "$BASE" "demo:$TOKEN" /v2/users/me "$TMP/auths")"
 # the reference's creator policies: every created object adds rows to the
 # creator's groups; 20 000 of them, patterns as it writes them, marked
 # (uuids starting be0cbe0c) so that they are removed again after
@@ -453,12 +462,19 @@ q "INSERT INTO group_policies (group_uuid, priority, effect, action, resource)
 NPOL=$(q "SELECT count(*) FROM group_policies gp JOIN user_groups ug USING (group_uuid) WHERE ug.user_uuid = '$ME_UUID'")
 read -r TP_MEP TP_MEP99 TP_MEPST <<< "$(wrk_one "$BASE" "demo:$TOKEN" /v2/users/me)"
 read -r TP_DAYP TP_DAYP99 TP_DAYPST <<< "$(wrk_one "$BASE" "demo:$TOKEN" "$DAY_PATH")"
+read -r TP_METP TP_METP99 TP_METPST <<< "$(wrk_one "$BASE" "demo:$TOKEN" /v2/users/me "$TMP/auths")"
 q "DELETE FROM group_policies WHERE resource LIKE 'timeseries/be0cbe0c%'" > /dev/null
+q "DELETE FROM user_tokens WHERE name = 'bench-rotate' AND user_uuid = '$ME_UUID'" > /dev/null
 TP_REF_ME="-" TP_REF_DAY="-"
 if [ -n "$REF_UUID" ]; then
   read -r TP_REF_ME _ <<< "$(wrk_one "$REFERENCE_URL" "$REF_AUTH" /v2/users/me)"
   read -r TP_REF_DAY _ <<< "$(wrk_one "$REFERENCE_URL" "$REF_AUTH" "/v2/timeseries/$REF_UUID/data?start=2021-07-01T00:00:00Z&end=2021-07-02T00:00:00Z")"
 fi
+read -r TP_STATUS TP_STATUS99 _ <<< "$(wrk_one "$BASE" "demo:$TOKEN" /status)"
+echo "SELECT 1;" > "$TMP/one.sql"
+TP_PG1=$("$(dirname "$PSQL")/pgbench" -h "$VAR/run" -U postgres -n -M prepared -f "$TMP/one.sql" \
+          -c "$WRK_CONNS" -j "$WRK_THREADS" -T "$TP_SECONDS" selfhost_demo 2>/dev/null |
+        awk '/^tps/ { printf "%.0f", $3 }') || TP_PG1="-"
 # PostgreSQL's own rate for the rows of the 1-day read: the same SELECT,
 # prepared, over the same number of connections (pgbench)
 echo "SELECT ts, value FROM tsdata WHERE ts_uuid = '$MIN_UUID' AND ts BETWEEN '2021-07-01T00:00:00Z' AND '2021-07-02T00:00:00Z' ORDER BY ts;" > "$TMP/day.sql"
@@ -548,7 +564,10 @@ REPORT=$TMP/report.md
   echo "|---|---:|---:|---:|---:|---:|---:|---:|"
   echo "| /v2/users/me | $TP_ME | $TP_ME99 | $TP_MEP | $(ratio "$TP_MEP" "$TP_ME") | $TP_REF_ME | $(ratio "$TP_ME" "$TP_REF_ME") | |"
   echo "| 1-day read | $TP_DAY | $TP_DAY99 | $TP_DAYP | $(ratio "$TP_DAYP" "$TP_DAY") | $TP_REF_DAY | $(ratio "$TP_DAY" "$TP_REF_DAY") | $TP_PG |"
+  echo "| /v2/users/me, 1000 tokens in turn (looked up every time) | $TP_MET | $TP_MET99 | $TP_METP | $(ratio "$TP_METP" "$TP_MET") | | | |"
+  echo "| /status (no database, no credentials checked) | $TP_STATUS | $TP_STATUS99 | | | | | $TP_PG1 |"
   echo
+  echo "Repeated requests of one token find the answer their responder keeps (docs/deployment.md): one cheap round trip while nothing authentication reads has changed. The 1000-token row looks every token and its candidate policies up in PostgreSQL. /status is the ceiling of any path through nginx and FastCGI on this machine; beside it, PostgreSQL's own rate for \`SELECT 1\` (pgbench, prepared, $WRK_CONNS connections): the price of one round trip."
   echo "## Responder memory around $((MEM_ROUNDS * POOL)) one-year reads ($POOL at a time)"
   echo
   echo "Largest VmHWM of the $POOL responders: before $h0 kB, after $h1 kB (change $MEM_DELTA kB); VmRSS before $r0 kB, after $r1 kB; $RESET."
