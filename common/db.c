@@ -164,12 +164,14 @@ int db_alive(struct db_conn *c)
     struct pollfd p = { .fd = PQsocket(c->pg), .events = POLLIN };
     if (p.fd < 0)
         return 0;
-    if (poll(&p, 1, 0) > 0) {
-        /* something arrived while idle: a NOTIFY, a NOTICE, or the server's
-         * goodbye (then libpq sees EOF and marks the connection bad) */
+    /* something arrived while idle: a NOTIFY, a NOTICE, or the server's
+     * goodbye — a FATAL message ("terminating connection due to
+     * administrator command": a restart, pg_terminate_backend) and then
+     * EOF, which only a second read sees and makes libpq mark the
+     * connection bad; so read until nothing more is there (a few times) */
+    for (int i = 0; i < 4 && PQstatus(c->pg) == CONNECTION_OK && poll(&p, 1, 0) > 0; i++)
         if (PQconsumeInput(c->pg) == 0)
             return 0; /* notifications, if any, stay queued for PQnotifies */
-    }
     return PQstatus(c->pg) == CONNECTION_OK;
 }
 

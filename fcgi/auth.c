@@ -136,8 +136,15 @@ int auth_authenticate(struct req *r)
                              kept ? kept_epoch : NULL };
     const int lengths[] = { TOKEN_HASH_LEN, 0, 0, 0, 0 };
     const int formats[] = { 1, 0, 0, 0, 0 };
-    PGresult *res = db_exec_full(r->db, token_owner_stmt((int)r->db->schema), params, lengths,
-                                 formats, 0);
+    const struct db_stmt *st = token_owner_stmt((int)r->db->schema);
+    PGresult *res = db_exec_full(r->db, st, params, lengths, formats, 0);
+    if (!db_ok(res) && PQstatus(r->db->pg) == CONNECTION_BAD && db_reset(r->db) == OK) {
+        /* the server ended the connection while it was idle and its goodbye
+         * came too late for server_domain_db to see: this read, the
+         * request's first statement, once more on a new connection */
+        PQclear(res);
+        res = db_exec_full(r->db, st, params, lengths, formats, 0);
+    }
     if (!db_ok(res))
         return req_fail_db(r, res);
     int n = PQntuples(res);

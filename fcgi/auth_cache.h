@@ -1,5 +1,5 @@
 /* auth_cache.h — what authentication found for a token, kept by one
- * responder per domain connection, for as long as the domain's
+ * responder per domain, for as long as the domain's
  * authentication epoch (sql/000022_auth_epoch.up.sql) says it holds.
  *
  * Authentication asks PostgreSQL for a token's owner, the owner's rate and
@@ -13,12 +13,14 @@
  * host, selfctl, psql, the reference's server on the same database — takes
  * effect at the next request. One round trip either way.
  *
- * A fixed number of entries per connection (a token's scopes name the
- * object, so a client reading 100 series holds 100), each replaced by the
- * next token and scopes that hash to its slot. Made at a connection's
- * first look-up, freed when it closes (a reopened one may reach another
- * database, or the same one after a restore). Tokens are kept as their
- * hashes only. */
+ * Up to AUTH_CACHE_SLOTS answers per domain (a token's scopes name the
+ * object, so a client reading 100 series holds 100): a few slots at
+ * first, twice as many whenever an answer would replace one of another
+ * key, then each replaced by the next token and scopes that hash to it.
+ * Kept across reconnections: every move of the epoch draws a new random
+ * number, so one number names one state of what it covers, even in a
+ * database restored from a backup or replaced by a standby. Tokens are
+ * kept as their hashes only. */
 #ifndef SELFSERV_AUTH_CACHE_H
 #define SELFSERV_AUTH_CACHE_H
 

@@ -89,14 +89,12 @@ static void conn_close(struct server *s, struct domain_conn *dc, int keep_slot)
     if (dc->connected && !keep_slot)
         connbudget_release(s->budget, dc->key);
     dc->connected = 0;
-    auth_cache_free(dc->auth);
-    dc->auth = NULL;
 }
 
 static void conn_drop(struct server *s, struct domain_conn *dc)
 {
     conn_close(s, dc, 0);
-    auth_cache_free(dc->auth); /* NULL by now unless it never connected */
+    auth_cache_free(dc->auth);
     free(dc->name);
     free(dc->uri);
     free(dc);
@@ -332,23 +330,19 @@ int server_domain_db(struct server *s, const char *domain, struct db_conn **db, 
     /* a connection the server closed while it was idle (a restart, a
      * failover) is connected again before the request uses it: with a
      * multi-host URI, to whichever host takes writes now */
-    if (dc->connected && !db_alive(&dc->db)) {
-        auth_cache_free(dc->auth); /* connected again: perhaps to another host */
-        dc->auth = NULL;
-        if (db_reset(&dc->db) != OK) {
-            char line[300];
-            log_warn("domain %s: connection lost, not connected again: %s", dc->name,
-                     db_error_line(&dc->db, NULL, line, sizeof line));
-            conn_close(s, dc, 0);
-            *status = 503; /* tried just now: the next request tries again */
-            return ERROR;
-        }
+    if (dc->connected && !db_alive(&dc->db) && db_reset(&dc->db) != OK) {
+        char line[300];
+        log_warn("domain %s: connection lost, not connected again: %s", dc->name,
+                 db_error_line(&dc->db, NULL, line, sizeof line));
+        conn_close(s, dc, 0);
+        *status = 503; /* tried just now: the next request tries again */
+        return ERROR;
     }
     if (dc->connected && dc->db.schema_stale) {
         char err[512];
         int64_t version;
         dc->db.schema_stale = 0;
-        auth_cache_free(dc->auth); /* migrated perhaps: the epoch made again */
+        auth_cache_free(dc->auth); /* migrated perhaps: nothing kept is worth keeping */
         dc->auth = NULL;
         if (migrate_check_servable(&dc->db, &version, err, sizeof err) != OK) {
             log_error("domain %s: not serving: %s", dc->name, err);

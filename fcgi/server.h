@@ -45,8 +45,9 @@ struct domain_conn {
     int recheck;              /* the domain list changed: look at the schema again */
     int64_t last_used_us;     /* for least recently used first */
     struct auth_cache *auth;  /* a primary's token look-ups (auth_cache.h), made at
-                               * first use, freed whenever its connection closes or
-                               * is made again */
+                               * first use; they outlive its connection (an epoch
+                               * names one state of the tables, whatever the
+                               * database's history) */
     /* a replica's: */
     enum replica_state state;
     int64_t lag_checked_us;   /* when its lag was last looked at */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base64.h"
 #include "itest.h"
@@ -225,8 +226,10 @@ static void expect_all(const char *userpwd, long status)
     for (int i = 0; i < ROUNDS; i++) {
         struct http_reply r;
         CU_ASSERT_EQUAL_FATAL(itest_http("GET", "/v2/users/me", userpwd, NULL, NULL, &r), 0);
-        if (r.status != status)
+        if (r.status != status) {
             wrong++;
+            fprintf(stderr, "\n  answer %d: %ld %.*s", i, r.status, (int)r.body_len, r.body);
+        }
         itest_reply_free(&r);
     }
     if (wrong)
@@ -304,6 +307,39 @@ static void test_kept_answers_follow_every_change_at_the_next_request(void)
     /* the user deleted: its tokens go by cascade */
     sql("DELETE FROM users WHERE uuid = $1", 1, pt);
     expect_all(userpwd2, 401);
+}
+
+/* The responders' connections ended by the server (as a restart or a
+ * failover would): what they kept is still used, and still follows. */
+static void end_responder_connections(void)
+{
+    sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND application_name = 'selfserv'", 0, NULL);
+    /* gone before the next request (one racing the backend's exit gets
+     * the JSON 503 of a connection lost mid-request) */
+    for (int i = 0; i < 200 && sql_long("SELECT count(*) FROM pg_stat_activity WHERE "
+                                        "datname = current_database() AND "
+                                        "application_name = 'selfserv'", 0, NULL) > 0; i++)
+        usleep(10000);
+}
+
+static void test_kept_answers_outlive_reconnections_and_still_follow(void)
+{
+    char uuid[UUID_STRLEN + 1], userpwd[256];
+    make_user(uuid, userpwd, sizeof userpwd);
+    grant(uuid, "allow", "read", "users/me");
+    expect_all(userpwd, 200);
+    end_responder_connections();
+    expect_all(userpwd, 200);
+    grant(uuid, "deny", "read", "users/%");
+    end_responder_connections();
+    expect_all(userpwd, 403); /* changed while they were away */
+    end_responder_connections();
+    expect_all(userpwd, 403);
+    const char *p[] = { uuid };
+    sql("DELETE FROM group_policies WHERE effect = 'deny' AND group_uuid = "
+        "(SELECT uuid FROM groups WHERE name = 'ug-' || $1)", 1, p);
+    expect_all(userpwd, 200);
 }
 
 /* users/me is kept with the token's answer: every change of the user, its
@@ -444,6 +480,8 @@ void register_tests(void)
     CU_add_test(s, "revoked_token_is_401_on_next_request", test_revoked_token_is_401_on_next_request);
     CU_add_test(s, "kept_answers_follow_every_change_at_the_next_request",
                 test_kept_answers_follow_every_change_at_the_next_request);
+    CU_add_test(s, "kept_answers_outlive_reconnections_and_still_follow",
+                test_kept_answers_outlive_reconnections_and_still_follow);
     CU_add_test(s, "kept_users_me_follows_every_change_at_the_next_request",
                 test_kept_users_me_follows_every_change_at_the_next_request);
     CU_add_test(s, "user_without_policies_gets_403_everywhere",

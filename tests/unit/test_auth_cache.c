@@ -163,6 +163,31 @@ static void test_auth_cache_body_kept_only_at_the_answers_epoch(void)
     auth_cache_free(c);
 }
 
+/* A few slots at first, more before an answer replaces another's: 20
+ * tokens of one scope are all found again. */
+static void test_auth_cache_grows_before_replacing(void)
+{
+    struct auth_cache *c = auth_cache_new();
+    char token[64];
+    uint8_t h[TOKEN_HASH_LEN];
+    for (int i = 0; i < 20; i++) {
+        snprintf(token, sizeof token, "secret-token.grow-%d", i);
+        hash_of(h, token);
+        struct auth_answer a = answer(i, "alice");
+        auth_cache_put(c, h, "{read}", "{users/me}", &a);
+    }
+    int found = 0;
+    for (int i = 0; i < 20; i++) {
+        snprintf(token, sizeof token, "secret-token.grow-%d", i);
+        hash_of(h, token);
+        const struct auth_answer *k = auth_cache_find(c, h, "{read}", "{users/me}");
+        if (k && k->epoch == i)
+            found++;
+    }
+    CU_ASSERT_EQUAL(found, 20);
+    auth_cache_free(c);
+}
+
 static void test_auth_cache_null_is_nothing_kept(void)
 {
     uint8_t h[TOKEN_HASH_LEN];
@@ -193,6 +218,7 @@ void register_tests(void)
     ADD(s, test_auth_cache_put_replaces_and_clear_empties);
     ADD(s, test_auth_cache_many_keys_never_mix);
     ADD(s, test_auth_cache_body_kept_only_at_the_answers_epoch);
+    ADD(s, test_auth_cache_grows_before_replacing);
     ADD(s, test_auth_cache_null_is_nothing_kept);
     ADD(s, test_auth_rules_copy_lives_in_the_arena);
 }
