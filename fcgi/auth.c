@@ -20,42 +20,38 @@
  * never reaches the database or its logs.
  *   $1 sha256(token)   $2 text[] actions   $3 text[] resources
  *   $4 text[] the resources' prefixes (schema 18 and later) */
-#define SQL_TOKEN_OWNER_TEXT(rate, candidates)                                          \
-    "SELECT u.uuid, u.name, " rate ", c.effect, c.action, c.resource FROM users u "     \
+#define SQL_TOKEN_OWNER_TEXT(lead, rate, candidates)                                    \
+    "SELECT " lead "u.uuid, u.name, " rate ", c.effect, c.action, c.resource FROM users u " \
     "LEFT JOIN LATERAL (" candidates ") c ON true "                                      \
     "WHERE u.uuid = (SELECT user_uuid FROM user_tokens WHERE token_hash = $1::bytea LIMIT 1)"
 #define USER_RATE "(SELECT req_per_hour FROM user_rates WHERE user_uuid = u.uuid)"
 
 static const struct db_stmt SQL_TOKEN_OWNER = {
     "auth_token_owner",
-    SQL_TOKEN_OWNER_TEXT(USER_RATE, POLICY_CANDIDATES_INDEXED("u.uuid", "$2::text[]", "$3::text[]",
-                                                              "$4::text[]")), 4
+    SQL_TOKEN_OWNER_TEXT("", USER_RATE, POLICY_CANDIDATES_INDEXED("u.uuid", "$2::text[]",
+                                                                  "$3::text[]", "$4::text[]")), 4
 };
-/* Schema 22 and later: the same look-up behind the domain's authentication
- * epoch (auth_cache.h). $5 is the epoch of the answer this responder
- * keeps for the token and scopes (NULL: none); while the epoch is still
- * that one, PostgreSQL does not look (the condition is constant for the
- * inner query: a one-time filter) and answers one row, the epoch and
- * NULLs. Otherwise the rows of SQL_TOKEN_OWNER, each after the epoch they
- * were read with (NULL if someone deleted the epoch's row: then nothing is
- * kept). */
+/* Schema 22 and later: the same, each row led by the domain's
+ * authentication epoch it was read with (auth_cache.h; NULL if someone
+ * deleted the epoch's row: then nothing is kept). */
+#define EPOCH_NOW "(SELECT epoch FROM selfhost_auth_epoch)"
 static const struct db_stmt SQL_TOKEN_OWNER_EPOCH = {
     "auth_token_owner_epoch",
-    "SELECT e.epoch, a.* FROM (SELECT (SELECT epoch FROM selfhost_auth_epoch) AS epoch) e "
-    "LEFT JOIN LATERAL ("
-    SQL_TOKEN_OWNER_TEXT(USER_RATE, POLICY_CANDIDATES_INDEXED("u.uuid", "$2::text[]", "$3::text[]",
-                                                              "$4::text[]"))
-    " AND e.epoch IS DISTINCT FROM $5::int8) a ON true", 5
+    SQL_TOKEN_OWNER_TEXT(EPOCH_NOW ", ", USER_RATE,
+                         POLICY_CANDIDATES_INDEXED("u.uuid", "$2::text[]", "$3::text[]",
+                                                   "$4::text[]")), 4
 };
+/* Whether the answer kept for a token still holds: the epoch alone. */
+static const struct db_stmt SQL_EPOCH = { "auth_epoch", "SELECT " EPOCH_NOW, 0 };
 /* Schemas 14 to 17: no policy lookup function (000018). */
 static const struct db_stmt SQL_TOKEN_OWNER_SCAN = {
     "auth_token_owner_scan",
-    SQL_TOKEN_OWNER_TEXT(USER_RATE, POLICY_CANDIDATES_SCAN("u.uuid", "$2::text[]", "$3::text[]")), 3
+    SQL_TOKEN_OWNER_TEXT("", USER_RATE, POLICY_CANDIDATES_SCAN("u.uuid", "$2::text[]", "$3::text[]")), 3
 };
 /* A database still at the reference's schema has no user_rates (000014). */
 static const struct db_stmt SQL_TOKEN_OWNER_NO_RATES = {
     "auth_token_owner_no_rates",
-    SQL_TOKEN_OWNER_TEXT("NULL::int4", POLICY_CANDIDATES_SCAN("u.uuid", "$2::text[]", "$3::text[]")), 3
+    SQL_TOKEN_OWNER_TEXT("", "NULL::int4", POLICY_CANDIDATES_SCAN("u.uuid", "$2::text[]", "$3::text[]")), 3
 };
 
 static const struct db_stmt *token_owner_stmt(int schema)
@@ -102,6 +98,28 @@ static int unauthorized(struct req *r, const char *message, const char *reason)
     return req_deny(r, 401, message, reason);
 }
 
+/* Runs st for the request's first statement; once more on a new
+ * connection when the server had ended the idle one and its goodbye came
+ * too late for server_domain_db to see (a restart, pg_terminate_backend). */
+static PGresult *first_exec(struct req *r, const struct db_stmt *st, const char *const *params,
+                            const int *lengths, const int *formats)
+{
+    PGresult *res = db_exec_full(r->db, st, params, lengths, formats, 0);
+    if (!db_ok(res) && PQstatus(r->db->pg) == CONNECTION_BAD && db_reset(r->db) == OK) {
+        PQclear(res);
+        res = db_exec_full(r->db, st, params, lengths, formats, 0);
+    }
+    return res;
+}
+
+/* The epoch in column 0 of the first row; -1 when there is none. */
+static int64_t epoch_of(const PGresult *res, int row)
+{
+    if (PQntuples(res) <= row || PQgetisnull(res, row, 0))
+        return -1;
+    return strtoll(PQgetvalue(res, row, 0), NULL, 10);
+}
+
 int auth_authenticate(struct req *r)
 {
     const char *domain, *token;
@@ -129,57 +147,53 @@ int auth_authenticate(struct req *r)
     int epochs = r->db->schema >= 22;
     struct auth_cache *cache = epochs ? server_auth_cache(r->db) : NULL;
     const struct auth_answer *kept = auth_cache_find(cache, r->token_hash, actions, resources);
-    char kept_epoch[24];
-    if (kept)
-        snprintf(kept_epoch, sizeof kept_epoch, "%lld", (long long)kept->epoch);
-    const char *params[] = { (const char *)r->token_hash, actions, resources, prefixes,
-                             kept ? kept_epoch : NULL };
-    const int lengths[] = { TOKEN_HASH_LEN, 0, 0, 0, 0 };
-    const int formats[] = { 1, 0, 0, 0, 0 };
-    const struct db_stmt *st = token_owner_stmt((int)r->db->schema);
-    PGresult *res = db_exec_full(r->db, st, params, lengths, formats, 0);
-    if (!db_ok(res) && PQstatus(r->db->pg) == CONNECTION_BAD && db_reset(r->db) == OK) {
-        /* the server ended the connection while it was idle and its goodbye
-         * came too late for server_domain_db to see: this read, the
-         * request's first statement, once more on a new connection */
-        PQclear(res);
-        res = db_exec_full(r->db, st, params, lengths, formats, 0);
-    }
-    if (!db_ok(res))
-        return req_fail_db(r, res);
-    int n = PQntuples(res);
-    int col = epochs; /* the owner's columns follow the epoch */
     struct auth_answer a = { .epoch = -1 };
-    int has_epoch = epochs && n > 0 && !PQgetisnull(res, 0, 0);
-    if (has_epoch)
-        a.epoch = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-    if (kept && has_epoch && a.epoch == kept->epoch) {
-        a = *kept; /* still holds: PostgreSQL did not look again */
-        a.rules = auth_rules_copy(r->arena, kept->rules, kept->nrules);
-        a.user_name = arena_strdup(r->arena, kept->user_name);
-        r->kept_body = kept->body ? arena_strdup(r->arena, kept->body) : NULL;
-    } else if (n == 0 || PQgetisnull(res, 0, col)) {
+    PGresult *res;
+    if (kept) {
+        res = first_exec(r, &SQL_EPOCH, NULL, NULL, NULL);
+        if (!db_ok(res))
+            return req_fail_db(r, res);
+        int64_t now = epoch_of(res, 0);
         PQclear(res);
-        return unauthorized(r, "The API key is invalid",
-                            arena_sprintf(r->arena, "unknown or revoked token in domain %s", domain));
-    } else {
+        if (now >= 0 && now == kept->epoch) {
+            a = *kept; /* still holds: nothing authentication reads has changed */
+            a.rules = auth_rules_copy(r->arena, kept->rules, kept->nrules);
+            a.user_name = arena_strdup(r->arena, kept->user_name);
+            r->kept_body = kept->body ? arena_strdup(r->arena, kept->body) : NULL;
+        }
+    }
+    if (a.epoch < 0) {
+        const char *params[] = { (const char *)r->token_hash, actions, resources, prefixes };
+        const int lengths[] = { TOKEN_HASH_LEN, 0, 0, 0 };
+        const int formats[] = { 1, 0, 0, 0 };
+        res = first_exec(r, token_owner_stmt((int)r->db->schema), params, lengths, formats);
+        if (!db_ok(res))
+            return req_fail_db(r, res);
+        if (PQntuples(res) == 0) {
+            PQclear(res);
+            return unauthorized(r, "The API key is invalid",
+                                arena_sprintf(r->arena, "unknown or revoked token in domain %s",
+                                              domain));
+        }
+        int col = epochs; /* the owner's columns follow the epoch */
         snprintf(a.user_uuid, sizeof a.user_uuid, "%s", PQgetvalue(res, 0, col));
         a.user_name = arena_strdup(r->arena, PQgetvalue(res, 0, col + 1));
         a.user_rate = PQgetisnull(res, 0, col + 2) ? -1 : strtoll(PQgetvalue(res, 0, col + 2), NULL, 10);
         struct policy_rule *rules;
         policy_rules_from(r, res, col + 3, &rules, &a.nrules);
         a.rules = rules;
-        if (has_epoch)
+        a.epoch = epochs ? epoch_of(res, 0) : -1;
+        PQclear(res);
+        if (a.epoch >= 0)
             auth_cache_put(cache, r->token_hash, actions, resources, &a);
     }
-    PQclear(res);
     memcpy(r->user_uuid, a.user_uuid, sizeof r->user_uuid);
     r->user_name = a.user_name;
     r->domain = arena_strdup(r->arena, domain);
     r->user_rate = a.user_rate;
     r->rules = (struct policy_rule *)a.rules;
     r->nrules = a.nrules;
-    r->auth_epoch = has_epoch ? a.epoch : -1;
+    r->auth_epoch = a.epoch;
     r->auth_actions = actions;
     r->auth_resources = resources;
     return OK;

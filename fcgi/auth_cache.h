@@ -7,16 +7,15 @@
  * on, the database keeps an epoch that every committed change of users,
  * tokens, groups, memberships, policies or rates moves on; the answer is
  * kept here with the epoch it was read with. The next request with the
- * same token and scopes sends the epoch it holds along: PostgreSQL skips
- * the look-up when the epoch is still that one (the whole answer is then
- * the epoch), and a change made anywhere — another responder, another
- * host, selfctl, psql, the reference's server on the same database — takes
- * effect at the next request. One round trip either way.
+ * same token and scopes reads the epoch alone (one row of one table) and
+ * looks up again only when it moved, so a change made anywhere — another
+ * responder, another host, selfctl, psql, the reference's server on the
+ * same database — takes effect at the next request.
  *
  * Up to AUTH_CACHE_SLOTS answers per domain (a token's scopes name the
  * object, so a client reading 100 series holds 100): a few slots at
- * first, twice as many whenever an answer would replace one of another
- * key, then each replaced by the next token and scopes that hash to it.
+ * first, twice as many whenever an answer finds no room near the slot
+ * its key hashes to, then the oldest of those few slots makes room.
  * Kept across reconnections: every move of the epoch draws a new random
  * number, so one number names one state of what it covers, even in a
  * database restored from a backup or replaced by a standby. Tokens are
