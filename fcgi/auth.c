@@ -1,4 +1,6 @@
-/* auth.c — HTTP Basic authentication against the domain's user_tokens. */
+/* auth.c — HTTP Basic authentication against the domain's user_tokens,
+ * with the answers kept per token while the domain's epoch holds
+ * (auth_cache.h). */
 #include "auth.h"
 
 #include <stdlib.h>
@@ -19,7 +21,8 @@
  * The hash is computed here and sent as binary bytea, so the secret itself
  * never reaches the database or its logs.
  *   $1 sha256(token)   $2 text[] actions   $3 text[] resources
- *   $4 text[] the resources' prefixes (schema 18 and later) */
+ *   $4 text[] the resources' prefixes (schema 18 and later)
+ * lead: columns before the owner's (the epoch, or nothing). */
 #define SQL_TOKEN_OWNER_TEXT(lead, rate, candidates)                                    \
     "SELECT " lead "u.uuid, u.name, " rate ", c.effect, c.action, c.resource FROM users u " \
     "LEFT JOIN LATERAL (" candidates ") c ON true "                                      \
