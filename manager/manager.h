@@ -62,6 +62,8 @@ struct pm_domain {
     int64_t used_us;           /* last use, for closing a polled domain's connection */
     int64_t connect_by_us;     /* give up connecting then */
     int64_t schema;            /* schema version of its database */
+    bool schema_known;         /* looked at since the domain file last changed: a
+                                * polled domain's connections skip the look */
     int64_t retry_at_us;       /* when to try connecting again */
     int64_t reload_at_us;      /* next full read of its programs */
     int64_t housekeeping_at_us; /* next pm_housekeeping run */

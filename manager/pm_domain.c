@@ -169,6 +169,7 @@ static void domain_down(struct pm *pm, struct pm_domain *d)
     domain_close(pm, d, false);
     d->retry_at_us = clock_mono_us() + PM_RETRY_US;
     d->failed = true;
+    d->schema_known = false; /* a table gone (migrated down?): look again */
 }
 
 static void domain_disconnect(struct pm *pm, struct pm_domain *d, const char *why)
@@ -260,21 +261,26 @@ static void domain_listen_prefer(struct pm *pm, struct pm_domain *d)
     domain_listen_maybe(pm, d);
 }
 
-/* The connection is up: check the schema, bound statements in time (one
- * loop serves every domain), listen when the share allows. */
+/* The connection is up: check the schema (once per change of the domain
+ * file, which `selfctl db migrate` touches: a polled domain connects every
+ * poll, and on a new backend each statement costs a look at the catalogs),
+ * bound statements in time (one loop serves every domain), listen when the
+ * share allows. */
 static void domain_ready(struct pm *pm, struct pm_domain *d)
 {
     char err[512] = "";
     int dirty = 0;
     d->connecting = false;
-    if (migrate_current(&d->db, &d->schema, &dirty, err, sizeof err) != OK || dirty
-        || d->schema < 12) {
+    if (!d->schema_known &&
+        (migrate_current(&d->db, &d->schema, &dirty, err, sizeof err) != OK || dirty ||
+         d->schema < 12)) {
         char why[600];
         snprintf(why, sizeof why, "not a usable selfhost database (%s)",
                  dirty ? "dirty migration" : err[0] ? err : "schema too old");
         connect_failed(pm, d, why);
         return;
     }
+    d->schema_known = true;
     PGresult *res = db_exec_sql(&d->db, "SET statement_timeout = '10s'");
     int ok = db_ok(res);
     PQclear(res);
@@ -553,6 +559,7 @@ int pm_domains_load(struct pm *pm)
         struct pm_domain *old = pm_domain_find(pm, list.items[i].name);
         if (old && strcmp(old->uri, list.items[i].uri) == 0) {
             next[i] = *old;
+            next[i].schema_known = false; /* migrated perhaps: look at the next connection */
             old->name = NULL; /* moved: no longer found, not freed below */
             continue;
         }
