@@ -74,8 +74,14 @@ struct tg_builtin {
     const char *go_name;
 };
 
+/* The tag takes a whole word (it is padding otherwise) so that a value is
+ * always written as two 8-byte stores: a 1-byte store of the tag followed
+ * by an 8-byte load of the word (copying the value, passing it in a
+ * register) cannot be forwarded from the store buffer and stalls the load
+ * until the store retires, a dozen cycles on every value the VM has just
+ * made and reads back at once (an EQUAL's result read by JUMP_FALSY). */
 struct tg_value {
-    uint8_t type; /* enum tg_type */
+    uint64_t type; /* enum tg_type */
     union {
         bool b;
         int64_t i;
