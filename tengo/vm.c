@@ -268,11 +268,13 @@ static int call_builtin(struct tg_vm *vm, struct tg_value callee, uint32_t nargs
 
 /* Instructions are dispatched with GCC's labels as values where the
  * compiler has them (one indirect jump per handler predicts better than
- * one shared switch), else with a switch. The stack pointer, the stack
- * and the instruction bytes live in locals: stack writes store through
- * uint8_t and would otherwise force every vm->sp to be reloaded; vm->sp
- * is written back (SYNC) before anything that reads it (builtins, the
- * collector, errors).
+ * one shared switch), else with a switch. The stack pointer, the stack,
+ * the instruction bytes, the constants and the running frame's locals
+ * and cells live in locals, which the compiler may keep in registers
+ * where it would reload a field of vm or of the frame after every store;
+ * vm->sp is written back (SYNC) before anything that reads it (builtins,
+ * the collector, errors), vm->nframes (SYNC_FRAMES) before the collector
+ * and the error report.
  *
  * Checks run at instruction boundaries where they can matter: the
  * collector and the allocation limit after instructions that may allocate
@@ -288,17 +290,20 @@ static int call_builtin(struct tg_vm *vm, struct tg_value callee, uint32_t nargs
  * running frame and the value on top sound. */
 #ifdef TG_CHECKS
 static void check_state(const struct tg_vm *vm, const struct tg_frame *fr,
-                        const struct tg_code *code, uint32_t sp)
+                        const struct tg_code *code, uint32_t sp, const struct tg_value *locals,
+                        struct tg_cell *const *cells)
 {
-    TG_CHECK(vm->nframes > 0 && fr == &vm->frames[vm->nframes - 1]);
+    TG_CHECK(fr >= vm->frames && fr < vm->frames + TG_MAX_FRAMES);
     TG_CHECK(fr->code == code);
+    TG_CHECK(locals == vm->stack + fr->bp);
+    TG_CHECK(cells == (fr->fn ? fr->fn->free : NULL));
     TG_CHECK(sp >= fr->bp + code->num_locals);
     TG_CHECK(sp <= fr->bp + code->num_locals + code->max_stack);
     TG_CHECK(sp < TG_STACK_SIZE);
     if (sp > fr->bp + code->num_locals)
         tg_check_value(vm->stack[sp - 1]);
 }
-#define CHECK_STATE() check_state(vm, fr, code, sp)
+#define CHECK_STATE() check_state(vm, fr, code, sp, locals, cells)
 #else
 #define CHECK_STATE() ((void)0)
 #endif
@@ -308,6 +313,7 @@ static void check_state(const struct tg_vm *vm, const struct tg_frame *fr,
 #define READ32() (ip += 4, tg_read_u32(insts + ip - 4))
 #define PUSH(v) (stack[sp++] = (v))
 #define SYNC() (vm->sp = sp)
+#define SYNC_FRAMES() (vm->nframes = (uint32_t)(fr - vm->frames) + 1)
 #define FAIL() goto fail
 #ifdef TG_VM_COMPUTED_GOTO
 #define CASE(name) op_##name:
@@ -377,7 +383,15 @@ int tg_vm_run(struct tg_vm *vm)
     const uint8_t *insts = code->insts;
     struct tg_value *const stack = vm->stack;
     struct tg_value *const globals = vm->globals;
+    const struct tg_value *const constants = bc->constants;
+    /* the running frame; vm->nframes is set from it (SYNC_FRAMES) only
+     * where it is read: the collector and the error report */
     struct tg_frame *fr = &vm->frames[0];
+    struct tg_frame *const frames_last = &vm->frames[TG_MAX_FRAMES - 1];
+    /* the running frame's locals and captured cells, kept out of fr so
+     * that reading a local costs one load, not two */
+    struct tg_value *locals = stack;
+    struct tg_cell *const *cells = NULL;
     uint32_t ip = 0, op_start = 0, sp = 0;
     unsigned check = CHECK_EVERY;
     uint8_t op;
@@ -417,6 +431,7 @@ tick:
 checks:
     if (vm->heap.bytes > vm->heap.next_gc) {
         SYNC();
+        SYNC_FRAMES();
         collect(vm);
         if (vm->max_heap_bytes && vm->heap.bytes + vm->res_bytes > vm->max_heap_bytes) {
             tg_vm_errorf(vm, "object allocation limit exceeded");
@@ -441,7 +456,7 @@ dispatch:
     CASE(CONSTANT) {
         uint32_t k = READ32();
         TG_CHECK(k < bc->nconst);
-        PUSH(bc->constants[k]);
+        PUSH(constants[k]);
         NEXT();
     }
     CASE(NULL)
@@ -558,11 +573,11 @@ dispatch:
         if (op == TG_OP_SET_SEL_GLOBAL) {
             dst = globals[idx];
         } else if (op == TG_OP_SET_SEL_LOCAL) {
-            dst = stack[fr->bp + idx];
+            dst = locals[idx];
             if (dst.type == TG_CELL)
                 dst = ((struct tg_cell *)dst.u.o)->v;
         } else {
-            dst = fr->fn->free[idx]->v;
+            dst = cells[idx]->v;
         }
         sp -= nsel + 1;
         if (nsel == 1 && dst.type == TG_ARRAY && stack[sp + 1].type == TG_INT &&
@@ -579,7 +594,7 @@ dispatch:
     CASE(GET_LOCAL) {
         uint32_t l = READ8();
         TG_CHECK(l < code->num_locals);
-        struct tg_value v = stack[fr->bp + l];
+        struct tg_value v = locals[l];
         if (v.type == TG_CELL)
             v = ((struct tg_cell *)v.u.o)->v;
         PUSH(v);
@@ -588,7 +603,7 @@ dispatch:
     CASE(SET_LOCAL) {
         uint32_t l = READ8();
         TG_CHECK(l < code->num_locals);
-        struct tg_value *slot = &stack[fr->bp + l];
+        struct tg_value *slot = &locals[l];
         struct tg_value v = stack[--sp];
         if (slot->type == TG_CELL)
             ((struct tg_cell *)slot->u.o)->v = v;
@@ -599,13 +614,13 @@ dispatch:
     CASE(DEFINE_LOCAL) {
         uint32_t l = READ8();
         TG_CHECK(l < code->num_locals);
-        stack[fr->bp + l] = stack[--sp];
+        locals[l] = stack[--sp];
         NEXT();
     }
     CASE(GET_LOCAL_PTR) {
         uint32_t l = READ8();
         TG_CHECK(l < code->num_locals);
-        struct tg_value *slot = &stack[fr->bp + l];
+        struct tg_value *slot = &locals[l];
         if (slot->type != TG_CELL)
             *slot = tg_obj_value(tg_cell_new(&vm->heap, *slot));
         PUSH(*slot);
@@ -614,19 +629,19 @@ dispatch:
     CASE(GET_FREE) {
         uint32_t f = READ8();
         TG_CHECK(fr->fn && f < fr->fn->nfree);
-        PUSH(fr->fn->free[f]->v);
+        PUSH(cells[f]->v);
         NEXT();
     }
     CASE(SET_FREE) {
         uint32_t f = READ8();
         TG_CHECK(fr->fn && f < fr->fn->nfree);
-        fr->fn->free[f]->v = stack[--sp];
+        cells[f]->v = stack[--sp];
         NEXT();
     }
     CASE(GET_FREE_PTR) {
         uint32_t f = READ8();
         TG_CHECK(fr->fn && f < fr->fn->nfree);
-        PUSH(tg_obj_value(fr->fn->free[f]));
+        PUSH(tg_obj_value(cells[f]));
         NEXT();
     }
     CASE(GET_BUILTIN) {
@@ -710,34 +725,37 @@ dispatch:
         uint32_t nargs = READ8();
         uint32_t spread = READ8();
         struct tg_value callee = stack[sp - 1 - nargs];
-        if (callee.type != TG_FUNCTION && callee.type != TG_BUILTIN) {
-            SYNC();
-            type_error(vm, "not callable", callee);
-            FAIL();
-        }
-        if (spread) {
-            struct tg_value arr = stack[--sp];
-            if (!is_array(arr)) {
+        /* compiled functions without spread arguments go straight on */
+        if (callee.type != TG_FUNCTION || spread) {
+            if (callee.type != TG_FUNCTION && callee.type != TG_BUILTIN) {
                 SYNC();
-                type_error(vm, "not an array", arr);
+                type_error(vm, "not callable", callee);
                 FAIL();
             }
-            struct tg_array *a = TG_ARR(arr);
-            if ((uint64_t)sp + a->len + 16 >= TG_STACK_SIZE) {
-                tg_vm_errorf(vm, "stack overflow");
-                FAIL();
+            if (spread) {
+                struct tg_value arr = stack[--sp];
+                if (!is_array(arr)) {
+                    SYNC();
+                    type_error(vm, "not an array", arr);
+                    FAIL();
+                }
+                struct tg_array *a = TG_ARR(arr);
+                if ((uint64_t)sp + a->len + 16 >= TG_STACK_SIZE) {
+                    tg_vm_errorf(vm, "stack overflow");
+                    FAIL();
+                }
+                memcpy(stack + sp, a->items, a->len * sizeof *a->items);
+                sp += a->len;
+                nargs = nargs - 1 + a->len;
             }
-            memcpy(stack + sp, a->items, a->len * sizeof *a->items);
-            sp += a->len;
-            nargs = nargs - 1 + a->len;
-        }
-        if (callee.type == TG_BUILTIN) {
-            SYNC();
-            int rc = call_builtin(vm, callee, nargs);
-            sp = vm->sp;
-            if (rc != OK)
-                FAIL();
-            NEXT_CHECKED();
+            if (callee.type == TG_BUILTIN) {
+                SYNC();
+                int rc = call_builtin(vm, callee, nargs);
+                sp = vm->sp;
+                if (rc != OK)
+                    FAIL();
+                NEXT_CHECKED();
+            }
         }
         struct tg_function *fn = (struct tg_function *)callee.u.o;
         const struct tg_code *fc = fn->code;
@@ -770,13 +788,13 @@ dispatch:
         if (fn == fr->fn && ip < code->len &&
             (insts[ip] == TG_OP_RETURN ||
              (insts[ip] == TG_OP_POP && ip + 1 < code->len && insts[ip + 1] == TG_OP_RETURN))) {
-            memmove(stack + fr->bp, stack + sp - nargs, nargs * sizeof *stack);
+            memmove(locals, stack + sp - nargs, nargs * sizeof *stack);
             sp -= nargs + 1;
             for (uint32_t i = nargs; i < fc->num_locals; i++)
-                stack[fr->bp + i] = tg_undefined();
+                locals[i] = tg_undefined();
             ip = 0;
         } else {
-            if (vm->nframes >= TG_MAX_FRAMES ||
+            if (fr == frames_last ||
                 (uint64_t)sp + fc->num_locals + fc->max_stack + 16 >= TG_STACK_SIZE) {
                 SYNC();
                 tg_vm_errorf(vm, "stack overflow");
@@ -784,13 +802,14 @@ dispatch:
             }
             fr->ip = ip;
             fr->call_ip = op_start;
-            fr = &vm->frames[vm->nframes++];
+            fr++;
             fr->code = code = fc;
             fr->fn = fn;
             fr->bp = sp - nargs;
-            fr->ip = 0;
+            locals = stack + fr->bp;
+            cells = fn->free;
             for (uint32_t i = nargs; i < fc->num_locals; i++)
-                stack[fr->bp + i] = tg_undefined();
+                locals[i] = tg_undefined();
             sp = fr->bp + fc->num_locals;
             insts = code->insts;
             ip = 0;
@@ -801,13 +820,13 @@ dispatch:
     }
     CASE(RETURN) {
         struct tg_value ret = READ8() ? stack[sp - 1] : tg_undefined();
-        uint32_t bp = fr->bp;
-        vm->nframes--;
-        fr = &vm->frames[vm->nframes - 1];
+        sp = fr->bp;
+        fr--;
         code = fr->code;
         insts = code->insts;
         ip = fr->ip;
-        sp = bp;
+        locals = stack + fr->bp;
+        cells = fr->fn ? fr->fn->free : NULL;
         stack[sp - 1] = ret;
         NEXT();
     }
@@ -861,6 +880,7 @@ op_unknown:
 #endif
 fail:
     tg_check_heap(&bc->heap);
+    SYNC_FRAMES();
     report(vm, code, op_start);
     vm->sp = 0;
     vm->nframes = 0;
