@@ -337,6 +337,19 @@ static void check_state(const struct tg_vm *vm, const struct tg_frame *fr,
         DISPATCH();                                                                                \
     } while (0)
 
+/* A comparison whose bool a JUMP_FALSY takes at once (an if's or a
+ * loop's condition) jumps there and then: one dispatch and one push and
+ * pop fewer, the jump still counted. Neither can fail, so no position is
+ * lost; a jump to the JUMP_FALSY itself still finds it. */
+#define FUSED_JUMP_FALSY(truth)                                                                    \
+    do {                                                                                           \
+        if (insts[ip] == TG_OP_JUMP_FALSY) {                                                       \
+            ip = (truth) ? ip + 5 : tg_read_u32(insts + ip + 1);                                   \
+            sp--;                                                                                  \
+            NEXT_COUNTED();                                                                        \
+        }                                                                                          \
+    } while (0)
+
 /* Truthiness of the common cases inline, the rest by tg_is_falsy. */
 static inline bool is_falsy(struct tg_value v)
 {
@@ -476,6 +489,8 @@ dispatch:
         struct tg_value *a = &stack[sp - 2], *b = &stack[sp - 1];
         if (a->type == TG_INT && b->type == TG_INT && int_binary(tok, a->u.i, b->u.i, a)) {
             sp--;
+            if (a->type == TG_BOOL)
+                FUSED_JUMP_FALSY(a->u.b);
             NEXT();
         }
         struct tg_value r;
@@ -491,6 +506,7 @@ dispatch:
         struct tg_value a = stack[sp - 2], b = stack[sp - 1];
         bool eq = a.type == TG_INT && b.type == TG_INT ? a.u.i == b.u.i : tg_equals(a, b);
         sp--;
+        FUSED_JUMP_FALSY(op == TG_OP_EQUAL ? eq : !eq);
         stack[sp - 1] = tg_bool(op == TG_OP_EQUAL ? eq : !eq);
         NEXT();
     }
