@@ -254,16 +254,19 @@ static struct tg_value iterator_value(struct tg_iterator *it)
     }
 }
 
+/* The result goes straight into the callee's slot (no builtin reads it:
+ * vm->callee says which builtin runs), not through a local copied there:
+ * a 16-byte copy of a value the builtin has just written as two words
+ * stalls on the store buffer, as every out-parameter copied whole does
+ * (so the operators, index and slice write theirs in place too). */
 static int call_builtin(struct tg_vm *vm, struct tg_value callee, uint32_t nargs)
 {
-    struct tg_value ret = tg_undefined();
+    struct tg_value *ret = vm->stack + vm->sp - nargs - 1;
     vm->callee = callee.u.bi;
-    int rc = callee.u.bi->fn(vm, vm->stack + vm->sp - nargs, (int)nargs, &ret);
-    vm->sp -= nargs + 1;
-    if (rc != OK)
-        return ERROR;
-    vm->stack[vm->sp++] = ret;
-    return OK;
+    *ret = tg_undefined();
+    int rc = callee.u.bi->fn(vm, ret + 1, (int)nargs, ret);
+    vm->sp -= nargs;
+    return rc != OK ? ERROR : OK;
 }
 
 /* Instructions are dispatched with GCC's labels as values where the
@@ -493,11 +496,9 @@ dispatch:
                 FUSED_JUMP_FALSY(a->u.b);
             NEXT();
         }
-        struct tg_value r;
         SYNC();
-        if (tg_binary_op(vm, tok, *a, *b, &r) != OK)
+        if (tg_binary_op(vm, tok, *a, *b, a) != OK)
             FAIL();
-        *a = r;
         sp--;
         NEXT_CHECKED();
     }
@@ -723,18 +724,17 @@ dispatch:
         }
         sp -= 2;
         SYNC();
-        if (tg_index_get(vm, stack[sp], stack[sp + 1], &r) != OK)
+        if (tg_index_get(vm, stack[sp], stack[sp + 1], &stack[sp]) != OK)
             FAIL();
-        PUSH(r);
+        sp++;
         NEXT_CHECKED();
     }
     CASE(SLICE_INDEX) {
-        struct tg_value r;
         sp -= 3;
         SYNC();
-        if (tg_slice(vm, stack[sp], stack[sp + 1], stack[sp + 2], &r) != OK)
+        if (tg_slice(vm, stack[sp], stack[sp + 1], stack[sp + 2], &stack[sp]) != OK)
             FAIL();
-        PUSH(r);
+        sp++;
         NEXT_CHECKED();
     }
     CASE(CALL) {
