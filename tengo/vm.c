@@ -472,7 +472,32 @@ dispatch:
     CASE(CONSTANT) {
         uint32_t k = READ32();
         TG_CHECK(k < bc->nconst);
-        PUSH(constants[k]);
+        const struct tg_value *c = &constants[k];
+        /* an int constant on the right of an int operator (x - 1, i < n,
+         * x == 0) goes into it at once, and a comparison into the
+         * JUMP_FALSY after it; the next instruction's operand is only
+         * read once it is known to be one of those (and x below the
+         * constant then exists) */
+        uint8_t next = insts[ip];
+        if (c->type == TG_INT &&
+            (next == TG_OP_BINARY || next == TG_OP_EQUAL || next == TG_OP_NOT_EQUAL)) {
+            struct tg_value *a = &stack[sp - 1];
+            if (next == TG_OP_BINARY && a->type == TG_INT &&
+                int_binary(insts[ip + 1], a->u.i, c->u.i, a)) {
+                ip += 2;
+                if (a->type == TG_BOOL)
+                    FUSED_JUMP_FALSY(a->u.b);
+                NEXT();
+            }
+            if (next != TG_OP_BINARY && a->type == TG_INT) {
+                bool truth = (a->u.i == c->u.i) == (next == TG_OP_EQUAL);
+                ip++;
+                FUSED_JUMP_FALSY(truth);
+                *a = tg_bool(truth);
+                NEXT();
+            }
+        }
+        PUSH(*c);
         NEXT();
     }
     CASE(NULL)
