@@ -142,6 +142,43 @@ static void test_vm_int_fast_paths_match_general_rules(void)
     CHECK(cases);
 }
 
+/* The VM fuses an int constant into the operator after it and a
+ * comparison into the JUMP_FALSY after it (vm.c); the results and the
+ * errors are those of the instructions one by one, a jump that lands on
+ * the JUMP_FALSY (a && b == 1) included. Checked against the VM before
+ * the fusion. */
+static void test_vm_fused_constant_and_jump_match_the_plain_instructions(void)
+{
+    static const struct vm_case cases[] = {
+        { "a := 9223372036854775807; out = [a + 1, a * 2, -a - 2, a - -1]",
+          "[-9223372036854775808, -2, 9223372036854775807, -9223372036854775808]" },
+        { "a := 7; out = [a / 2, a % 3, a / -1, a % -2, a & 3, a | 8, a ^ 1, a << 2, a >> 1]",
+          "[3, 1, -7, 1, 3, 15, 6, 28, 3]" },
+        { "a := 7; out = a / 0", "Runtime Error: division by zero\n\tat test:1:15" },
+        { "a := 7; out = a % 0", "Runtime Error: division by zero\n\tat test:1:15" },
+        { "x := 1.5; out = [x == 1, x != 1, x < 2, x + 1]", "[false, true, true, 2.5]" },
+        { "x := \"a\"; out = [x == 1, x != 1]", "[false, true]" },
+        { "x := 'a'; out = [x == 97, x + 1, x < 98]", "[false, b, true]" },
+        { "n := 0; for i := 0; i < 10; i++ { if i == 3 || i % 2 == 0 { n += i } }; out = n",
+          "23" },
+        { "a := 0; b := 1; out = 5; if a && b == 1 { out = 6 }", "5" },
+        { "a := 1; b := 1; out = 5; if a && b == 1 { out = 6 }", "6" },
+        { "a := 1; b := 2; out = 5; if a == 2 || b != 2 { out = 6 } else if a != 1 { out = 7 } "
+          "else { out = 8 }",
+          "8" },
+        { "x := 5; out = [x > 3 ? \"big\" : \"small\", x < 3 ? \"big\" : \"small\", x == 5 ? 1 : 2]",
+          "[\"big\", \"small\", 1]" },
+        { "x := 3; y := x == 3; z := x != 3; out = [y, z, x < 4, x >= 4, x <= 2, x > 2]",
+          "[true, false, true, false, false, true]" },
+        { "x := \"a\"; out = x < 1", "Runtime Error: invalid operation: int > string\n\tat test:1:17" },
+        { "x := undefined; out = x + 1",
+          "Runtime Error: invalid operation: undefined + int\n\tat test:1:23" },
+        { "f := func(x) { if x == 0 { return 0 }; return x + f(x - 1) }; out = f(100)", "5050" },
+        { "out = 0; for i := 0; i < 5; i++ { if i != 2 { out += i } }", "8" },
+    };
+    CHECK(cases);
+}
+
 static void test_vm_deadline_aborts_endless_tail_calls(void)
 {
     /* a self tail call reuses its frame: no jump, no stack overflow */
@@ -874,6 +911,7 @@ void register_tests(void)
     ADD(s, test_vm_float_and_mixed_arithmetic);
     ADD(s, test_vm_comparison_and_equality);
     ADD(s, test_vm_int_fast_paths_match_general_rules);
+    ADD(s, test_vm_fused_constant_and_jump_match_the_plain_instructions);
     ADD(s, test_vm_strings_and_chars);
     ADD(s, test_vm_logical_and_conditional);
     ADD(s, test_vm_variables_and_assignment);
