@@ -314,7 +314,11 @@ static void check_state(const struct tg_vm *vm, const struct tg_frame *fr,
 #define READ8() (insts[ip++])
 #define READ16() (ip += 2, tg_read_u16(insts + ip - 2))
 #define READ32() (ip += 4, tg_read_u32(insts + ip - 4))
-#define PUSH(v) (stack[sp++] = (v))
+#define PUSH(v)                                                                                    \
+    do {                                                                                           \
+        tg_value_set(&stack[sp], (v));                                                                \
+        sp++;                                                                                      \
+    } while (0)
 #define SYNC() (vm->sp = sp)
 #define SYNC_FRAMES() (vm->nframes = (uint32_t)(fr - vm->frames) + 1)
 #define FAIL() goto fail
@@ -600,7 +604,7 @@ dispatch:
     CASE(SET_GLOBAL) {
         uint32_t g = READ16();
         TG_CHECK(g < vm->nglobals);
-        globals[g] = stack[--sp];
+        tg_value_set(&globals[g], stack[--sp]);
         NEXT();
     }
     CASE(SET_SEL_GLOBAL)
@@ -625,7 +629,7 @@ dispatch:
         if (nsel == 1 && dst.type == TG_ARRAY && stack[sp + 1].type == TG_INT &&
             stack[sp + 1].u.i >= 0 && stack[sp + 1].u.i < TG_ARR(dst)->len) {
             /* a[i] = v within bounds, inline */
-            TG_ARR(dst)->items[stack[sp + 1].u.i] = stack[sp];
+            tg_value_set(&TG_ARR(dst)->items[stack[sp + 1].u.i], stack[sp]);
             NEXT();
         }
         SYNC();
@@ -648,15 +652,15 @@ dispatch:
         struct tg_value *slot = &locals[l];
         struct tg_value v = stack[--sp];
         if (slot->type == TG_CELL)
-            ((struct tg_cell *)slot->u.o)->v = v;
+            tg_value_set(&((struct tg_cell *)slot->u.o)->v, v);
         else
-            *slot = v;
+            tg_value_set(slot, v);
         NEXT();
     }
     CASE(DEFINE_LOCAL) {
         uint32_t l = READ8();
         TG_CHECK(l < code->num_locals);
-        locals[l] = stack[--sp];
+        tg_value_set(&locals[l], stack[--sp]);
         NEXT();
     }
     CASE(GET_LOCAL_PTR) {
@@ -677,7 +681,7 @@ dispatch:
     CASE(SET_FREE) {
         uint32_t f = READ8();
         TG_CHECK(fr->fn && f < fr->fn->nfree);
-        cells[f]->v = stack[--sp];
+        tg_value_set(&cells[f]->v, stack[--sp]);
         NEXT();
     }
     CASE(GET_FREE_PTR) {
@@ -737,14 +741,14 @@ dispatch:
             const struct tg_array *a = TG_ARR(*x);
             r = k->u.i >= 0 && k->u.i < a->len ? a->items[k->u.i] : tg_undefined();
             sp--;
-            stack[sp - 1] = r;
+            tg_value_set(&stack[sp - 1], r);
             NEXT();
         }
         if ((x->type == TG_MAP || x->type == TG_IMMUTABLE_MAP) && k->type == TG_STRING) {
             const struct tg_value *v = tg_map_get(TG_MAPV(*x), TG_STR(*k)->data, TG_STR(*k)->len);
             r = v ? *v : tg_undefined();
             sp--;
-            stack[sp - 1] = r;
+            tg_value_set(&stack[sp - 1], r);
             NEXT();
         }
         sp -= 2;
@@ -829,7 +833,8 @@ dispatch:
         if (fn == fr->fn && ip < code->len &&
             (insts[ip] == TG_OP_RETURN ||
              (insts[ip] == TG_OP_POP && ip + 1 < code->len && insts[ip + 1] == TG_OP_RETURN))) {
-            memmove(locals, stack + sp - nargs, nargs * sizeof *stack);
+            for (uint32_t i = 0; i < nargs; i++) /* down: never over an argument unread */
+                tg_value_set(&locals[i], stack[sp - nargs + i]);
             sp -= nargs + 1;
             for (uint32_t i = nargs; i < fc->num_locals; i++)
                 locals[i] = tg_undefined();
@@ -868,7 +873,7 @@ dispatch:
         ip = fr->ip;
         locals = stack + fr->bp;
         cells = fr->fn ? fr->fn->free : NULL;
-        stack[sp - 1] = ret;
+        tg_value_set(&stack[sp - 1], ret);
         NEXT();
     }
     CASE(CLOSURE) {
@@ -890,7 +895,7 @@ dispatch:
         SYNC();
         if (iterator_init(vm, stack[sp - 1], &it) != OK)
             FAIL();
-        stack[sp - 1] = it;
+        tg_value_set(&stack[sp - 1], it);
         NEXT_CHECKED();
     }
     CASE(ITERATOR_NEXT)
