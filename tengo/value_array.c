@@ -71,6 +71,19 @@ struct tg_store *tg_store_new(uint32_t cap)
     return s;
 }
 
+/* A store of cap items, the first len copied from items, the rest
+ * undefined (zero): calloc would zero the copied ones too. */
+static struct tg_store *store_new_from(uint32_t cap, const struct tg_value *items, uint32_t len)
+{
+    struct tg_store *s = xmalloc(sizeof *s + (size_t)cap * sizeof(struct tg_value));
+    s->refs = 1;
+    s->cap = cap;
+    if (len)
+        memcpy(s->items, items, len * sizeof *items);
+    memset(s->items + len, 0, (size_t)(cap - len) * sizeof *items);
+    return s;
+}
+
 void tg_store_release(struct tg_store *s)
 {
     TG_CHECK(!s || s->refs > 0);
@@ -129,12 +142,22 @@ struct tg_array *tg_array_append(struct tg_heap *h, struct tg_array *a, const st
     if (len <= a->cap && !a->h.perm) {
         r = tg_array_slice(h, a, 0, a->len, TG_ARRAY);
     } else {
-        r = tg_array_new(h, tg_go_growcap(a->cap, len, sizeof *v));
-        if (a->len)
-            memcpy(r->items, a->items, a->len * sizeof *r->items);
+        /* the new store: a's items copied, only the rest zeroed */
+        uint32_t cap = tg_go_growcap(a->cap, len, sizeof *v);
+        r = tg_array_new(h, 0);
+        if (cap) {
+            r->store = store_new_from(cap, a->items, a->len);
+            r->items = r->store->items;
+            r->cap = cap;
+            h->bytes += cap * sizeof *r->items;
+        }
     }
-    /* memmove: v may lie on the same store (a + a[1:]) */
-    if (n)
+    /* one item (append(a, x), the common case) word by word: it was most
+     * likely just made (value.h, tg_value_set); memmove for more, as v
+     * may lie on the same store (a + a[1:]) */
+    if (n == 1)
+        tg_value_set(&r->items[a->len], *v);
+    else if (n)
         memmove(r->items + a->len, v, n * sizeof *v);
     r->len = len;
     return r;
