@@ -379,6 +379,14 @@ void tg_heap_collect(struct tg_heap *h, const struct tg_value *roots, size_t n)
     tg_heap_sweep(h);
 }
 
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
 struct tg_string *tg_string_new(struct tg_heap *h, const char *s, size_t len)
 {
     /* the text is not zeroed: it is copied in, or filled by the caller */
@@ -388,6 +396,8 @@ struct tg_string *tg_string_new(struct tg_heap *h, const char *s, size_t len)
     if (len && s)
         memcpy(str->data, s, len);
     str->data[len] = 0;
+    if (h->perm && s)
+        str->hash = hash_bytes(str->data, len);
     return str;
 }
 
@@ -403,12 +413,28 @@ struct tg_array *tg_array_new(struct tg_heap *h, uint32_t cap)
     return a;
 }
 
-static uint32_t hash_bytes(const char *s, size_t n)
+/* A string's hash, computed once (strings are immutable): a key read as
+ * m.name or m[k] a million times is hashed once, not a million times. A
+ * constant without one (a hash of 0) is hashed each time, never written. */
+static uint32_t str_hash(struct tg_string *s)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    if (s->hash)
+        return s->hash;
+    uint32_t h = hash_bytes(s->data, s->len);
+    if (!s->h.perm)
+        s->hash = h;
     return h;
+}
+
+/* Keys are mostly short names: compared inline, without memcmp's call. */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+    if (n > 16)
+        return memcmp(a, b, n) == 0;
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
 }
 
 struct tg_map *tg_map_new(struct tg_heap *h)
@@ -454,7 +480,7 @@ static int32_t map_find(const struct tg_map_body *m, const char *key, size_t len
         int32_t e = (int32_t)((s & emask) - 1);
         const struct tg_map_entry *me = &m->entries[e];
         if (me->hash == hash && me->key && me->key->len == len &&
-            memcmp(me->key->data, key, len) == 0) {
+            same_bytes(me->key->data, key, len)) {
             if (slot)
                 *slot = i;
             return e;
@@ -509,7 +535,13 @@ struct tg_value *tg_map_get(const struct tg_map *m, const char *key, size_t len)
     return e < 0 ? NULL : &m->b->entries[e].value;
 }
 
-struct tg_value *tg_map_get_next(const struct tg_map *m, const struct tg_string *key,
+struct tg_value *tg_map_get_str(const struct tg_map *m, struct tg_string *key)
+{
+    int32_t e = map_find(m->b, key->data, key->len, str_hash(key), NULL);
+    return e < 0 ? NULL : &m->b->entries[e].value;
+}
+
+struct tg_value *tg_map_get_next(const struct tg_map *m, struct tg_string *key,
                                  uint32_t *hint)
 {
     struct tg_map_body *b = m->b;
@@ -524,7 +556,7 @@ struct tg_value *tg_map_get_next(const struct tg_map *m, const struct tg_string 
     if (i < b->nentries && b->entries[i].key == key)
         e = (int32_t)i;
     else
-        e = map_find(b, key->data, key->len, hash_bytes(key->data, key->len), NULL);
+        e = map_find(b, key->data, key->len, str_hash(key), NULL);
     if (e < 0)
         return NULL;
     *hint = (uint32_t)e + 1;
@@ -559,7 +591,7 @@ static struct tg_value *map_slot(struct tg_map_body *m, const char *key, size_t 
 void tg_map_set_key(struct tg_map *m, struct tg_string *key, struct tg_value v)
 {
     int created;
-    uint32_t hash = hash_bytes(key->data, key->len);
+    uint32_t hash = str_hash(key);
     struct tg_value *slot = map_slot(m->b, key->data, key->len, hash, &created);
     if (created)
         m->b->entries[m->b->nentries - 1].key = key;

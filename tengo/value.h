@@ -105,6 +105,10 @@ struct tg_string { /* TG_STRING and TG_BYTES */
     struct tg_obj h;
     uint32_t len;
     uint32_t cap; /* bytes: from data to the end of the store; strings: len */
+    /* strings: the map hash of the text once a map has needed it (0: not
+     * yet), in what was padding; a constant's is set when it is made, so
+     * that VMs sharing the bytecode never write to it (value.c) */
+    uint32_t hash;
     /* Strings: text, NUL-terminated for convenience (may hold NULs).
      * Bytes: into store->data and never NUL-terminated: the byte after a
      * slice is the next one of the store, so nothing may read past len. */
@@ -363,11 +367,13 @@ struct tg_map *tg_map_new(struct tg_heap *h);
 struct tg_map *tg_map_view(struct tg_heap *h, struct tg_map *m, enum tg_type type);
 /* NULL when absent. */
 struct tg_value *tg_map_get(const struct tg_map *m, const char *key, size_t len);
+/* tg_map_get with the key as a string object, whose hash is kept in it. */
+struct tg_value *tg_map_get_str(const struct tg_map *m, struct tg_string *key);
 /* tg_map_get for an iteration in entry order: key is looked for first in
  * entry *hint (the one after the previous key's) or just past entries
  * deleted since, without a probe of the index; *hint is then set past
  * the entry found. */
-struct tg_value *tg_map_get_next(const struct tg_map *m, const struct tg_string *key,
+struct tg_value *tg_map_get_next(const struct tg_map *m, struct tg_string *key,
                                  uint32_t *hint);
 void tg_map_set(struct tg_heap *h, struct tg_map *m, const char *key, size_t len,
                 struct tg_value v);

@@ -745,7 +745,7 @@ dispatch:
             NEXT();
         }
         if ((x->type == TG_MAP || x->type == TG_IMMUTABLE_MAP) && k->type == TG_STRING) {
-            const struct tg_value *v = tg_map_get(TG_MAPV(*x), TG_STR(*k)->data, TG_STR(*k)->len);
+            const struct tg_value *v = tg_map_get_str(TG_MAPV(*x), TG_STR(*k));
             r = v ? *v : tg_undefined();
             sp--;
             tg_value_set(&stack[sp - 1], r);
