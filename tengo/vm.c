@@ -344,10 +344,11 @@ static void check_state(const struct tg_vm *vm, const struct tg_frame *fr,
         DISPATCH();                                                                                \
     } while (0)
 
-/* A comparison whose bool a JUMP_FALSY takes at once (an if's or a
- * loop's condition) jumps there and then: one dispatch and one push and
- * pop fewer, the jump still counted. Neither can fail, so no position is
- * lost; a jump to the JUMP_FALSY itself still finds it. */
+/* A comparison or an ITERATOR_NEXT whose bool a JUMP_FALSY takes at once
+ * (an if's or a loop's condition) jumps there and then: one dispatch and
+ * one push and pop fewer, the jump still counted. Neither instruction can
+ * fail, so no position is lost; a jump to the JUMP_FALSY itself still
+ * finds it. */
 #define FUSED_JUMP_FALSY(truth)                                                                    \
     do {                                                                                           \
         if (insts[ip] == TG_OP_JUMP_FALSY) {                                                       \
@@ -898,10 +899,13 @@ dispatch:
         tg_value_set(&stack[sp - 1], it);
         NEXT_CHECKED();
     }
-    CASE(ITERATOR_NEXT)
+    CASE(ITERATOR_NEXT) {
         TG_CHECK(stack[sp - 1].type == TG_ITERATOR);
-        stack[sp - 1] = tg_bool(iterator_next((struct tg_iterator *)stack[sp - 1].u.o));
+        bool more = iterator_next((struct tg_iterator *)stack[sp - 1].u.o);
+        FUSED_JUMP_FALSY(more); /* a for-in loop's test */
+        stack[sp - 1] = tg_bool(more);
         NEXT();
+    }
     CASE(ITERATOR_KEY)
         TG_CHECK(stack[sp - 1].type == TG_ITERATOR);
         stack[sp - 1] = iterator_key((struct tg_iterator *)stack[sp - 1].u.o);

@@ -143,10 +143,10 @@ static void test_vm_int_fast_paths_match_general_rules(void)
 }
 
 /* The VM fuses an int constant into the operator after it and a
- * comparison into the JUMP_FALSY after it (vm.c); the results and the
- * errors are those of the instructions one by one, a jump that lands on
- * the JUMP_FALSY (a && b == 1) included. Checked against the VM before
- * the fusion. */
+ * comparison or a for-in's ITERATOR_NEXT into the JUMP_FALSY after it
+ * (vm.c); the results and the errors are those of the instructions one
+ * by one, a jump that lands on the JUMP_FALSY (a && b == 1) included.
+ * Checked against the VM before the fusion. */
 static void test_vm_fused_constant_and_jump_match_the_plain_instructions(void)
 {
     static const struct vm_case cases[] = {
@@ -175,6 +175,10 @@ static void test_vm_fused_constant_and_jump_match_the_plain_instructions(void)
           "Runtime Error: invalid operation: undefined + int\n\tat test:1:23" },
         { "f := func(x) { if x == 0 { return 0 }; return x + f(x - 1) }; out = f(100)", "5050" },
         { "out = 0; for i := 0; i < 5; i++ { if i != 2 { out += i } }", "8" },
+        { "out = 0; for i, x in [1, 2, 3] { if x == 2 { continue }; out += i * x }; "
+          "for k in {} { out = k }; "
+          "for i, c in \"h\u00e9llo\" { if c == 'l' { out += i; break } }",
+          "8" },
     };
     CHECK(cases);
 }
