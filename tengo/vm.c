@@ -703,8 +703,8 @@ dispatch:
         /* Go Tengo appends the items one by one: its capacity */
         struct tg_array *a = tg_array_new(&vm->heap, tg_array_cap_for(n));
         sp -= n;
-        if (n)
-            memcpy(a->items, stack + sp, n * sizeof *a->items);
+        for (uint32_t i = 0; i < n; i++) /* fresh values: word by word */
+            tg_value_set(&a->items[i], stack[sp + i]);
         a->len = n;
         PUSH(tg_obj_value(a));
         NEXT_CHECKED();
@@ -812,8 +812,8 @@ dispatch:
                 uint32_t nvar = nargs - real;
                 struct tg_array *rest = tg_array_new(&vm->heap, nvar);
                 sp -= nvar;
-                if (nvar)
-                    memcpy(rest->items, stack + sp, nvar * sizeof *rest->items);
+                for (uint32_t i = 0; i < nvar; i++)
+                    tg_value_set(&rest->items[i], stack[sp + i]);
                 rest->len = nvar;
                 PUSH(tg_obj_value(rest));
                 nargs = real + 1;
