@@ -316,7 +316,7 @@ static void check_state(const struct tg_vm *vm, const struct tg_frame *fr,
 #define READ32() (ip += 4, tg_read_u32(insts + ip - 4))
 #define PUSH(v)                                                                                    \
     do {                                                                                           \
-        tg_value_set(&stack[sp], (v));                                                                \
+        tg_value_set(&stack[sp], (v));                                                             \
         sp++;                                                                                      \
     } while (0)
 #define SYNC() (vm->sp = sp)
