@@ -166,6 +166,8 @@ struct pm {
     struct connbudget *budget; /* shared connection slots, NULL: no budget */
     bool budget_tried;
     int64_t polls_wait_us;     /* no slot for a poll: none is begun before then */
+    int64_t poll_late_us;      /* how late polled reads came lately (the largest,
+                                * fading): the next ones start that much earlier */
     int64_t domainfile_mtime;
     struct pm_conn *conns;
     struct pm_job *jobs;      /* queued and running, in arrival order */

@@ -23,7 +23,8 @@
 
 #define PM_RETRY_US (5 * 1000000LL)
 #define PM_LINGER_US (2 * 1000000LL)     /* a polled domain's connection, after its last use */
-#define PM_POLL_EARLY_US (15 * 1000000LL) /* at most this much before poll_interval is up */
+#define PM_POLL_EARLY_US (20 * 1000000LL) /* at most this much before poll_interval is up,
+                                           * plus how late polled reads came lately */
 #define PM_POLL_RETRY_US (50 * 1000LL)  /* polls blocked for want of a slot try again */
 #define PM_CLOSE_WAIT_MS 1000
 #define MANAGER_CLASS "/manager"
@@ -422,15 +423,26 @@ static void domain_reload(struct pm *pm, struct pm_domain *d)
     d->nprograms = kept;
     d->reload_now = false;
     int64_t interval = pm->cfg.manager_poll_interval * 1000000LL;
+    int64_t mono = clock_mono_us();
     if (!d->listening) {
         /* begin early: reads queued behind hundreds of others for a
          * connection slot, on a busy machine, still come within the
-         * interval of the one before (5 s early was seen to be 10 s late
-         * with 300 polled domains on 2 loaded cores) */
-        int64_t early = interval / 4 < PM_POLL_EARLY_US ? interval / 4 : PM_POLL_EARLY_US;
-        interval -= early;
+         * interval of the one before — a third of it (at most 20 s), plus
+         * as late as polled reads came lately, at most half of it in all
+         * (5 s early was seen to be 10 s late with 300 polled domains on 2
+         * loaded cores, 15 s early 6 s late on a slower machine) */
+        int64_t late = mono - d->reload_at_us;
+        if (late > interval)
+            late = 0; /* its database was away meanwhile: says nothing of the queue */
+        if (late > pm->poll_late_us)
+            pm->poll_late_us = late;
+        else
+            pm->poll_late_us -= pm->poll_late_us / 64; /* fades over a few hundred reads */
+        int64_t early = interval / 3 < PM_POLL_EARLY_US ? interval / 3 : PM_POLL_EARLY_US;
+        early += pm->poll_late_us;
+        interval -= early < interval / 2 ? early : interval / 2;
     }
-    d->reload_at_us = clock_mono_us() + interval;
+    d->reload_at_us = mono + interval;
     d->used_us = clock_mono_us();
     log_debug("domain %s: %zu program(s) read%s", d->name, d->nprograms,
               d->listening ? "" : ", polled");
@@ -543,6 +555,7 @@ static void domain_init(struct pm *pm, struct pm_domain *d, const struct domain 
         snprintf(server, sizeof server, "%s", d->uri); /* libpq will say what is wrong */
     snprintf(d->key, sizeof d->key, "%.*s" MANAGER_CLASS,
              (int)(sizeof d->key - sizeof MANAGER_CLASS), server);
+    d->reload_at_us = clock_mono_us(); /* due now: how late its first read comes counts */
 }
 
 int pm_domains_load(struct pm *pm)

@@ -121,7 +121,7 @@ INSERT INTO program_code_revisions (program_uuid, revision, signed, code, checks
   FROM programs WHERE name = 'tenant routine';"
 sleep 2 # the manager has read the new domain list and started polling
 for i in $(seq "$N"); do printf '\\connect t%d\n%s\n' "$i" "$ROUTINE"; done > "$TMP/routines.sql"
-T0=$SECONDS
+T0=$SECONDS T0_EPOCH=$(date +%s)
 q -f "$TMP/routines.sql" postgres >/dev/null; verdict "a routine in each of the $N domains"
 
 # --- load: reads and writes over every domain, 16 at a time ----------------------------
@@ -181,10 +181,21 @@ picked() { # number of t1..tN domains with a program in the manager's status
   status | grep -o '"domain":"t[0-9]*","connected":[a-z]*,"listening":[a-z]*,"programs":[1-9]' |
     sed 's/"domain":"t\([0-9]*\)".*/\1/' | awk -v n="$N" '$1 <= n' | sort -u | wc -l
 }
-while [ "$(picked)" -lt "$N" ] && [ $((SECONDS - T0)) -lt 70 ]; do sleep 1; done
-took=$((SECONDS - T0)) got=$(picked)
-[ "$got" -eq "$N" ] && [ "$took" -le 60 ]
-verdict "the routines of all $N domains picked up within 60 s ($got after $took s)"
+# when each was picked up: the manager's own line for it ("domain tN: routine
+# … (tenant routine) revision 1 is active", stamped to the second). The
+# status command answers between the manager's rounds, late on a loaded
+# machine, so it says whether, not when.
+active() { # "epoch-seconds domain" of the first such line per domain
+  grep -E 'domain t[0-9]+: routine .* \(tenant routine\) revision 1 is active' "$W/log/selfpmgr.log" |
+    sed -E 's/^([0-9-]+)T([0-9:]+)Z .* domain (t[0-9]+): .*/\1 \2 \3/' | sort -k3,3 -u |
+    while read -r day time d; do echo "$(date -u -d "$day $time" +%s) $d"; done
+}
+while [ "$(picked)" -lt "$N" ] && [ $((SECONDS - T0)) -lt 90 ]; do sleep 1; done
+got=$(picked)
+active > "$TMP/active"
+took=$(sort -n "$TMP/active" | tail -n 1 | awk -v t0="$T0_EPOCH" '{ print $1 - t0 }')
+[ "$got" -eq "$N" ] && [ "$(wc -l < "$TMP/active")" -ge "$N" ] && [ "${took:-999}" -le 60 ]
+verdict "the routines of all $N domains picked up within 60 s ($got in the status; the last one active $took s after they were made)"
 LISTENED=$(status | grep -o '"domain":"t[0-9]*","connected":true,"listening":true' | head -n 1 | sed 's/"domain":"\(t[0-9]*\)".*/\1/')
 [ -n "$LISTENED" ]; verdict "the manager listens on some domains ($LISTENED among them)"
 if [ -n "$LISTENED" ]; then
