@@ -30,9 +30,11 @@ AUTH=$AUTH_B; HOOK_B=$(new_program "hook b" webhook "@every 1h" 9000 "$CODE")
 stack_programs 1
 slots() { "$ITEST_SELFCTL" -c "$STACK_CONF" pmgr status --json 2>/dev/null | grep -q '"capacity":2'; }
 wait_for 10 slots; verdict "manager and a worker with 2 slots up"
-fast_503() { # N — a JSON 503 with Retry-After within 500 ms
+fast_503() { # N — a JSON 503 with Retry-After within 1 s: at once, beside the 2 s
+  # of a call that is held (the time counts the start of a curl process each,
+  # 12 of them at a time on a loaded 2-core machine: 386–503 ms seen)
   [ "$(hook_code "$1")" = 503 ] && hook_json "$1" && [ "$(hook_retry "$1")" != - ] &&
-    [ "$(hook_ms "$1")" -lt 500 ]
+    [ "$(hook_ms "$1")" -lt 1000 ]
 }
 show() { local n s=""; for n in "$@"; do s="$s$n:$(hook_code "$n")/$(hook_ms "$n")ms "; done; echo "$s"; }
 
@@ -66,7 +68,7 @@ SELFHOST_MANAGER_WEBHOOK_QUEUE=100 SELFHOST_MANAGER_WEBHOOK_DOMAIN_MAX=100 stack
 wait_for 10 slots; verdict "manager restarted with webhook_queue and webhook_domain_max at 100"
 rm -f "$TMP"/hook.*
 for n in $(seq 1 12); do hook "n$n" "$HOOK_A" "$AUTH_A"; done
-sleep 1
+sleep 1.5 # the 503s are in (< 1 s), the held calls are not (2 s of program)
 ours=$(pgrep -c -P "$(cat "$S/run/selfserv-webhook.pid")")
 quick=0 held=0
 for n in $(seq 1 12); do
