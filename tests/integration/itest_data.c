@@ -62,22 +62,28 @@ void new_uuid(char out[UUID_STRLEN + 1])
     uuid_format(&u, out);
 }
 
-void make_user(char uuid[UUID_STRLEN + 1], char *userpwd, size_t n)
+void add_token(const char *user, const char *label, char *userpwd, size_t n)
 {
-    new_uuid(uuid);
-    char name[64], secret[TOKEN_MAX], hex[2 * TOKEN_HASH_LEN + 3];
-    snprintf(name, sizeof name, "itest-%s", uuid);
+    char secret[TOKEN_MAX], hex[2 * TOKEN_HASH_LEN + 3];
     token_generate(secret);
     uint8_t hash[TOKEN_HASH_LEN];
     token_hash(secret, strlen(secret), hash);
     strcpy(hex, "\\x");
     for (int i = 0; i < TOKEN_HASH_LEN; i++)
         sprintf(hex + 2 + 2 * i, "%02x", hash[i]);
+    const char *p[] = { user, label, hex };
+    sql("INSERT INTO user_tokens(user_uuid, name, token_hash) VALUES ($1, $2, $3::bytea)", 3, p);
+    snprintf(userpwd, n, "%s:%s", itest_env("ITEST_DOMAIN"), secret);
+}
+
+void make_user(char uuid[UUID_STRLEN + 1], char *userpwd, size_t n)
+{
+    new_uuid(uuid);
+    char name[64];
+    snprintf(name, sizeof name, "itest-%s", uuid);
     const char *p1[] = { uuid, name };
     sql("INSERT INTO users(uuid, name) VALUES ($1, $2)", 2, p1);
-    const char *p2[] = { uuid, hex };
-    sql("INSERT INTO user_tokens(user_uuid, name, token_hash) VALUES ($1, 'itest', $2::bytea)", 2, p2);
-    snprintf(userpwd, n, "%s:%s", itest_env("ITEST_DOMAIN"), secret);
+    add_token(uuid, "itest", userpwd, n);
 }
 
 void grant(const char *user, const char *effect, const char *action, const char *resource)

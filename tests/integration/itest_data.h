@@ -26,6 +26,8 @@ long sql_long(const char *query, int nparams, const char *const *params);
 void new_uuid(char out[UUID_STRLEN + 1]);
 /* A user in no group, with a token: userpwd gets "domain:token". */
 void make_user(char uuid[UUID_STRLEN + 1], char *userpwd, size_t n);
+/* Adds a fresh token named label to user; userpwd gets "domain:secret". */
+void add_token(const char *user, const char *label, char *userpwd, size_t n);
 /* Adds a policy to the user's own test group "ug-<user>" (made on demand). */
 void grant(const char *user, const char *effect, const char *action, const char *resource);
 

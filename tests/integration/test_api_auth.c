@@ -290,16 +290,9 @@ static void test_kept_answers_follow_every_change_at_the_next_request(void)
     expect_all(userpwd, 200);
 
     /* a second token of the user, then the first revoked */
-    char secret[TOKEN_MAX], hex[2 * TOKEN_HASH_LEN + 3], userpwd2[256];
-    token_generate(secret);
-    uint8_t hash[TOKEN_HASH_LEN];
-    token_hash(secret, strlen(secret), hash);
-    strcpy(hex, "\\x");
-    for (int i = 0; i < TOKEN_HASH_LEN; i++)
-        sprintf(hex + 2 + 2 * i, "%02x", hash[i]);
-    const char *pt[] = { uuid, hex };
-    sql("INSERT INTO user_tokens(user_uuid, name, token_hash) VALUES ($1, 'second', $2::bytea)", 2, pt);
-    snprintf(userpwd2, sizeof userpwd2, "%s:%s", itest_env("ITEST_DOMAIN"), secret);
+    char userpwd2[256];
+    add_token(uuid, "second", userpwd2, sizeof userpwd2);
+    const char *pt[] = { uuid };
     expect_all(userpwd2, 200);
     sql("DELETE FROM user_tokens WHERE user_uuid = $1 AND name = 'itest'", 1, pt);
     expect_all(userpwd, 401);
